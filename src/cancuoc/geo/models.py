@@ -1,0 +1,142 @@
+"""Administrative units as a tree of any depth, and institutions.
+
+The tree is a materialised path: each unit stores the ids of its ancestors and itself as
+fixed-width digit segments (8 digits each). A subtree is then one range scan on one b-tree
+index, ``path >= P AND path < P+1``, the same SQL on SQLite and PostgreSQL, whatever the
+collation (digits sort alike in all of them). A closure table would answer the same query but
+needs a second table with one row per ancestor pair, kept in step on every bulk load; units
+are few (tens of thousands), rarely moved and at most four levels deep, so paths are simpler.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+SEGMENT = 8
+
+
+class Reorganisation(models.TextChoices):
+    PRE_2025 = "pre2025", "Trước 01/7/2025 (63 tỉnh, có cấp huyện)"
+    Y2025 = "2025", "Từ 01/7/2025 (34 tỉnh, không cấp huyện)"
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", "Tỉnh"
+    CITY = "thanh_pho_tw", "Thành phố trực thuộc trung ương"
+    DISTRICT = "huyen", "Huyện/quận/thị xã/thành phố thuộc tỉnh"
+    COMMUNE = "xa", "Xã"
+    WARD = "phuong", "Phường"
+    TOWNSHIP = "thi_tran", "Thị trấn"
+    SPECIAL_ZONE = "dac_khu", "Đặc khu"
+    VILLAGE = "thon", "Thôn/xóm/bản/làng/ấp"
+    RESIDENTIAL_GROUP = "to_dan_pho", "Tổ dân phố/khu phố"
+
+
+PROVINCE_KINDS = {UnitKind.PROVINCE, UnitKind.CITY}
+COMMUNE_KINDS = {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP, UnitKind.SPECIAL_ZONE}
+VILLAGE_KINDS = {UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP}
+
+
+def path_upper_bound(path: str) -> str:
+    """The smallest path that is not in the subtree of ``path``."""
+    return str(int(path) + 1).zfill(len(path))
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit: "AdministrativeUnit") -> "UnitQuerySet":
+        """The unit and all units below it: one indexed range scan."""
+        return self.filter(path__gte=unit.path, path__lt=path_upper_bound(unit.path))
+
+    def current(self) -> "UnitQuerySet":
+        return self.filter(reorganisation=Reorganisation.Y2025)
+
+    def provinces(self) -> "UnitQuerySet":
+        return self.filter(kind__in=PROVINCE_KINDS)
+
+    def communes(self) -> "UnitQuerySet":
+        return self.filter(kind__in=COMMUNE_KINDS)
+
+    def villages(self) -> "UnitQuerySet":
+        return self.filter(kind__in=VILLAGE_KINDS)
+
+
+class AdministrativeUnit(models.Model):
+    reorganisation = models.CharField(max_length=8, choices=Reorganisation.choices)
+    code = models.CharField("mã", max_length=16)
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField("loại", max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False)
+    is_remote = models.BooleanField("vùng sâu, vùng xa", default=False)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        constraints = [
+            models.UniqueConstraint(fields=["reorganisation", "code"], name="unit_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def path_for(unit_id: int, parent_path: str = "") -> str:
+        return parent_path + str(unit_id).zfill(SEGMENT)
+
+    def ancestors(self) -> UnitQuerySet:
+        prefixes = [self.path[:end] for end in range(SEGMENT, len(self.path), SEGMENT)]
+        return AdministrativeUnit.objects.filter(path__in=prefixes).order_by("depth")
+
+
+class InstitutionKind(models.TextChoices):
+    SCHOOL = "school", "Trường học"
+    ENTERPRISE = "enterprise", "Doanh nghiệp/nhà máy"
+    BARRACKS = "barracks", "Doanh trại"
+    AGENCY = "agency", "Cơ quan"
+    OTHER = "other", "Khác"
+
+
+class Institution(models.Model):
+    """A school, factory, barracks or agency whose members are enrolled there as a group."""
+
+    code = models.CharField("mã", max_length=32, unique=True)
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField("loại", max_length=16, choices=InstitutionKind.choices)
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField("hạn hoàn thành", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cơ quan, tổ chức"
+        verbose_name_plural = "cơ quan, tổ chức"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionMember(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("vai trò", max_length=64, blank=True)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thành viên"
+        verbose_name_plural = "thành viên"
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "person"], name="member_unique"),
+        ]
+
+    @staticmethod
+    def active_on_q(day) -> Q:
+        return (Q(since__isnull=True) | Q(since__lte=day)) & (
+            Q(until__isnull=True) | Q(until__gt=day)
+        )

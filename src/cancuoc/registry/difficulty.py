@@ -1,0 +1,85 @@
+"""Easy and hard cases ("dễ làm trước, khó làm sau"): named rules, chosen in settings.
+
+Each rule is a database expression, so a worklist is classified in the same query that
+selects it. ``CANCUOC_HARD_CASE_RULES`` lists the rules in force, ``CANCUOC_ELDERLY_AGE``
+the age from which a person counts as elderly.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.conf import settings
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q
+
+from .choices import DatePrecision, Presence
+from .dates import years_before
+from .models import PersonQuerySet, Residence
+
+
+def _absent(on: date) -> Q:
+    return Q(presence=Presence.ABSENT)
+
+
+def _elderly(on: date) -> Q:
+    return Q(birth_date__lte=years_before(on, settings.CANCUOC_ELDERLY_AGE))
+
+
+def _no_phone(on: date) -> Q:
+    return Q(phone="")
+
+
+def _missing_data(on: date) -> Q:
+    return (
+        Q(personal_id__isnull=True)
+        | ~Q(birth_date_precision=DatePrecision.DAY)
+        | Q(ethnicity="")
+        | Q(native_place="")
+    )
+
+
+def _remote_village(on: date) -> Exists:
+    return Exists(
+        Residence.objects.active_on(on).filter(person=OuterRef("pk"), unit__is_remote=True)
+    )
+
+
+RULES: dict[str, tuple[str, Callable[[date], Q | Expression]]] = {
+    "absent": ("vắng mặt", _absent),
+    "elderly": ("cao tuổi", _elderly),
+    "no_phone": ("không có số điện thoại", _no_phone),
+    "missing_data": ("thiếu thông tin", _missing_data),
+    "remote_village": ("vùng sâu, vùng xa", _remote_village),
+}
+
+
+def rules_in_force() -> list[str]:
+    names = [name.strip() for name in settings.CANCUOC_HARD_CASE_RULES if name.strip()]
+    unknown = [name for name in names if name not in RULES]
+    if unknown:
+        raise ValueError(
+            f"CANCUOC_HARD_CASE_RULES: không có quy tắc / unknown rules {unknown}; "
+            f"có / known: {sorted(RULES)}"
+        )
+    return names
+
+
+def with_difficulty(persons: PersonQuerySet, *, on: date) -> PersonQuerySet:
+    """Annotate ``hard_<rule>`` for each rule in force and ``is_hard`` (any of them)."""
+    names = rules_in_force()
+    annotated = persons.annotate(
+        **{
+            f"hard_{name}": ExpressionWrapper(RULES[name][1](on), output_field=BooleanField())
+            for name in names
+        }
+    )
+    any_rule = Q()
+    for name in names:
+        any_rule |= Q(**{f"hard_{name}": True})
+    return annotated.annotate(
+        is_hard=ExpressionWrapper(any_rule if names else Q(pk__in=[]), output_field=BooleanField())
+    )
+
+
+def hard_reasons(row: dict) -> list[str]:
+    """The Vietnamese labels of the rules that made a worklist row hard."""
+    return [label for name, (label, _) in RULES.items() if row.get(f"hard_{name}")]

@@ -1,0 +1,39 @@
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.lib.tables import UnsupportedFormat, write_table
+from cancuoc.registry.choices import ResidenceBasis
+from cancuoc.registry.eligibility import NoPolicy, policy_by_code, policy_in_force
+from cancuoc.registry.worklists import COLUMNS, worklist, worklist_rows
+
+
+class Command(BaseCommand):
+    help = "Danh sách công dân cần cấp thẻ / write the worklist of a unit to XLSX or CSV."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--unit", required=True, help="mã đơn vị (tỉnh, xã, thôn)")
+        parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+        parser.add_argument("--out", type=Path, required=True, help="FILE.xlsx or FILE.csv")
+        parser.add_argument(
+            "--basis", choices=[b.value for b in ResidenceBasis], default=ResidenceBasis.BOTH
+        )
+        parser.add_argument("--policy", help="chip-2021 or law-2023 (default: the one in force)")
+
+    def handle(self, *args, unit: str, as_of: date, out: Path, basis: str, policy, **options):
+        try:
+            area = unit_by_code(unit)
+            rules = policy_by_code(policy) if policy else policy_in_force(as_of)
+        except (UnitNotFound, NoPolicy) as error:
+            raise CommandError(str(error)) from error
+        persons = worklist(unit=area, on=as_of, basis=basis, policy=rules)
+        title = f"Danh sách công dân cần cấp thẻ — {area.name} — ngày {as_of:%d/%m/%Y}"
+        try:
+            count = write_table(
+                out, columns=COLUMNS, rows=worklist_rows(persons, on=as_of), title=title
+            )
+        except UnsupportedFormat as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{count} người → {out}  ({rules.title})")

@@ -1,0 +1,219 @@
+"""The population register (cơ sở dữ liệu dân cư): persons, households, residences, cards."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Now
+
+from cancuoc.geo.models import AdministrativeUnit
+
+from .choices import (
+    IN_REGISTER,
+    CardKind,
+    DatePrecision,
+    Presence,
+    Relation,
+    ResidenceBasis,
+    ResidenceKind,
+    Sex,
+)
+from .dates import years_before
+from .eligibility import EligibilityPolicy, Need, policy_in_force
+
+
+class Household(models.Model):
+    """Hộ gia đình; its members point to it with their relation to the head (chủ hộ)."""
+
+    code = models.CharField("mã hộ", max_length=32, unique=True)
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "hộ gia đình"
+        verbose_name_plural = "hộ gia đình"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PersonQuerySet(models.QuerySet):
+    """Filters that read like the domain: ``Person.objects.living_in(unit, on=day)
+    .needing_card(on=day)``. Card and Residence are defined below; the methods look them up
+    when called."""
+
+    def in_register(self) -> "PersonQuerySet":
+        """Alive and still resident (absent people are; the deceased and moved out are not)."""
+        return self.filter(presence__in=IN_REGISTER)
+
+    def aged_at_least(self, years: int, *, on: date) -> "PersonQuerySet":
+        return self.filter(birth_date__lte=years_before(on, years))
+
+    def living_in(
+        self, unit: AdministrativeUnit, *, on: date, basis: str = ResidenceBasis.BOTH
+    ) -> "PersonQuerySet":
+        """People whose residence in force on ``on`` lies in the subtree of ``unit``. With
+        ``BOTH`` a person counts where they actually live: at their temporary residence if
+        one is in force, else at their permanent one, so nobody is counted twice."""
+        in_force = Residence.objects.active_on(on)
+        here = in_force.filter(
+            unit__in=AdministrativeUnit.objects.subtree(unit).values("pk")
+        )
+        if basis == ResidenceBasis.PERMANENT:
+            return self.filter(pk__in=here.filter(kind=ResidenceKind.PERMANENT).values("person_id"))
+        if basis == ResidenceBasis.TEMPORARY:
+            return self.filter(pk__in=here.filter(kind=ResidenceKind.TEMPORARY).values("person_id"))
+        temporary_here = here.filter(kind=ResidenceKind.TEMPORARY, person=OuterRef("pk"))
+        temporary_anywhere = in_force.filter(kind=ResidenceKind.TEMPORARY, person=OuterRef("pk"))
+        return self.filter(pk__in=here.values("person_id")).filter(
+            Exists(temporary_here) | ~Exists(temporary_anywhere)
+        )
+
+    def _cards(self, policy: EligibilityPolicy, on: date) -> "models.QuerySet[Card]":
+        return Card.objects.filter(
+            person=OuterRef("pk"), kind__in=policy.kinds_valid_on(on), issued_on__lte=on
+        )
+
+    def holding_valid_card(self, *, on: date, policy: EligibilityPolicy | None = None) -> Exists:
+        policy = policy or policy_in_force(on)
+        valid = self._cards(policy, on).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
+        return Exists(valid)
+
+    def needing_card(
+        self, *, on: date, policy: EligibilityPolicy | None = None
+    ) -> "PersonQuerySet":
+        """In the register, old enough, and without a valid card of a kind the policy counts;
+        annotated with ``need``: a first card (cấp mới) or a change (cấp đổi)."""
+        policy = policy or policy_in_force(on)
+        return (
+            self.in_register()
+            .aged_at_least(policy.minimum_age, on=on)
+            .filter(~self.holding_valid_card(on=on, policy=policy))
+            .annotate(
+                need=Case(
+                    When(Exists(self._cards(policy, on)), then=Value(Need.CHANGE.value)),
+                    default=Value(Need.FIRST.value),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
+
+class Person(models.Model):
+    personal_id = models.CharField(
+        "số định danh cá nhân", max_length=12, unique=True, null=True, blank=True
+    )
+    # A number that failed validation is kept here as typed, for correction, never matched on.
+    unverified_id = models.CharField("số định danh chưa hợp lệ", max_length=32, blank=True)
+    full_name = models.CharField("họ, chữ đệm và tên", max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=255, editable=False)
+    birth_date = models.DateField("ngày sinh")
+    birth_date_precision = models.CharField(
+        max_length=1, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    sex = models.CharField("giới tính", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("dân tộc", max_length=64, blank=True)
+    religion = models.CharField("tôn giáo", max_length=64, blank=True)
+    nationality = models.CharField("quốc tịch", max_length=64, default="Việt Nam")
+    birth_registration_place = models.CharField("nơi đăng ký khai sinh", max_length=255, blank=True)
+    native_place = models.CharField("quê quán", max_length=255, blank=True)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    relation_to_head = models.CharField(
+        "quan hệ với chủ hộ", max_length=16, choices=Relation.choices, blank=True
+    )
+    presence = models.CharField(
+        "tình trạng", max_length=16, choices=Presence.choices, default=Presence.ALIVE
+    )
+    presence_since = models.DateField(null=True, blank=True)
+    whereabouts = models.CharField("nơi ở hiện tại khi vắng mặt", max_length=255, blank=True)
+    source = models.CharField("nguồn", max_length=64, blank=True)
+    source_ref = models.CharField("mã bản ghi nguồn", max_length=64, blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "công dân"
+        verbose_name_plural = "công dân"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="person_source_ref_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ResidenceQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> "ResidenceQuerySet":
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gt=day),
+        )
+
+
+class Residence(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences")
+    kind = models.CharField("loại", max_length=1, choices=ResidenceKind.choices)
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    start_date = models.DateField("từ ngày", null=True, blank=True)
+    end_date = models.DateField("đến ngày", null=True, blank=True)
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nơi cư trú"
+        verbose_name_plural = "nơi cư trú"
+        indexes = [
+            models.Index(fields=["unit", "kind"], name="residence_unit_kind"),
+            models.Index(fields=["person", "kind"], name="residence_person_kind"),
+        ]
+
+
+class Card(models.Model):
+    """An identity document the person holds or held (CMND, CCCD, thẻ căn cước)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cards")
+    kind = models.CharField("loại", max_length=16, choices=CardKind.choices)
+    number = models.CharField("số", max_length=12)
+    issued_on = models.DateField("ngày cấp")
+    # "Có giá trị đến" as printed, or computed by registry.cards.card_expiry; null: no expiry.
+    expires_on = models.DateField("có giá trị đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "giấy tờ tùy thân"
+        verbose_name_plural = "giấy tờ tùy thân"
+        indexes = [models.Index(fields=["person", "kind"], name="card_person_kind")]
+
+
+class PersonChange(models.Model):
+    """One field of a person changed: the register's history (before/after, who, why)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=64)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_at = models.DateTimeField(db_default=Now())
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("nguồn", max_length=64)
+    reason = models.TextField("lý do", blank=True)
+
+    class Meta:
+        verbose_name = "lịch sử thay đổi"
+        verbose_name_plural = "lịch sử thay đổi"
+        ordering = ["-changed_at", "-id"]

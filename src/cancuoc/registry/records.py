@@ -1,0 +1,35 @@
+"""One person as a source gives it (a row of the canonical file, a synthetic record): the
+shape every bulk path into the register takes."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    ref: str  # the record's id in its source (mã bản ghi)
+    personal_id: str
+    full_name: str
+    birth_date: date
+    birth_date_precision: str
+    sex: str
+    ethnicity: str = ""
+    religion: str = ""
+    nationality: str = "Việt Nam"
+    birth_registration_place: str = ""
+    native_place: str = ""
+    phone: str = ""
+    household_code: str = ""
+    relation_to_head: str = ""
+    permanent_unit: str = ""  # unit code (village or commune)
+    permanent_address: str = ""
+    temporary_unit: str = ""
+    temporary_address: str = ""
+    temporary_since: date | None = None
+    presence: str = "alive"
+    presence_since: date | None = None
+    whereabouts: str = ""
+    card_kind: str = ""
+    card_number: str = ""
+    card_issued_on: date | None = None
+    card_expires_on: date | None = None

@@ -1,0 +1,236 @@
+"""Writes to the register."""
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cancuoc.geo.models import AdministrativeUnit, Reorganisation
+from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
+from cancuoc.lib.text import normalise_name, sort_key
+
+from . import personal_id
+from .cards import card_expiry
+from .choices import Relation, ResidenceKind
+from .models import Card, Household, Person, PersonChange, Residence
+from .records import PersonRecord
+
+log = logging.getLogger(__name__)
+
+
+class RegisterLoadError(ValueError):
+    """A batch that cannot be written; nothing of it was."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    persons: int
+    households: int
+    residences: int
+    cards: int
+    invalid_ids: int
+
+    @property
+    def rows(self) -> int:
+        return self.persons + self.households + self.residences + self.cards
+
+
+PERSON_COLUMNS = [
+    "id", "personal_id", "unverified_id", "full_name", "name_key", "sort_key", "birth_date",
+    "birth_date_precision", "sex", "ethnicity", "religion", "nationality",
+    "birth_registration_place", "native_place", "phone", "household_id", "relation_to_head",
+    "presence", "presence_since", "whereabouts", "source", "source_ref",
+]  # fmt: skip
+
+
+@transaction.atomic
+def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult:
+    """Write persons with their households, residences and cards in bulk, all or nothing.
+
+    Personal IDs are checked against the date of birth and sex; one that fails is kept as
+    ``unverified_id`` for correction and the person is loaded without it."""
+    unit_ids = _unit_ids(records)
+    _check_unique_ids(records)
+
+    households: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    household_units: dict[str, tuple[int, str]] = {}
+    person_id = reserve_ids(Person, len(records))
+    first_person = person_id
+    for record in records:
+        if record.household_code:
+            households.setdefault(record.household_code, 0)
+            if record.relation_to_head == Relation.HEAD:
+                heads[record.household_code] = person_id
+            if record.permanent_unit:
+                household_units.setdefault(
+                    record.household_code,
+                    (unit_ids[record.permanent_unit], record.permanent_address),
+                )
+        person_id += 1
+    next_household = reserve_ids(Household, len(households))
+    for offset, code in enumerate(households):
+        households[code] = next_household + offset
+    missing = [code for code in households if code not in household_units]
+    if missing:
+        raise RegisterLoadError(
+            f"hộ {missing[0]} không có nơi thường trú / household {missing[0]} has no "
+            "permanent residence"
+        )
+
+    invalid = 0
+
+    def person_rows() -> Iterator[tuple[Any, ...]]:
+        nonlocal invalid
+        for pk, record in enumerate(records, start=first_person):
+            number = record.personal_id
+            valid = bool(number) and not personal_id.problems(
+                number, birth_year=record.birth_date.year, sex=record.sex
+            )
+            if number and not valid:
+                invalid += 1
+            yield (
+                pk, number if valid else None, "" if valid else number, record.full_name,
+                normalise_name(record.full_name), sort_key(record.full_name), record.birth_date,
+                record.birth_date_precision, record.sex, record.ethnicity, record.religion,
+                record.nationality, record.birth_registration_place, record.native_place,
+                record.phone, households.get(record.household_code),
+                record.relation_to_head, record.presence, record.presence_since,
+                record.whereabouts, source, record.ref,
+            )  # fmt: skip
+
+    def household_rows() -> Iterator[tuple[Any, ...]]:
+        for code, pk in households.items():
+            unit, address = household_units[code]
+            yield pk, code, unit, address, heads.get(code)
+
+    first_residence = reserve_ids(Residence, 0)
+    first_card = reserve_ids(Card, 0)
+
+    def residence_rows() -> Iterator[tuple[Any, ...]]:
+        pk = first_residence
+        for person, record in enumerate(records, start=first_person):
+            if record.permanent_unit:
+                yield (pk, person, ResidenceKind.PERMANENT.value, unit_ids[record.permanent_unit],
+                       record.permanent_address, None, None)  # fmt: skip
+                pk += 1
+            if record.temporary_unit:
+                yield (pk, person, ResidenceKind.TEMPORARY.value, unit_ids[record.temporary_unit],
+                       record.temporary_address, record.temporary_since, None)  # fmt: skip
+                pk += 1
+
+    def card_rows() -> Iterator[tuple[Any, ...]]:
+        pk = first_card
+        for person, record in enumerate(records, start=first_person):
+            if record.card_kind and record.card_issued_on:
+                expires = record.card_expires_on or card_expiry(
+                    record.card_kind, birth_date=record.birth_date, issued_on=record.card_issued_on
+                )
+                yield (pk, person, record.card_kind, record.card_number, record.card_issued_on,
+                       expires)  # fmt: skip
+                pk += 1
+
+    household_count = copy_rows(
+        Household, ["id", "code", "unit_id", "address", "head_id"], household_rows()
+    )
+    person_count = copy_rows(Person, PERSON_COLUMNS, person_rows())
+    residence_count = copy_rows(
+        Residence,
+        ["id", "person_id", "kind", "unit_id", "address", "start_date", "end_date"],
+        residence_rows(),
+    )
+    card_count = copy_rows(
+        Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
+    )
+    for model in (Household, Person, Residence, Card):
+        reset_sequence(model)
+    log.info(
+        "register load from %s: %d persons (%d invalid IDs kept unverified), %d households",
+        source, person_count, invalid, household_count,
+    )  # fmt: skip
+    return LoadResult(person_count, household_count, residence_count, card_count, invalid)
+
+
+def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
+    codes = {r.permanent_unit for r in records} | {r.temporary_unit for r in records}
+    codes.discard("")
+    found = dict(
+        AdministrativeUnit.objects.filter(
+            reorganisation=Reorganisation.Y2025, code__in=codes
+        ).values_list("code", "pk")
+    )
+    for index, record in enumerate(records, start=1):
+        for column, code in (("permanent_unit", record.permanent_unit),
+                             ("temporary_unit", record.temporary_unit)):  # fmt: skip
+            if code and code not in found:
+                raise RegisterLoadError(
+                    f"bản ghi {index} ({record.ref}), cột {column}: không có đơn vị mã {code} / "
+                    f"record {index} ({record.ref}), column {column}: no unit with code {code}"
+                )
+    return found
+
+
+def _check_unique_ids(records: Sequence[PersonRecord]) -> None:
+    seen: dict[str, str] = {}
+    for record in records:
+        number = record.personal_id
+        if not number:
+            continue
+        if number in seen:
+            raise RegisterLoadError(
+                f"số định danh {personal_id.mask(number)} xuất hiện ở cả {seen[number]} và "
+                f"{record.ref} / personal ID {personal_id.mask(number)} appears in both "
+                f"{seen[number]} and {record.ref}"
+            )
+        seen[number] = record.ref
+
+
+PERSON_EDITABLE = {
+    "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
+    "religion", "nationality", "birth_registration_place", "native_place", "phone",
+    "relation_to_head", "presence", "presence_since", "whereabouts",
+}  # fmt: skip
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, changes: dict[str, Any], by: Any = None, source: str, reason: str = ""
+) -> list[PersonChange]:
+    """Change fields of a person and record each change (before, after, who, why)."""
+    unknown = set(changes) - PERSON_EDITABLE
+    if unknown:
+        raise ValueError(f"không sửa được trường / cannot change fields: {sorted(unknown)}")
+    merged = {name: changes.get(name, getattr(person, name)) for name in ("birth_date", "sex")}
+    if changes.get("personal_id"):
+        personal_id.validate(changes["personal_id"], **merged)
+    recorded = []
+    for name, new in changes.items():
+        old = getattr(person, name)
+        if old == new:
+            continue
+        setattr(person, name, new)
+        recorded.append(
+            PersonChange(
+                person=person, field=name, old_value=_text(old), new_value=_text(new),
+                changed_by=by if getattr(by, "pk", None) else None, source=source, reason=reason,
+            )
+        )  # fmt: skip
+    if not recorded:
+        return []
+    if "full_name" in changes:
+        person.name_key = normalise_name(person.full_name)
+        person.sort_key = sort_key(person.full_name)
+    person.updated_at = timezone.now()
+    person.save()
+    return PersonChange.objects.bulk_create(recorded)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,559 @@
+"""A synthetic province: people, households, villages, cards and institutions, deterministic
+for a seed, with labelled defects for the data-quality work.
+
+Everything is drawn from one ``random.Random(seed)`` in a fixed order, so the same arguments
+give the same province, byte for byte.
+"""
+
+import bisect
+import itertools
+import random
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import vietnam_provinces
+
+from cancuoc.geo.models import InstitutionKind, UnitKind
+from cancuoc.geo.services import NewUnit
+from cancuoc.lib.text import place_tone, strip_diacritics
+from cancuoc.registry import personal_id
+from cancuoc.registry.cards import card_expiry
+from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation
+from cancuoc.registry.dates import anniversary, years_before
+from cancuoc.registry.records import PersonRecord
+
+from . import names
+
+CAMPAIGN_START = date(2021, 3, 1)
+HOUSEHOLD_MEAN = 3.5
+VILLAGE_PEOPLE = 700
+DUPLICATE_SHARE = 0.015
+MISSING_SHARE = 0.02
+INVALID_ID_SHARE = 0.005
+DUPLICATE_KINDS = ("nfd", "tone", "no_diacritics", "day_month_swap", "id_typo", "new_address")
+INVALID_ID_KINDS = ("province", "century_sex", "year", "length", "not_digits")
+MISSING_FIELDS = ("ethnicity", "native_place", "phone")
+UNUSED_PROVINCE_CODES = [f"{n:03d}" for n in range(100) if f"{n:03d}" not in personal_id.PROVINCE_CODES]
+
+
+@dataclass(frozen=True)
+class Defect:
+    ref: str
+    kind: str  # e.g. "duplicate:nfd", "invalid_id:province", "missing:phone"
+    original_ref: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class NewInstitution:
+    code: str
+    name: str
+    kind: str
+    unit_code: str
+    deadline: date | None
+    member_refs: tuple[str, ...]
+
+
+@dataclass
+class SynthProvince:
+    province_code: str
+    province_name: str
+    seed: int
+    reference: date
+    villages: list[NewUnit] = field(default_factory=list)
+    records: list[PersonRecord] = field(default_factory=list)
+    institutions: list[NewInstitution] = field(default_factory=list)
+    defects: list[Defect] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return f"synth-{self.province_code}-{self.seed}"
+
+
+def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]):
+    values = [value for value, _ in pairs]
+    cumulative = list(itertools.accumulate(weight for _, weight in pairs))
+    return lambda: values[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
+
+
+class _Draw:
+    """The random choices of one province, all from one generator."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.surname = _weighted(rng, names.SURNAMES)
+        self.middle = {sex: _weighted(rng, pairs) for sex, pairs in names.MIDDLE_NAMES.items()}
+        self.ethnicity = _weighted(rng, names.ETHNICITIES)
+        self.religion = _weighted(rng, names.RELIGIONS)
+        self.band = _weighted(rng, [((low, high), share) for low, high, share in names.AGE_BANDS])
+
+    def age(self) -> int:
+        low, high = self.band()
+        return self.rng.randint(low, high)
+
+    def sex(self, age: int) -> str:
+        male_share = 0.52 if age < 15 else 0.5 if age < 60 else 0.42
+        return "M" if self.rng.random() < male_share else "F"
+
+    def given(self, sex: str) -> str:
+        return self.rng.choice(names.GIVEN_NAMES[sex])
+
+    def phone(self) -> str:
+        return "0" + self.rng.choice(names.PHONE_PREFIXES) + f"{self.rng.randrange(10**7):07d}"
+
+    def day_between(self, first: date, last: date) -> date | None:
+        if last < first:
+            return None
+        return first + timedelta(days=self.rng.randint(0, (last - first).days))
+
+
+@dataclass
+class _Person:
+    age: int
+    sex: str
+    household: int = -1
+    relation: str = ""
+
+
+def synth_province(
+    *,
+    province: str,
+    people: int,
+    seed: int,
+    communes: int | None = None,
+    reference: date = CAMPAIGN_START,
+) -> SynthProvince:
+    """Build a province of about ``people`` persons (plus injected duplicates) in the 2025
+    province ``province`` (e.g. "38"), optionally in its first ``communes`` communes only."""
+    code = f"{int(province):02d}"
+    try:
+        found = vietnam_provinces.Province.from_code(vietnam_provinces.ProvinceCode(int(code)))
+    except ValueError:
+        raise ValueError(f"không có tỉnh mã {province} / no province with code {province}") from None
+    wards = sorted(
+        vietnam_provinces.Ward.iter_by_province(found.code), key=lambda w: w.code.value
+    )[:communes]
+    rng = random.Random(seed)
+    draw = _Draw(rng)
+    result = SynthProvince(code, found.name, seed, reference)
+    weights = [rng.lognormvariate(0, 0.5) for _ in wards]
+    sizes = _split(people, weights)
+    home_code = f"0{code}" if f"0{code}" in personal_id.PROVINCE_CODES else "038"
+    used_ids: set[str] = set()
+    village_lists: list[list[NewUnit]] = []
+    for ward, size in zip(wards, sizes, strict=True):
+        village_lists.append(_villages(rng, ward, size))
+        result.villages.extend(village_lists[-1])
+    households = itertools.count(1)
+    refs = itertools.count(1)
+    for ward, size, villages in zip(wards, sizes, village_lists, strict=True):
+        persons = [_Person(age, draw.sex(age)) for age in (draw.age() for _ in range(size))]
+        heads = _form_households(rng, persons)
+        codes = {h: f"H{code}{next(households):07d}" for h in heads}
+        homes = {h: rng.choice(villages) for h in heads}
+        surnames = {h: draw.surname() for h in heads}
+        house_numbers = {h: rng.randint(1, 250) for h in heads}
+        native = f"{ward.name}, {found.name}"
+        for index, person in enumerate(persons):
+            village = homes[person.household]
+            surname = surnames[person.household] if person.relation in (
+                Relation.HEAD, Relation.CHILD, Relation.GRANDCHILD, Relation.SIBLING
+            ) else draw.surname()  # fmt: skip
+            result.records.append(
+                _record(
+                    draw, person, ref=f"R{next(refs):08d}", reference=reference,
+                    surname=surname, home_code=home_code, used_ids=used_ids,
+                    household_code=codes[person.household] if person.household >= 0 else "",
+                    village=village, address=f"Số {house_numbers[person.household]}, {village.name}",
+                    native=native, province_name=found.name, index=index,
+                )
+            )  # fmt: skip
+    _migrate(rng, result, village_lists, reference)
+    _institutions(rng, result, wards, village_lists, reference)
+    _inject_defects(rng, result, village_lists, used_ids)
+    return result
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    scale = sum(weights)
+    sizes = [int(total * w / scale) for w in weights]
+    for i in range(total - sum(sizes)):
+        sizes[i % len(sizes)] += 1
+    return sizes
+
+
+def _villages(rng: random.Random, ward, size: int) -> list[NewUnit]:
+    urban = ward.division_type.value == "phường"
+    kind = UnitKind.RESIDENTIAL_GROUP if urban else UnitKind.VILLAGE
+    label = "Tổ dân phố" if urban else "Thôn"
+    count = max(2, min(40, round(size / VILLAGE_PEOPLE)))
+    return [
+        NewUnit(
+            code=f"{ward.code.value:05d}{i:03d}",
+            name=f"{label} {i}",
+            kind=kind,
+            parent_code=f"{ward.code.value:05d}",
+            is_remote=not urban and rng.random() < 0.08,
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+# The relation a non-head member has, by their age, and the head's age range it needs.
+def _relation_wish(rng: random.Random, age: int) -> tuple[str, int, int]:
+    roll = rng.random()
+    if age < 18:
+        return (Relation.CHILD, age + 18, age + 45) if roll < 0.9 else (
+            Relation.GRANDCHILD, age + 40, age + 75)  # fmt: skip
+    if age < 30:
+        if roll < 0.6:
+            return Relation.CHILD, age + 18, age + 45
+        if roll < 0.9:
+            return Relation.SPOUSE, age - 8, age + 10
+        return Relation.SIBLING, age - 10, age + 10
+    if age < 60:
+        if roll < 0.7:
+            return Relation.SPOUSE, age - 10, age + 10
+        if roll < 0.8:
+            return Relation.SIBLING, age - 10, age + 10
+        return Relation.CHILD, age + 18, age + 45
+    if roll < 0.6:
+        return Relation.PARENT, age - 45, age - 18
+    return Relation.SPOUSE, age - 10, age + 10
+
+
+def _form_households(rng: random.Random, persons: list[_Person]) -> list[int]:
+    """Choose heads and attach everyone else to a head whose age fits the relation; the age
+    pyramid stays exactly as drawn. Returns the heads' indexes (household ids)."""
+    wanted = max(1, round(len(persons) / HOUSEHOLD_MEAN))
+    candidates = [i for i, p in enumerate(persons) if p.age >= 22]
+    if not candidates:
+        candidates = list(range(len(persons)))
+    weights = [
+        (3 if persons[i].sex == "M" else 1) * (1 if persons[i].age < 30 else 3) for i in candidates
+    ]
+    # Weighted sampling without replacement (Efraimidis–Spirakis keys).
+    keyed = sorted(
+        ((rng.random() ** (1 / w), i) for w, i in zip(weights, candidates, strict=True)),
+        reverse=True,
+    )
+    heads = sorted((i for _, i in keyed[:wanted]), key=lambda i: persons[i].age)
+    head_ages = [persons[i].age for i in heads]
+    sizes = dict.fromkeys(heads, 1)
+    has_spouse: set[int] = set()
+    for h in heads:
+        persons[h].household, persons[h].relation = h, Relation.HEAD
+    for person in persons:
+        if person.relation:
+            continue
+        relation, low, high = _relation_wish(rng, person.age)
+        start, stop = bisect.bisect_left(head_ages, low), bisect.bisect_right(head_ages, high)
+        chosen = None
+        for _ in range(5 if stop > start else 0):
+            h = heads[rng.randrange(start, stop)]
+            spouse_ok = relation != Relation.SPOUSE or (
+                h not in has_spouse and persons[h].sex != person.sex
+            )
+            if spouse_ok and sizes[h] < 10:
+                chosen = h
+                break
+        if chosen is None:
+            relation, chosen = Relation.OTHER, rng.choice(heads)
+        if relation == Relation.SPOUSE:
+            has_spouse.add(chosen)
+        person.household, person.relation = chosen, relation
+        sizes[chosen] += 1
+    return heads
+
+
+def _birth(draw: _Draw, age: int, reference: date) -> tuple[date, str]:
+    born = years_before(reference, age) - timedelta(days=draw.rng.randrange(365))
+    roll = draw.rng.random()
+    if age >= 70 and roll < 0.2 or roll < 0.003:
+        return date(born.year, 1, 1), DatePrecision.YEAR
+    if age >= 70 and roll < 0.25:
+        return date(born.year, born.month, 1), DatePrecision.MONTH
+    return born, DatePrecision.DAY
+
+
+def _new_id(draw: _Draw, used: set[str], province_code: str, year: int, sex: str) -> str:
+    while True:
+        number = personal_id.generate(
+            province_code=province_code, birth_year=year, sex=sex,
+            serial=draw.rng.randrange(1_000_000),
+        )  # fmt: skip
+        if number not in used:
+            used.add(number)
+            return number
+
+
+_CARD_ERAS = {
+    CardKind.CMND_9: (date(1996, 1, 1), date(2015, 12, 31)),
+    CardKind.CMND_12: (date(2012, 6, 1), date(2016, 6, 30)),
+    CardKind.CCCD_BARCODE: (date(2016, 1, 1), date(2020, 12, 31)),
+    CardKind.CCCD_CHIP: (date(2021, 1, 1), date(2099, 1, 1)),
+}
+_CARD_MIX = [(CardKind.CMND_9, 50), (CardKind.CMND_12, 7), (CardKind.CCCD_BARCODE, 30),
+             (CardKind.CCCD_CHIP, 3), ("", 10)]  # fmt: skip
+
+
+def _card(draw: _Draw, birth: date, age: int, number: str, reference: date):
+    if age < 14 or (age < 16 and draw.rng.random() < 0.6):
+        return "", "", None, None
+    roll = draw.rng.random() * 100
+    kind = ""
+    for candidate, share in _CARD_MIX:
+        roll -= share
+        if roll < 0:
+            kind = candidate
+            break
+    if not kind:
+        return "", "", None, None
+    first, last = _CARD_ERAS[kind]
+    issued = draw.day_between(max(first, anniversary(birth, 14)), min(last, reference - timedelta(1)))
+    if issued is None:
+        return "", "", None, None
+    card_number = f"{draw.rng.randrange(10**8, 10**9)}" if kind == CardKind.CMND_9 else number
+    return kind, card_number, issued, card_expiry(kind, birth_date=birth, issued_on=issued)
+
+
+def _record(
+    draw: _Draw, person: _Person, *, ref: str, reference: date, surname: str, home_code: str,
+    used_ids: set[str], household_code: str, village: NewUnit, address: str, native: str,
+    province_name: str, index: int,
+) -> PersonRecord:  # fmt: skip
+    rng = draw.rng
+    birth, precision = _birth(draw, person.age, reference)
+    born_here = rng.random() < 0.9
+    id_province = home_code if born_here else rng.choice(sorted(personal_id.PROVINCE_CODES))
+    number = _new_id(draw, used_ids, id_province, birth.year, person.sex)
+    kind, card_number, issued, expires = _card(draw, birth, person.age, number, reference)
+    presence, since, whereabouts = Presence.ALIVE, None, ""
+    roll = rng.random()
+    if roll < (0.03 if person.age >= 70 else 0.002):
+        presence, since = Presence.DECEASED, draw.day_between(date(2019, 1, 1), reference)
+    elif roll < 0.04 and 18 <= person.age <= 45:
+        presence, whereabouts = Presence.ABSENT, rng.choice(names.WHEREABOUTS)
+        since = draw.day_between(date(2015, 1, 1), reference)
+    elif roll < 0.045:
+        presence, since = Presence.MOVED_OUT, draw.day_between(date(2019, 1, 1), reference)
+    has_phone = rng.random() < (0.88 if person.age >= 18 else 0.4 if person.age >= 14 else 0)
+    return PersonRecord(
+        ref=ref,
+        personal_id=number,
+        full_name=f"{surname} {draw.middle[person.sex]()} {draw.given(person.sex)}",
+        birth_date=birth,
+        birth_date_precision=precision,
+        sex=person.sex,
+        ethnicity=draw.ethnicity(),
+        religion=draw.religion(),
+        birth_registration_place=(
+            native if born_here else personal_id.PROVINCE_CODES[id_province]
+        ),
+        native_place=native,
+        phone=draw.phone() if has_phone else "",
+        household_code=household_code,
+        relation_to_head=person.relation,
+        permanent_unit=village.code,
+        permanent_address=address,
+        presence=presence,
+        presence_since=since,
+        whereabouts=whereabouts,
+        card_kind=kind,
+        card_number=card_number,
+        card_issued_on=issued,
+        card_expires_on=expires,
+    )
+
+
+def _age(record: PersonRecord, reference: date) -> int:
+    return reference.year - record.birth_date.year
+
+
+def _migrate(
+    rng: random.Random, result: SynthProvince, village_lists: list[list[NewUnit]], reference: date
+) -> None:
+    """Some working-age people live with a temporary residence in another commune."""
+    if len(village_lists) < 2:
+        return
+    commune_of = {v.code: i for i, villages in enumerate(village_lists) for v in villages}
+    for record in result.records:
+        if (
+            record.presence == Presence.ALIVE
+            and 18 <= _age(record, reference) <= 45
+            and rng.random() < 0.06
+        ):
+            home = commune_of[record.permanent_unit]
+            other = (home + rng.randint(1, len(village_lists) - 1)) % len(village_lists)
+            village = rng.choice(village_lists[other])
+            record.temporary_unit = village.code
+            record.temporary_address = f"Phòng trọ số {rng.randint(1, 80)}, {village.name}"
+            record.temporary_since = reference - timedelta(days=rng.randint(30, 1500))
+
+
+_INSTITUTION_PLAN = [
+    # kind, one per how many communes, name, ages, share of those ages enrolled, deadline
+    (InstitutionKind.SCHOOL, 3, "Trường THPT {n}", (15, 17), 0.8, None),
+    (InstitutionKind.ENTERPRISE, 8, "Công ty May {n}", (18, 40), 0.25, None),
+    (InstitutionKind.AGENCY, 10, "Sở, ngành số {n}", (25, 59), 0.03, date(2021, 4, 30)),
+    (InstitutionKind.BARRACKS, 1000, "Doanh trại {n}", (18, 25), 0.05, None),
+]
+
+
+def _institutions(
+    rng: random.Random,
+    result: SynthProvince,
+    wards: list,
+    village_lists: list[list[NewUnit]],
+    reference: date,
+) -> None:
+    by_commune: dict[int, list[PersonRecord]] = {}
+    commune_of = {v.code: i for i, villages in enumerate(village_lists) for v in villages}
+    for record in result.records:
+        if record.presence in (Presence.ALIVE, Presence.ABSENT):
+            by_commune.setdefault(commune_of[record.permanent_unit], []).append(record)
+    for kind, every, title, (low, high), share, deadline in _INSTITUTION_PLAN:
+        for n, start in enumerate(range(0, len(wards), every), start=1):
+            served = range(start, min(start + every, len(wards)))
+            members = tuple(
+                record.ref
+                for c in served
+                for record in by_commune.get(c, [])
+                if low <= _age(record, reference) <= high
+                and (kind != InstitutionKind.BARRACKS or record.sex == "M")
+                and rng.random() < share
+            )
+            result.institutions.append(
+                NewInstitution(
+                    code=f"{kind.value.upper()}-{result.province_code}-{n:03d}",
+                    name=title.format(n=n),
+                    kind=kind,
+                    unit_code=f"{wards[start].code.value:05d}",
+                    deadline=deadline,
+                    member_refs=members,
+                )
+            )
+
+
+def _old_tone_style(name: str) -> str:
+    """The same name with the tone of open oa/oe/uy on the first vowel (Hòa, Thủy)."""
+    out = []
+    for word in name.split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = [ch for ch in decomposed if ch in "\u0300\u0301\u0303\u0309\u0323"]
+        bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        lower = bare.lower()
+        cluster = next((c for c in ("oa", "oe", "uy") if lower.endswith(c)), None)
+        if tones and cluster and not lower.startswith("qu"):
+            i = len(bare) - 2
+            word = unicodedata.normalize("NFC", bare[: i + 1] + tones[0] + bare[i + 1 :])
+        out.append(word)
+    return " ".join(out)
+
+
+def _other_tone_style(name: str) -> str | None:
+    new = " ".join(place_tone(word) for word in name.split(" "))
+    other = new if new != name else _old_tone_style(name)
+    return other if other != name else None
+
+
+def _inject_defects(
+    rng: random.Random,
+    result: SynthProvince,
+    village_lists: list[list[NewUnit]],
+    used_ids: set[str],
+) -> None:
+    originals = list(result.records)
+    all_villages = [v for villages in village_lists for v in villages]
+    next_ref = len(originals) + 1
+    chosen = rng.sample(originals, k=round(len(originals) * DUPLICATE_SHARE))
+    for n, original in enumerate(chosen):
+        turn = n % len(DUPLICATE_KINDS)
+        duplicate = None
+        for kind in DUPLICATE_KINDS[turn:] + DUPLICATE_KINDS[:turn]:
+            duplicate = _duplicate(rng, original, kind, all_villages, used_ids)
+            if duplicate is not None:
+                break
+        if duplicate is None:
+            continue
+        duplicate, detail = duplicate
+        duplicate.ref = f"R{next_ref:08d}"
+        next_ref += 1
+        result.records.append(duplicate)
+        result.defects.append(Defect(duplicate.ref, f"duplicate:{kind}", original.ref, detail))
+    duplicated = {r.ref for r in chosen}
+    candidates = [r for r in originals if r.ref not in duplicated]
+    for record in rng.sample(candidates, k=round(len(originals) * MISSING_SHARE)):
+        name = rng.choice(MISSING_FIELDS)
+        if getattr(record, name):
+            setattr(record, name, "")
+            result.defects.append(Defect(record.ref, f"missing:{name}"))
+    with_id = [r for r in candidates if r.personal_id]
+    for n, record in enumerate(rng.sample(with_id, k=round(len(originals) * INVALID_ID_SHARE))):
+        kind = INVALID_ID_KINDS[n % len(INVALID_ID_KINDS)]
+        record.personal_id = _invalid_id(rng, record, kind)
+        result.defects.append(Defect(record.ref, f"invalid_id:{kind}", detail=record.personal_id))
+
+
+def _duplicate(
+    rng: random.Random,
+    original: PersonRecord,
+    kind: str,
+    villages: list[NewUnit],
+    used_ids: set[str],
+) -> tuple[PersonRecord, str] | None:
+    """A second record of the same person, as a commune would type it again."""
+    copy = replace(original, personal_id="", household_code="", relation_to_head="")
+    if kind == "nfd":
+        copy.full_name = unicodedata.normalize("NFD", original.full_name)
+        return copy, "NFD"
+    if kind == "tone":
+        other = _other_tone_style(original.full_name)
+        if other is None:
+            return None
+        copy.full_name = other
+        return copy, other
+    if kind == "no_diacritics":
+        copy.full_name = strip_diacritics(original.full_name)
+        return copy, copy.full_name
+    if kind == "day_month_swap":
+        born = original.birth_date
+        if original.birth_date_precision != DatePrecision.DAY or born.day > 12 or born.day == born.month:
+            return None
+        copy.birth_date = date(born.year, born.day, born.month)
+        return copy, f"{copy.birth_date:%d/%m/%Y}"
+    if kind == "id_typo":
+        if not original.personal_id:
+            return None
+        position = rng.randrange(6, 12)
+        digits = [d for d in "0123456789" if d != original.personal_id[position]]
+        typo = original.personal_id[:position] + rng.choice(digits) + original.personal_id[position + 1 :]
+        if typo in used_ids:
+            return None
+        used_ids.add(typo)
+        copy.personal_id = typo
+        if original.card_number == original.personal_id:
+            copy.card_number = typo
+        return copy, typo
+    village = rng.choice([v for v in villages if v.code != original.permanent_unit] or villages)
+    copy.permanent_unit = village.code
+    copy.permanent_address = f"Số {rng.randint(1, 250)}, {village.name}"
+    copy.temporary_unit, copy.temporary_address, copy.temporary_since = "", "", None
+    return copy, village.code
+
+
+def _invalid_id(rng: random.Random, record: PersonRecord, kind: str) -> str:
+    number = record.personal_id
+    if kind == "province":
+        return rng.choice(UNUSED_PROVINCE_CODES) + number[3:]
+    if kind == "century_sex":
+        digit = int(number[3])
+        return number[:3] + str(digit + 1 if digit % 2 == 0 else digit - 1) + number[4:]
+    if kind == "year":
+        wrong = (int(number[4:6]) + rng.randint(1, 9)) % 100
+        return number[:4] + f"{wrong:02d}" + number[6:]
+    if kind == "length":
+        return number[:-1]
+    return number[:7] + "O" + number[8:]
