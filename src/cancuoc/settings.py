@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,7 +94,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.getenv("STATIC_ROOT", "staticfiles")).resolve()
+STATIC_ROOT = os.getenv("STATIC_ROOT") or None  # set it for collectstatic in production
+# Static files are served by WhiteNoise from the apps' folders: no collectstatic step and no
+# CDN (government networks are often closed).
+WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "admin:login"
 
 LOGGING = {
@@ -108,3 +112,5 @@ CANCUOC_HARD_CASE_RULES = os.getenv(
     "CANCUOC_HARD_CASE_RULES", "absent,elderly,no_phone,missing_data,remote_village"
 ).split(",")
 CANCUOC_ELDERLY_AGE = envint("CANCUOC_ELDERLY_AGE", "80")
+# The date pages count "as of" when none is asked for (ISO date); empty means today.
+CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")

@@ -135,6 +135,9 @@ class InstitutionMember(models.Model):
             models.UniqueConstraint(fields=["institution", "person"], name="member_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.institution_id}:{self.person_id}"
+
     @staticmethod
     def active_on_q(day) -> Q:
         return (Q(since__isnull=True) | Q(since__lte=day)) & (

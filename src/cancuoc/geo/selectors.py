@@ -20,3 +20,10 @@ def unit_by_code(code: str, *, reorganisation: str = Reorganisation.Y2025) -> Ad
             f"không có đơn vị hành chính mã {code} / no administrative unit with code {code}"
         )
     return unit
+
+
+def populated_provinces() -> list[AdministrativeUnit]:
+    """Current provinces with at least one village or residential group loaded below them."""
+    provinces = AdministrativeUnit.objects.current().provinces().order_by("code")
+    villages = AdministrativeUnit.objects.villages()
+    return [province for province in provinces if villages.subtree(province).exists()]

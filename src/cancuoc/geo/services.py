@@ -70,7 +70,9 @@ def units_create(units: Iterable[NewUnit]) -> GeoLoadResult:
             parent_id, parent_path, depth = None, "", 0
         else:
             try:
-                parent_id, parent_path, parent_depth = known[(unit.reorganisation, unit.parent_code)]
+                parent_id, parent_path, parent_depth = known[
+                    (unit.reorganisation, unit.parent_code)
+                ]
             except KeyError:
                 raise ValueError(
                     f"unit {unit.code} ({unit.name}): parent {unit.parent_code} does not exist"

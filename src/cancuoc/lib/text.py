@@ -21,7 +21,7 @@ def nfc(text: str) -> str:
 
 
 def strip_diacritics(text: str) -> str:
-    """"Nguyễn Đông Thạnh" -> "Nguyen Dong Thanh". Lossy: never match on this alone."""
+    """ "Nguyễn Đông Thạnh" -> "Nguyen Dong Thanh". Lossy: never match on this alone."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return nfc("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
@@ -39,9 +39,7 @@ def _tone_position(bare: str) -> int | None:
     lower = bare.lower()
     start = 0
     # "qu" and "gi" + vowel: the u/i belong to the consonant.
-    if lower.startswith("qu"):
-        start = 2
-    elif lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS:
+    if lower.startswith("qu") or (lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS):
         start = 2
     positions = [i for i in range(start, len(lower)) if lower[i] in VOWELS]
     if not positions:

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from .dates import anniversary
 from .choices import CardKind
+from .dates import anniversary
 
 # CMND: 15 years from issue (Decree 05/1999/NĐ-CP art. 2).
 CMND_VALIDITY_YEARS = 15

@@ -33,7 +33,9 @@ class EligibilityPolicy:
     valid_until: dict[CardKind, date] = field(default_factory=dict)
 
     def in_force_on(self, day: date) -> bool:
-        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
 
     def kinds_valid_on(self, day: date) -> list[CardKind]:
         return sorted(

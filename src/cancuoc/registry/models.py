@@ -60,9 +60,7 @@ class PersonQuerySet(models.QuerySet):
         ``BOTH`` a person counts where they actually live: at their temporary residence if
         one is in force, else at their permanent one, so nobody is counted twice."""
         in_force = Residence.objects.active_on(on)
-        here = in_force.filter(
-            unit__in=AdministrativeUnit.objects.subtree(unit).values("pk")
-        )
+        here = in_force.filter(unit__in=AdministrativeUnit.objects.subtree(unit).values("pk"))
         if basis == ResidenceBasis.PERMANENT:
             return self.filter(pk__in=here.filter(kind=ResidenceKind.PERMANENT).values("person_id"))
         if basis == ResidenceBasis.TEMPORARY:
@@ -73,21 +71,22 @@ class PersonQuerySet(models.QuerySet):
             Exists(temporary_here) | ~Exists(temporary_anywhere)
         )
 
-    def _cards(self, policy: EligibilityPolicy, on: date) -> "models.QuerySet[Card]":
-        return Card.objects.filter(
-            person=OuterRef("pk"), kind__in=policy.kinds_valid_on(on), issued_on__lte=on
-        )
+    def _cards(self, kinds, on: date) -> "models.QuerySet[Card]":
+        return Card.objects.filter(person=OuterRef("pk"), kind__in=kinds, issued_on__lte=on)
 
     def holding_valid_card(self, *, on: date, policy: EligibilityPolicy | None = None) -> Exists:
         policy = policy or policy_in_force(on)
-        valid = self._cards(policy, on).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
+        valid = self._cards(policy.kinds_valid_on(on), on).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=on)
+        )
         return Exists(valid)
 
     def needing_card(
         self, *, on: date, policy: EligibilityPolicy | None = None
     ) -> "PersonQuerySet":
         """In the register, old enough, and without a valid card of a kind the policy counts;
-        annotated with ``need``: a first card (cấp mới) or a change (cấp đổi)."""
+        annotated with ``need``: a change (cấp đổi) when they ever held a card of such a kind,
+        else a first card (cấp mới)."""
         policy = policy or policy_in_force(on)
         return (
             self.in_register()
@@ -95,7 +94,10 @@ class PersonQuerySet(models.QuerySet):
             .filter(~self.holding_valid_card(on=on, policy=policy))
             .annotate(
                 need=Case(
-                    When(Exists(self._cards(policy, on)), then=Value(Need.CHANGE.value)),
+                    When(
+                        Exists(self._cards(policy.qualifying_kinds, on)),
+                        then=Value(Need.CHANGE.value),
+                    ),
                     default=Value(Need.FIRST.value),
                     output_field=models.CharField(),
                 )
@@ -182,6 +184,9 @@ class Residence(models.Model):
             models.Index(fields=["person", "kind"], name="residence_person_kind"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.unit_id}"
+
 
 class Card(models.Model):
     """An identity document the person holds or held (CMND, CCCD, thẻ căn cước)."""
@@ -197,6 +202,9 @@ class Card(models.Model):
         verbose_name = "giấy tờ tùy thân"
         verbose_name_plural = "giấy tờ tùy thân"
         indexes = [models.Index(fields=["person", "kind"], name="card_person_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.issued_on:%d/%m/%Y}"
 
 
 class PersonChange(models.Model):
@@ -217,3 +225,6 @@ class PersonChange(models.Model):
         verbose_name = "lịch sử thay đổi"
         verbose_name_plural = "lịch sử thay đổi"
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.changed_at:%d/%m/%Y %H:%M}"

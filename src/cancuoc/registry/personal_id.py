@@ -132,7 +132,7 @@ def parse(number: str) -> PersonalId:
 
 
 def _structure_problems(number: str) -> list[IdProblem]:
-    if not number.isascii() or not number.isdigit():
+    if number.strip("0123456789"):
         return [_problem(Rejection.NOT_DIGITS)]
     if len(number) != 12:
         return [_problem(Rejection.LENGTH, n=len(number))]

@@ -191,7 +191,7 @@ def _check_unique_ids(records: Sequence[PersonRecord]) -> None:
 PERSON_EDITABLE = {
     "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
     "religion", "nationality", "birth_registration_place", "native_place", "phone",
-    "relation_to_head", "presence", "presence_since", "whereabouts",
+    "household", "relation_to_head", "presence", "presence_since", "whereabouts",
 }  # fmt: skip
 
 

@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 
-from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember
+from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, InstitutionMember
 
-from .choices import Presence, ResidenceBasis
+from .canonical import date_text
+from .choices import CardKind, Presence, ResidenceBasis, ResidenceKind, Sex
 from .difficulty import hard_reasons, with_difficulty
 from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
 from .models import Card, Person, PersonQuerySet, Residence
@@ -48,6 +50,17 @@ def absent_residents(*, unit: AdministrativeUnit, on: date) -> PersonQuerySet:
     )
 
 
+def counted_residence(on: date, basis: str = ResidenceBasis.BOTH):
+    """The residences in force on ``on`` of the person at ``OuterRef("pk")``, the one that
+    counts first: temporary before permanent, unless the basis names one kind."""
+    residences = Residence.objects.active_on(on).filter(person=OuterRef("pk"))
+    if basis == ResidenceBasis.PERMANENT:
+        residences = residences.filter(kind=ResidenceKind.PERMANENT)
+    elif basis == ResidenceBasis.TEMPORARY:
+        residences = residences.filter(kind=ResidenceKind.TEMPORARY)
+    return residences.order_by("-kind", "-id")
+
+
 @dataclass(frozen=True)
 class WorklistCount:
     unit: AdministrativeUnit
@@ -59,20 +72,36 @@ class WorklistCount:
 def worklist_counts(
     *, unit: AdministrativeUnit, on: date, basis: str = ResidenceBasis.BOTH
 ) -> list[WorklistCount]:
-    """For each unit directly below ``unit``: how many need a card, how many are hard."""
-    counts = []
-    for child in AdministrativeUnit.objects.filter(parent=unit).order_by("name"):
-        rows = worklist(unit=child, on=on, basis=basis)
-        total = rows.count()
-        counts.append(
-            WorklistCount(
-                unit=child,
-                total=total,
-                hard=rows.filter(is_hard=True).count() if total else 0,
-                first=rows.filter(need=Need.FIRST.value).count() if total else 0,
+    """For each unit directly below ``unit``: how many need a card, how many are hard cases,
+    how many need a first card. One grouped query over the subtree."""
+    child_path_length = len(unit.path) + SEGMENT
+    rows = (
+        worklist(unit=unit, on=on, basis=basis)
+        .annotate(
+            child_path=Substr(
+                Subquery(counted_residence(on, basis).values("unit__path")[:1]),
+                1,
+                child_path_length,
             )
         )
-    return counts
+        .order_by()
+        .values("child_path")
+        .annotate(
+            total=Count("pk"),
+            hard=Count("pk", filter=Q(is_hard=True)),
+            first=Count("pk", filter=Q(need=Need.FIRST.value)),
+        )
+    )
+    by_path = {row["child_path"]: row for row in rows}
+    return [
+        WorklistCount(
+            unit=child,
+            total=by_path.get(child.path, {}).get("total", 0),
+            hard=by_path.get(child.path, {}).get("hard", 0),
+            first=by_path.get(child.path, {}).get("first", 0),
+        )
+        for child in AdministrativeUnit.objects.filter(parent=unit).order_by("name")
+    ]
 
 
 COLUMNS = [
@@ -92,45 +121,56 @@ COLUMNS = [
 ]
 
 
-def worklist_rows(persons: PersonQuerySet, *, on: date) -> Iterator[dict]:
-    """The rows of a worklist file: where each person lives and what card they hold,
+def worklist_table(
+    persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
+) -> "QuerySet[dict]":
+    """The worklist with where each person lives and what card they hold, as dicts,
     ordered by commune and village, then by given name as Vietnamese lists are."""
-    lives = (
-        Residence.objects.active_on(on).filter(person=OuterRef("pk")).order_by("-kind", "-id")
-    )
+    lives = counted_residence(on, basis)
     latest_card = Card.objects.filter(person=OuterRef("pk"), issued_on__lte=on).order_by(
         "-issued_on", "-id"
     )
-    rows = persons.annotate(
-        village=Subquery(lives.values("unit__name")[:1]),
-        commune=Subquery(lives.values("unit__parent__name")[:1]),
-        residence_kind=Subquery(lives.values("kind")[:1]),
-        card_kind=Subquery(latest_card.values("kind")[:1]),
-    ).order_by("commune", "village", "sort_key", "pk")
-    sex_labels = dict(Person._meta.get_field("sex").choices)
-    card_labels = dict(Card._meta.get_field("kind").choices)
-    for index, row in enumerate(rows.values().iterator(chunk_size=2000), start=1):
-        yield {
-            "index": index,
-            "full_name": row["full_name"],
-            "birth": _birth_text(row["birth_date"], row["birth_date_precision"]),
-            "sex": sex_labels.get(row["sex"], row["sex"]),
-            "personal_id": row["personal_id"] or "",
-            "phone": row["phone"],
-            "village": row["village"] or "",
-            "commune": row["commune"] or "",
-            "residence": "Tạm trú" if row["residence_kind"] == "T" else "Thường trú",
-            "card": card_labels.get(row["card_kind"], "Chưa có"),
-            "need": NEED_LABELS[Need(row["need"])],
-            "difficulty": "Khó" if row["is_hard"] else "Dễ",
-            "reasons": ", ".join(hard_reasons(row)),
-        }
+    return (
+        persons.annotate(
+            village=Subquery(lives.values("unit__name")[:1]),
+            commune=Subquery(lives.values("unit__parent__name")[:1]),
+            residence_kind=Subquery(lives.values("kind")[:1]),
+            card_kind=Subquery(latest_card.values("kind")[:1]),
+        )
+        .order_by("commune", "village", "sort_key", "pk")
+        .values()
+    )
 
 
-def _birth_text(day: date, precision: str) -> str:
-    if precision == "Y":
-        return f"{day:%Y}"
-    if precision == "M":
-        return f"{day:%m/%Y}"
-    return f"{day:%d/%m/%Y}"
+_SEX_LABELS = dict(Sex.choices)
+_CARD_LABELS = dict(CardKind.choices)
 
+
+def worklist_row(row: dict, index: int) -> dict:
+    """One row of :func:`worklist_table` as the worklist file shows it."""
+    return {
+        "index": index,
+        "full_name": row["full_name"],
+        "birth": date_text(row["birth_date"], row["birth_date_precision"]),
+        "sex": _SEX_LABELS.get(row["sex"], row["sex"]),
+        "personal_id": row["personal_id"] or "",
+        "phone": row["phone"],
+        "village": row["village"] or "",
+        "commune": row["commune"] or "",
+        "residence": "Tạm trú"
+        if row["residence_kind"] == ResidenceKind.TEMPORARY
+        else "Thường trú",
+        "card": _CARD_LABELS.get(row["card_kind"], "Chưa có"),
+        "need": NEED_LABELS[Need(row["need"])],
+        "difficulty": "Khó" if row["is_hard"] else "Dễ",
+        "reasons": ", ".join(hard_reasons(row)),
+    }
+
+
+def worklist_rows(
+    persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
+) -> Iterator[dict]:
+    """Every row of the worklist file, streamed from the database."""
+    table = worklist_table(persons, on=on, basis=basis).iterator(chunk_size=2000)
+    for index, row in enumerate(table, start=1):
+        yield worklist_row(row, index)

@@ -5,4 +5,6 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("don-vi/<str:code>/", views.unit_page, name="unit"),
+    path("don-vi/<str:code>/danh-sach.xlsx", views.worklist_download, name="worklist-download"),
 ]

@@ -21,7 +21,7 @@ from cancuoc.lib.text import place_tone, strip_diacritics
 from cancuoc.registry import personal_id
 from cancuoc.registry.cards import card_expiry
 from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation
-from cancuoc.registry.dates import anniversary, years_before
+from cancuoc.registry.dates import age_on, anniversary, years_before
 from cancuoc.registry.records import PersonRecord
 
 from . import names
@@ -35,7 +35,9 @@ INVALID_ID_SHARE = 0.005
 DUPLICATE_KINDS = ("nfd", "tone", "no_diacritics", "day_month_swap", "id_typo", "new_address")
 INVALID_ID_KINDS = ("province", "century_sex", "year", "length", "not_digits")
 MISSING_FIELDS = ("ethnicity", "native_place", "phone")
-UNUSED_PROVINCE_CODES = [f"{n:03d}" for n in range(100) if f"{n:03d}" not in personal_id.PROVINCE_CODES]
+UNUSED_PROVINCE_CODES = [
+    f"{n:03d}" for n in range(100) if f"{n:03d}" not in personal_id.PROVINCE_CODES
+]
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,12 @@ def synth_province(
     try:
         found = vietnam_provinces.Province.from_code(vietnam_provinces.ProvinceCode(int(code)))
     except ValueError:
-        raise ValueError(f"không có tỉnh mã {province} / no province with code {province}") from None
-    wards = sorted(
-        vietnam_provinces.Ward.iter_by_province(found.code), key=lambda w: w.code.value
-    )[:communes]
+        raise ValueError(
+            f"không có tỉnh mã {province} / no province with code {province}"
+        ) from None
+    wards = sorted(vietnam_provinces.Ward.iter_by_province(found.code), key=lambda w: w.code.value)[
+        :communes
+    ]
     rng = random.Random(seed)
     draw = _Draw(rng)
     result = SynthProvince(code, found.name, seed, reference)
@@ -156,20 +160,26 @@ def synth_province(
         surnames = {h: draw.surname() for h in heads}
         house_numbers = {h: rng.randint(1, 250) for h in heads}
         native = f"{ward.name}, {found.name}"
-        for index, person in enumerate(persons):
-            village = homes[person.household]
-            surname = surnames[person.household] if person.relation in (
+        for person in persons:
+            home = person.household
+            kin = person.relation in (
                 Relation.HEAD, Relation.CHILD, Relation.GRANDCHILD, Relation.SIBLING
-            ) else draw.surname()  # fmt: skip
+            )  # fmt: skip
             result.records.append(
                 _record(
-                    draw, person, ref=f"R{next(refs):08d}", reference=reference,
-                    surname=surname, home_code=home_code, used_ids=used_ids,
-                    household_code=codes[person.household] if person.household >= 0 else "",
-                    village=village, address=f"Số {house_numbers[person.household]}, {village.name}",
-                    native=native, province_name=found.name, index=index,
+                    draw,
+                    person,
+                    ref=f"R{next(refs):08d}",
+                    reference=reference,
+                    surname=surnames[home] if kin else draw.surname(),
+                    home_code=home_code,
+                    used_ids=used_ids,
+                    household_code=codes[home],
+                    village=homes[home],
+                    address=f"Số {house_numbers[home]}, {homes[home].name}",
+                    native=native,
                 )
-            )  # fmt: skip
+            )
     _migrate(rng, result, village_lists, reference)
     _institutions(rng, result, wards, village_lists, reference)
     _inject_defects(rng, result, village_lists, used_ids)
@@ -271,7 +281,7 @@ def _form_households(rng: random.Random, persons: list[_Person]) -> list[int]:
 def _birth(draw: _Draw, age: int, reference: date) -> tuple[date, str]:
     born = years_before(reference, age) - timedelta(days=draw.rng.randrange(365))
     roll = draw.rng.random()
-    if age >= 70 and roll < 0.2 or roll < 0.003:
+    if (age >= 70 and roll < 0.2) or roll < 0.003:
         return date(born.year, 1, 1), DatePrecision.YEAR
     if age >= 70 and roll < 0.25:
         return date(born.year, born.month, 1), DatePrecision.MONTH
@@ -312,7 +322,9 @@ def _card(draw: _Draw, birth: date, age: int, number: str, reference: date):
     if not kind:
         return "", "", None, None
     first, last = _CARD_ERAS[kind]
-    issued = draw.day_between(max(first, anniversary(birth, 14)), min(last, reference - timedelta(1)))
+    issued = draw.day_between(
+        max(first, anniversary(birth, 14)), min(last, reference - timedelta(1))
+    )
     if issued is None:
         return "", "", None, None
     card_number = f"{draw.rng.randrange(10**8, 10**9)}" if kind == CardKind.CMND_9 else number
@@ -320,10 +332,19 @@ def _card(draw: _Draw, birth: date, age: int, number: str, reference: date):
 
 
 def _record(
-    draw: _Draw, person: _Person, *, ref: str, reference: date, surname: str, home_code: str,
-    used_ids: set[str], household_code: str, village: NewUnit, address: str, native: str,
-    province_name: str, index: int,
-) -> PersonRecord:  # fmt: skip
+    draw: _Draw,
+    person: _Person,
+    *,
+    ref: str,
+    reference: date,
+    surname: str,
+    home_code: str,
+    used_ids: set[str],
+    household_code: str,
+    village: NewUnit,
+    address: str,
+    native: str,
+) -> PersonRecord:
     rng = draw.rng
     birth, precision = _birth(draw, person.age, reference)
     born_here = rng.random() < 0.9
@@ -349,9 +370,7 @@ def _record(
         sex=person.sex,
         ethnicity=draw.ethnicity(),
         religion=draw.religion(),
-        birth_registration_place=(
-            native if born_here else personal_id.PROVINCE_CODES[id_province]
-        ),
+        birth_registration_place=(native if born_here else personal_id.PROVINCE_CODES[id_province]),
         native_place=native,
         phone=draw.phone() if has_phone else "",
         household_code=household_code,
@@ -369,7 +388,7 @@ def _record(
 
 
 def _age(record: PersonRecord, reference: date) -> int:
-    return reference.year - record.birth_date.year
+    return age_on(record.birth_date, reference)
 
 
 def _migrate(
@@ -468,22 +487,24 @@ def _inject_defects(
     originals = list(result.records)
     all_villages = [v for villages in village_lists for v in villages]
     next_ref = len(originals) + 1
-    chosen = rng.sample(originals, k=round(len(originals) * DUPLICATE_SHARE))
-    for n, original in enumerate(chosen):
-        turn = n % len(DUPLICATE_KINDS)
-        duplicate = None
-        for kind in DUPLICATE_KINDS[turn:] + DUPLICATE_KINDS[:turn]:
-            duplicate = _duplicate(rng, original, kind, all_villages, used_ids)
-            if duplicate is not None:
+    duplicated: set[str] = set()
+    for n in range(round(len(originals) * DUPLICATE_SHARE)):
+        kind = DUPLICATE_KINDS[n % len(DUPLICATE_KINDS)]
+        for _ in range(50):  # draw until a record fits the kind (a tone to move, a day ≤ 12…)
+            original = rng.choice(originals)
+            made = None
+            if original.ref not in duplicated:
+                made = _duplicate(rng, original, kind, all_villages, used_ids)
+            if made is not None:
                 break
-        if duplicate is None:
+        else:
             continue
-        duplicate, detail = duplicate
+        duplicate, detail = made
         duplicate.ref = f"R{next_ref:08d}"
         next_ref += 1
+        duplicated.add(original.ref)
         result.records.append(duplicate)
         result.defects.append(Defect(duplicate.ref, f"duplicate:{kind}", original.ref, detail))
-    duplicated = {r.ref for r in chosen}
     candidates = [r for r in originals if r.ref not in duplicated]
     for record in rng.sample(candidates, k=round(len(originals) * MISSING_SHARE)):
         name = rng.choice(MISSING_FIELDS)
@@ -520,7 +541,11 @@ def _duplicate(
         return copy, copy.full_name
     if kind == "day_month_swap":
         born = original.birth_date
-        if original.birth_date_precision != DatePrecision.DAY or born.day > 12 or born.day == born.month:
+        if (
+            original.birth_date_precision != DatePrecision.DAY
+            or born.day > 12
+            or born.day == born.month
+        ):
             return None
         copy.birth_date = date(born.year, born.day, born.month)
         return copy, f"{copy.birth_date:%d/%m/%Y}"
@@ -529,7 +554,11 @@ def _duplicate(
             return None
         position = rng.randrange(6, 12)
         digits = [d for d in "0123456789" if d != original.personal_id[position]]
-        typo = original.personal_id[:position] + rng.choice(digits) + original.personal_id[position + 1 :]
+        typo = (
+            original.personal_id[:position]
+            + rng.choice(digits)
+            + original.personal_id[position + 1 :]
+        )
         if typo in used_ids:
             return None
         used_ids.add(typo)

@@ -27,9 +27,7 @@ def synth_load(province: SynthProvince) -> SynthLoadResult:
         geo_load_current()
     villages = units_create(province.villages)
     register = register_load(records=province.records, source=province.source)
-    person_ids = dict(
-        Person.objects.filter(source=province.source).values_list("source_ref", "pk")
-    )
+    person_ids = dict(Person.objects.filter(source=province.source).values_list("source_ref", "pk"))
     units = dict(
         AdministrativeUnit.objects.filter(
             reorganisation=Reorganisation.Y2025,

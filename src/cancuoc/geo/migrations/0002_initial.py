@@ -5,26 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='institutionmember',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.person'),
+            model_name="institutionmember",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="registry.person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(fields=('reorganisation', 'code'), name='unit_code_unique'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                fields=("reorganisation", "code"), name="unit_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='institutionmember',
-            constraint=models.UniqueConstraint(fields=('institution', 'person'), name='member_unique'),
+            model_name="institutionmember",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "person"), name="member_unique"
+            ),
         ),
     ]

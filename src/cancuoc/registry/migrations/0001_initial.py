@@ -7,130 +7,331 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã hộ')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.administrativeunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã hộ")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.administrativeunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hộ gia đình',
-                'verbose_name_plural': 'hộ gia đình',
+                "verbose_name": "hộ gia đình",
+                "verbose_name_plural": "hộ gia đình",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('personal_id', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='số định danh cá nhân')),
-                ('unverified_id', models.CharField(blank=True, max_length=32, verbose_name='số định danh chưa hợp lệ')),
-                ('full_name', models.CharField(max_length=200, verbose_name='họ, chữ đệm và tên')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('sort_key', models.CharField(editable=False, max_length=255)),
-                ('birth_date', models.DateField(verbose_name='ngày sinh')),
-                ('birth_date_precision', models.CharField(choices=[('D', 'Ngày'), ('M', 'Tháng'), ('Y', 'Năm')], default='D', max_length=1)),
-                ('sex', models.CharField(choices=[('M', 'Nam'), ('F', 'Nữ')], max_length=1, verbose_name='giới tính')),
-                ('ethnicity', models.CharField(blank=True, max_length=64, verbose_name='dân tộc')),
-                ('religion', models.CharField(blank=True, max_length=64, verbose_name='tôn giáo')),
-                ('nationality', models.CharField(default='Việt Nam', max_length=64, verbose_name='quốc tịch')),
-                ('birth_registration_place', models.CharField(blank=True, max_length=255, verbose_name='nơi đăng ký khai sinh')),
-                ('native_place', models.CharField(blank=True, max_length=255, verbose_name='quê quán')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
-                ('relation_to_head', models.CharField(blank=True, choices=[('chu_ho', 'Chủ hộ'), ('vo_chong', 'Vợ/chồng'), ('con', 'Con'), ('cha_me', 'Cha/mẹ'), ('chau', 'Cháu'), ('ong_ba', 'Ông/bà'), ('anh_chi_em', 'Anh/chị/em'), ('khac', 'Khác')], max_length=16, verbose_name='quan hệ với chủ hộ')),
-                ('presence', models.CharField(choices=[('alive', 'Đang cư trú'), ('absent', 'Vắng mặt khỏi nơi cư trú'), ('deceased', 'Đã chết'), ('moved_out', 'Đã chuyển đi')], default='alive', max_length=16, verbose_name='tình trạng')),
-                ('presence_since', models.DateField(blank=True, null=True)),
-                ('whereabouts', models.CharField(blank=True, max_length=255, verbose_name='nơi ở hiện tại khi vắng mặt')),
-                ('source', models.CharField(blank=True, max_length=64, verbose_name='nguồn')),
-                ('source_ref', models.CharField(blank=True, max_length=64, verbose_name='mã bản ghi nguồn')),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='registry.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "personal_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="số định danh cá nhân",
+                    ),
+                ),
+                (
+                    "unverified_id",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="số định danh chưa hợp lệ"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="họ, chữ đệm và tên")),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("sort_key", models.CharField(editable=False, max_length=255)),
+                ("birth_date", models.DateField(verbose_name="ngày sinh")),
+                (
+                    "birth_date_precision",
+                    models.CharField(
+                        choices=[("D", "Ngày"), ("M", "Tháng"), ("Y", "Năm")],
+                        default="D",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Nam"), ("F", "Nữ")], max_length=1, verbose_name="giới tính"
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=64, verbose_name="dân tộc")),
+                ("religion", models.CharField(blank=True, max_length=64, verbose_name="tôn giáo")),
+                (
+                    "nationality",
+                    models.CharField(default="Việt Nam", max_length=64, verbose_name="quốc tịch"),
+                ),
+                (
+                    "birth_registration_place",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="nơi đăng ký khai sinh"
+                    ),
+                ),
+                (
+                    "native_place",
+                    models.CharField(blank=True, max_length=255, verbose_name="quê quán"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="số điện thoại"),
+                ),
+                (
+                    "relation_to_head",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("chu_ho", "Chủ hộ"),
+                            ("vo_chong", "Vợ/chồng"),
+                            ("con", "Con"),
+                            ("cha_me", "Cha/mẹ"),
+                            ("chau", "Cháu"),
+                            ("ong_ba", "Ông/bà"),
+                            ("anh_chi_em", "Anh/chị/em"),
+                            ("khac", "Khác"),
+                        ],
+                        max_length=16,
+                        verbose_name="quan hệ với chủ hộ",
+                    ),
+                ),
+                (
+                    "presence",
+                    models.CharField(
+                        choices=[
+                            ("alive", "Đang cư trú"),
+                            ("absent", "Vắng mặt khỏi nơi cư trú"),
+                            ("deceased", "Đã chết"),
+                            ("moved_out", "Đã chuyển đi"),
+                        ],
+                        default="alive",
+                        max_length=16,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("presence_since", models.DateField(blank=True, null=True)),
+                (
+                    "whereabouts",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="nơi ở hiện tại khi vắng mặt"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=64, verbose_name="nguồn")),
+                (
+                    "source_ref",
+                    models.CharField(blank=True, max_length=64, verbose_name="mã bản ghi nguồn"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="registry.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'công dân',
-                'verbose_name_plural': 'công dân',
+                "verbose_name": "công dân",
+                "verbose_name_plural": "công dân",
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.person'),
+            model_name="household",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.person",
+            ),
         ),
         migrations.CreateModel(
-            name='Card',
+            name="Card",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cmnd9', 'CMND 9 số'), ('cmnd12', 'CMND 12 số'), ('cccd_barcode', 'CCCD mã vạch'), ('cccd_chip', 'CCCD gắn chip'), ('can_cuoc', 'Thẻ căn cước')], max_length=16, verbose_name='loại')),
-                ('number', models.CharField(max_length=12, verbose_name='số')),
-                ('issued_on', models.DateField(verbose_name='ngày cấp')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='có giá trị đến')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cmnd9", "CMND 9 số"),
+                            ("cmnd12", "CMND 12 số"),
+                            ("cccd_barcode", "CCCD mã vạch"),
+                            ("cccd_chip", "CCCD gắn chip"),
+                            ("can_cuoc", "Thẻ căn cước"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, verbose_name="số")),
+                ("issued_on", models.DateField(verbose_name="ngày cấp")),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, null=True, verbose_name="có giá trị đến"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cards",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giấy tờ tùy thân',
-                'verbose_name_plural': 'giấy tờ tùy thân',
+                "verbose_name": "giấy tờ tùy thân",
+                "verbose_name_plural": "giấy tờ tùy thân",
             },
         ),
         migrations.CreateModel(
-            name='PersonChange',
+            name="PersonChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=64)),
-                ('old_value', models.TextField(blank=True)),
-                ('new_value', models.TextField(blank=True)),
-                ('changed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('source', models.CharField(max_length=64, verbose_name='nguồn')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=64)),
+                ("old_value", models.TextField(blank=True)),
+                ("new_value", models.TextField(blank=True)),
+                (
+                    "changed_at",
+                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
+                ),
+                ("source", models.CharField(max_length=64, verbose_name="nguồn")),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử thay đổi',
-                'verbose_name_plural': 'lịch sử thay đổi',
-                'ordering': ['-changed_at', '-id'],
+                "verbose_name": "lịch sử thay đổi",
+                "verbose_name_plural": "lịch sử thay đổi",
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Residence',
+            name="Residence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('P', 'Thường trú'), ('T', 'Tạm trú')], max_length=1, verbose_name='loại')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='từ ngày')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='residences', to='registry.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.administrativeunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("P", "Thường trú"), ("T", "Tạm trú")],
+                        max_length=1,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="từ ngày")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="residences",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.administrativeunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nơi cư trú',
-                'verbose_name_plural': 'nơi cư trú',
+                "verbose_name": "nơi cư trú",
+                "verbose_name_plural": "nơi cư trú",
             },
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('source', 'source_ref'), name='person_source_ref_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_ref", ""), _negated=True),
+                fields=("source", "source_ref"),
+                name="person_source_ref_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='card',
-            index=models.Index(fields=['person', 'kind'], name='card_person_kind'),
+            model_name="card",
+            index=models.Index(fields=["person", "kind"], name="card_person_kind"),
         ),
         migrations.AddIndex(
-            model_name='residence',
-            index=models.Index(fields=['unit', 'kind'], name='residence_unit_kind'),
+            model_name="residence",
+            index=models.Index(fields=["unit", "kind"], name="residence_unit_kind"),
         ),
         migrations.AddIndex(
-            model_name='residence',
-            index=models.Index(fields=['person', 'kind'], name='residence_person_kind'),
+            model_name="residence",
+            index=models.Index(fields=["person", "kind"], name="residence_person_kind"),
         ),
     ]

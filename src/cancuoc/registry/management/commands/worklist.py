@@ -32,7 +32,10 @@ class Command(BaseCommand):
         title = f"Danh sách công dân cần cấp thẻ — {area.name} — ngày {as_of:%d/%m/%Y}"
         try:
             count = write_table(
-                out, columns=COLUMNS, rows=worklist_rows(persons, on=as_of), title=title
+                out,
+                columns=COLUMNS,
+                rows=worklist_rows(persons, on=as_of, basis=basis),
+                title=title,
             )
         except UnsupportedFormat as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,52 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.table import Table
+
+from cancuoc.geo.selectors import unit_by_code
+from cancuoc.registry.worklists import worklist_counts
+from cancuoc.synth.demo import DEMO_PROVINCE, demo_login_reset, demo_province_load
+
+
+class Command(BaseCommand):
+    help = "Chạy bản trình diễn / build a demo province, print its worklist, serve the site."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--people", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=2021)
+        parser.add_argument("--as-of", type=date.fromisoformat, default=date(2021, 4, 1))
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="prepare and exit")
+
+    def handle(self, *args, people, seed, as_of, port, no_serve, **options) -> None:
+        console = Console(file=self.stdout, soft_wrap=True)
+        with console.status("Chuẩn bị cơ sở dữ liệu / migrating…"):
+            call_command("migrate", verbosity=0)
+        with console.status(f"Tạo và nạp tỉnh mô phỏng {people:,} người / loading…"):
+            loaded = demo_province_load(people=people, seed=seed)
+        province = unit_by_code(DEMO_PROVINCE)
+        counts = worklist_counts(unit=province, on=as_of)
+        table = Table(title=f"{province.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y}")
+        for header in ("Xã/phường", "Cần cấp thẻ", "Cấp mới", "Khó"):
+            table.add_column(header, justify="left" if header == "Xã/phường" else "right")
+        for count in sorted(counts, key=lambda c: -c.total)[:10]:
+            table.add_row(
+                count.unit.name, f"{count.total:,}", f"{count.first:,}", f"{count.hard:,}"
+            )
+        total = sum(c.total for c in counts)
+        table.add_row("[b]Toàn tỉnh (10 xã lớn nhất ở trên)", f"[b]{total:,}", "", "")
+        console.print(f"Dân số trong sổ / persons in the register: {loaded:,}")
+        console.print(table)
+        login = demo_login_reset()
+        url = f"http://127.0.0.1:{port}/"
+        console.print(
+            f"\n[b]Mở / open {url}[/b]  đăng nhập / login: [b]{login.username}[/b]"
+            f"  mật khẩu / password: [b]{login.password}[/b]\n"
+        )
+        if no_serve:
+            return
+        settings.CANCUOC_AS_OF = as_of.isoformat()
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,57 @@
+from datetime import date
+
+import pytest
+
+from cancuoc.geo.models import UnitKind
+from cancuoc.geo.services import NewUnit, units_create
+from cancuoc.registry.models import Person
+from cancuoc.registry.records import PersonRecord
+from cancuoc.registry.services import register_load
+
+
+@pytest.fixture
+def area(db):
+    """A province with two communes of two villages each, and a remote village."""
+    units_create(
+        [
+            NewUnit("38", "Thanh Hóa", UnitKind.PROVINCE, None),
+            NewUnit("16000", "Xã Một", UnitKind.COMMUNE, "38"),
+            NewUnit("16000001", "Thôn 1", UnitKind.VILLAGE, "16000"),
+            NewUnit("16000002", "Thôn 2", UnitKind.VILLAGE, "16000", is_remote=True),
+            NewUnit("16001", "Phường Hai", UnitKind.WARD, "38"),
+            NewUnit("16001001", "Tổ dân phố 1", UnitKind.RESIDENTIAL_GROUP, "16001"),
+        ]
+    )
+
+
+_refs = iter(range(1, 10**9))
+
+
+def person_record(**fields) -> PersonRecord:
+    """A valid person living in Thôn 1 unless told otherwise."""
+    defaults = dict(
+        ref=f"T{next(_refs)}",
+        personal_id="",
+        full_name="Nguyễn Văn An",
+        birth_date=date(1980, 5, 10),
+        birth_date_precision="D",
+        sex="M",
+        ethnicity="Kinh",
+        native_place="Xã Một, Thanh Hóa",
+        phone="0912345678",
+        permanent_unit="16000001",
+    )
+    defaults.update(fields)
+    return PersonRecord(**defaults)
+
+
+@pytest.fixture
+def add_person(area):
+    """Load one person through the register's bulk path and return it."""
+
+    def add(**fields) -> Person:
+        record = person_record(**fields)
+        register_load(records=[record], source="test")
+        return Person.objects.get(source="test", source_ref=record.ref)
+
+    return add

@@ -1,0 +1,34 @@
+from django.contrib.auth import get_user_model
+
+from cancuoc.registry.models import PersonChange
+
+
+def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
+    officer = get_user_model().objects.create_superuser("admin1", password="x" * 12)
+    client.force_login(officer)
+    person = add_person(full_name="Nguyễn Văn Hòa")
+    url = f"/admin/registry/person/{person.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data |= {"full_name": "Nguyễn Văn Hoà", "phone": "0988000111"}
+    for prefix in ("residences", "cards", "changes"):
+        formset = next(
+            f for f in page.context["inline_admin_formsets"] if f.formset.prefix == prefix
+        )
+        management = formset.formset.management_form
+        data |= {f"{prefix}-{k}": v for k, v in management.initial.items()}
+        for i, inline in enumerate(formset.formset.forms):
+            data |= {
+                f"{prefix}-{i}-{name}": inline[name].value() or ""
+                for name in inline.fields
+                if inline[name].value() is not None
+            }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changed = PersonChange.objects.filter(person=person).order_by("field")
+    assert [(c.field, c.new_value, c.changed_by) for c in changed] == [
+        ("full_name", "Nguyễn Văn Hoà", officer),
+        ("phone", "0988000111", officer),
+    ]

@@ -1,0 +1,59 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from openpyxl import load_workbook
+
+
+@pytest.fixture
+def officer(client, db):
+    user = get_user_model().objects.create_user("canbo", password="x" * 12)
+    client.force_login(user)
+    return user
+
+
+def test_pages_ask_for_a_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_home_goes_to_the_only_province(officer, client, add_person):
+    add_person()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/don-vi/38/"
+
+
+def test_the_province_page_counts_its_communes(officer, client, add_person):
+    add_person()
+    add_person(permanent_unit="16001001")
+    add_person(birth_date=date(2015, 1, 1))
+    page = client.get("/don-vi/38/", {"ngay": "2021-04-01"})
+    assert page.status_code == 200
+    counts = {c.unit.code: c.total for c in page.context["counts"]}
+    assert counts == {"16000": 1, "16001": 1}
+    assert page.context["total"] == 2
+    assert "Xã Một" in page.content.decode()
+
+
+def test_a_village_page_lists_people_with_masked_ids(officer, client, add_person):
+    add_person(full_name="Nguyễn Văn An", personal_id="038080001234")
+    page = client.get("/don-vi/16000001/", {"ngay": "2021-04-01"})
+    html = page.content.decode()
+    assert "Nguyễn Văn An" in html
+    assert "038080001234" not in html and "1234" in html
+
+
+def test_the_worklist_downloads_as_xlsx(officer, client, add_person):
+    add_person(full_name="Nguyễn Văn An")
+    response = client.get("/don-vi/16000/danh-sach.xlsx", {"ngay": "2021-04-01"})
+    assert response.status_code == 200
+    assert "danh-sach-16000-20210401.xlsx" in response["Content-Disposition"]
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    assert [row[1] for row in book.active.iter_rows(min_row=3, values_only=True)] == [
+        "Nguyễn Văn An"
+    ]
+
+
+def test_an_unknown_unit_is_404(officer, client):
+    assert client.get("/don-vi/99999/").status_code == 404
