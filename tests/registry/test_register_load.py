@@ -39,7 +39,7 @@ def test_a_card_without_a_printed_expiry_gets_the_legal_one(add_person):
 
 def test_an_invalid_id_is_kept_unverified_and_the_person_loaded(add_person):
     person = add_person(personal_id="038190001234", sex="M", birth_date=date(1990, 1, 1))
-    assert person.personal_id is None
+    assert person.personal_id == ""
     assert person.unverified_id == "038190001234"
 
 
@@ -59,12 +59,21 @@ def test_an_unknown_unit_names_the_record_and_column_and_writes_nothing(area):
 
 
 def test_the_same_id_twice_in_a_batch_is_refused_without_showing_it_whole(area):
-    records = [person_record(personal_id="038090001234") for _ in range(2)]
+    records = [
+        person_record(personal_id="038090001234", birth_date=date(1990, 1, 1)) for _ in range(2)
+    ]
     with pytest.raises(RegisterLoadError) as caught:
         register_load(records=records, source="test")
     assert "038090001234" not in str(caught.value)
     assert "1234" in str(caught.value)
     assert Person.objects.count() == 0
+
+
+def test_an_invalid_number_repeating_a_valid_one_is_kept_unverified(area):
+    valid = person_record(personal_id="038090001234", birth_date=date(1990, 1, 1))
+    typo = person_record(personal_id="038090001234", birth_date=date(1991, 1, 1))
+    assert register_load(records=[valid, typo], source="test").invalid_ids == 1
+    assert Person.objects.get(source_ref=typo.ref).unverified_id == "038090001234"
 
 
 def test_keys_continue_after_a_bulk_load(add_person):

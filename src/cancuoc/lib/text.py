@@ -88,6 +88,12 @@ _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
 _TONE_ORDER = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
+@lru_cache(maxsize=131072)
+def name_keys(name: str) -> tuple[str, str]:
+    """Both keys of a full name; names repeat a lot in a province, so they are cached."""
+    return normalise_name(name), sort_key(name)
+
+
 def sort_key(name: str) -> str:
     """An ASCII key that sorts names as Vietnamese lists do: given name first, then family
     and middle names, letters in Vietnamese order, tones as a tie-breaker."""

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cancuoc.lib.text import normalise_name, sort_key
+from cancuoc.lib.text import name_keys, normalise_name
 
 from .models import Card, Household, Person, PersonChange, Residence
 from .services import person_update
@@ -42,7 +42,7 @@ class PersonAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         """Edits go through the register's service so that each one is in the history."""
         if not change:
-            obj.name_key, obj.sort_key = normalise_name(obj.full_name), sort_key(obj.full_name)
+            obj.name_key, obj.sort_key = name_keys(obj.full_name)
             super().save_model(request, obj, form, change)
             return
         original = Person.objects.get(pk=obj.pk)

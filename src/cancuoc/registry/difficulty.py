@@ -30,7 +30,7 @@ def _no_phone(on: date) -> Q:
 
 def _missing_data(on: date) -> Q:
     return (
-        Q(personal_id__isnull=True)
+        Q(personal_id="")
         | ~Q(birth_date_precision=DatePrecision.DAY)
         | Q(ethnicity="")
         | Q(native_place="")

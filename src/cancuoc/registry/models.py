@@ -26,7 +26,7 @@ from .eligibility import EligibilityPolicy, Need, policy_in_force
 class Household(models.Model):
     """Hộ gia đình; its members point to it with their relation to the head (chủ hộ)."""
 
-    code = models.CharField("mã hộ", max_length=32, unique=True)
+    code = models.CharField("mã hộ", max_length=32)
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     head = models.ForeignKey(
@@ -36,6 +36,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = "hộ gia đình"
         verbose_name_plural = "hộ gia đình"
+        constraints = [models.UniqueConstraint(fields=["code"], name="household_code_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -106,13 +107,12 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
-    personal_id = models.CharField(
-        "số định danh cá nhân", max_length=12, unique=True, null=True, blank=True
-    )
+    # Unique when present, by a partial constraint (see Meta).
+    personal_id = models.CharField("số định danh cá nhân", max_length=12, blank=True)
     # A number that failed validation is kept here as typed, for correction, never matched on.
     unverified_id = models.CharField("số định danh chưa hợp lệ", max_length=32, blank=True)
     full_name = models.CharField("họ, chữ đệm và tên", max_length=200)
-    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    name_key = models.CharField(max_length=200, editable=False)
     sort_key = models.CharField(max_length=255, editable=False)
     birth_date = models.DateField("ngày sinh")
     birth_date_precision = models.CharField(
@@ -148,6 +148,11 @@ class Person(models.Model):
         verbose_name_plural = "công dân"
         constraints = [
             models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=~Q(personal_id=""),
+                name="person_personal_id_unique",
+            ),
+            models.UniqueConstraint(
                 fields=["source", "source_ref"],
                 condition=~Q(source_ref=""),
                 name="person_source_ref_unique",
@@ -167,9 +172,14 @@ class ResidenceQuerySet(models.QuerySet):
 
 
 class Residence(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences")
+    # No single-column indexes: the composite ones below lead with these columns.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="residences", db_index=False
+    )
     kind = models.CharField("loại", max_length=1, choices=ResidenceKind.choices)
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     start_date = models.DateField("từ ngày", null=True, blank=True)
     end_date = models.DateField("đến ngày", null=True, blank=True)
@@ -191,7 +201,9 @@ class Residence(models.Model):
 class Card(models.Model):
     """An identity document the person holds or held (CMND, CCCD, thẻ căn cước)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cards")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="cards", db_index=False
+    )
     kind = models.CharField("loại", max_length=16, choices=CardKind.choices)
     number = models.CharField("số", max_length=12)
     issued_on = models.DateField("ngày cấp")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
-from cancuoc.lib.text import normalise_name, sort_key
+from cancuoc.lib.text import name_keys
 
 from . import personal_id
 from .cards import card_expiry
@@ -53,7 +53,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     Personal IDs are checked against the date of birth and sex; one that fails is kept as
     ``unverified_id`` for correction and the person is loaded without it."""
     unit_ids = _unit_ids(records)
-    _check_unique_ids(records)
+    valid_ids = _valid_ids(records)
 
     households: dict[str, int] = {}
     heads: dict[str, int] = {}
@@ -81,20 +81,12 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             "permanent residence"
         )
 
-    invalid = 0
-
     def person_rows() -> Iterator[tuple[Any, ...]]:
-        nonlocal invalid
-        for pk, record in enumerate(records, start=first_person):
+        for pk, (record, valid) in enumerate(zip(records, valid_ids, strict=True), first_person):
             number = record.personal_id
-            valid = bool(number) and not personal_id.problems(
-                number, birth_year=record.birth_date.year, sex=record.sex
-            )
-            if number and not valid:
-                invalid += 1
             yield (
-                pk, number if valid else None, "" if valid else number, record.full_name,
-                normalise_name(record.full_name), sort_key(record.full_name), record.birth_date,
+                pk, number if valid else "", "" if valid else number, record.full_name,
+                *name_keys(record.full_name), record.birth_date,
                 record.birth_date_precision, record.sex, record.ethnicity, record.religion,
                 record.nationality, record.birth_registration_place, record.native_place,
                 record.phone, households.get(record.household_code),
@@ -147,6 +139,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     )
     for model in (Household, Person, Residence, Card):
         reset_sequence(model)
+    invalid = sum(
+        1 for r, valid in zip(records, valid_ids, strict=True) if r.personal_id and not valid
+    )
     log.info(
         "register load from %s: %d persons (%d invalid IDs kept unverified), %d households",
         source, person_count, invalid, household_count,
@@ -173,19 +168,26 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
     return found
 
 
-def _check_unique_ids(records: Sequence[PersonRecord]) -> None:
+def _valid_ids(records: Sequence[PersonRecord]) -> list[bool]:
+    """Whether each record's personal ID is valid for its birth data; a valid number given
+    twice refuses the batch (a number that fails validation is kept unverified instead)."""
     seen: dict[str, str] = {}
+    valid = []
     for record in records:
         number = record.personal_id
-        if not number:
-            continue
-        if number in seen:
+        ok = bool(number) and not personal_id.problems(
+            number, birth_year=record.birth_date.year, sex=record.sex
+        )
+        if ok and number in seen:
             raise RegisterLoadError(
                 f"số định danh {personal_id.mask(number)} xuất hiện ở cả {seen[number]} và "
                 f"{record.ref} / personal ID {personal_id.mask(number)} appears in both "
                 f"{seen[number]} and {record.ref}"
             )
-        seen[number] = record.ref
+        if ok:
+            seen[number] = record.ref
+        valid.append(ok)
+    return valid
 
 
 PERSON_EDITABLE = {
@@ -221,8 +223,7 @@ def person_update(
     if not recorded:
         return []
     if "full_name" in changes:
-        person.name_key = normalise_name(person.full_name)
-        person.sort_key = sort_key(person.full_name)
+        person.name_key, person.sort_key = name_keys(person.full_name)
     person.updated_at = timezone.now()
     person.save()
     return PersonChange.objects.bulk_create(recorded)

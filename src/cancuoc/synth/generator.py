@@ -514,7 +514,11 @@ def _inject_defects(
     with_id = [r for r in candidates if r.personal_id]
     for n, record in enumerate(rng.sample(with_id, k=round(len(originals) * INVALID_ID_SHARE))):
         kind = INVALID_ID_KINDS[n % len(INVALID_ID_KINDS)]
-        record.personal_id = _invalid_id(rng, record, kind)
+        wrong = _invalid_id(rng, record, kind)
+        if wrong in used_ids:  # a changed year or sex digit may hit someone else's number
+            continue
+        used_ids.add(wrong)
+        record.personal_id = wrong
         result.defects.append(Defect(record.ref, f"invalid_id:{kind}", detail=record.personal_id))
 
 
