@@ -53,11 +53,11 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from cancuoc.geo.models import AdministrativeUnit
     from cancuoc.geo.selectors import unit_by_code
     from cancuoc.geo.services import geo_load_current
+    from cancuoc.registry.services import register_analyse
     from cancuoc.registry.worklists import worklist, worklist_counts, worklist_table
     from cancuoc.synth.generator import synth_province
     from cancuoc.synth.services import synth_load
@@ -79,8 +79,9 @@ def main() -> None:
         f"{result.register.persons / loaded:,.0f} persons/s, {rows / loaded:,.0f} rows/s"
     )
     del built
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    register_analyse()
+    print(f"analyse    VACUUM (ANALYZE) after the load: {time.perf_counter() - started:.1f} s")
 
     province = unit_by_code(args.province)
     communes = list(AdministrativeUnit.objects.filter(parent=province))

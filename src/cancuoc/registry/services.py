@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
-from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
+from cancuoc.lib.bulk import (
+    analyse,
+    copy_rows,
+    foreign_keys_checked_once,
+    reserve_ids,
+    reset_sequence,
+)
 from cancuoc.lib.text import name_keys
 
 from . import personal_id
@@ -19,6 +26,11 @@ from .models import Card, Household, Person, PersonChange, Residence
 from .records import PersonRecord
 
 log = logging.getLogger(__name__)
+
+
+# From this many records a load checks foreign keys once at the end (lib.bulk) rather than
+# row by row; below it, re-validating whole tables would cost more than the rows do.
+CHECK_KEYS_ONCE_FROM = 50_000
 
 
 class RegisterLoadError(ValueError):
@@ -49,6 +61,7 @@ PERSON_COLUMNS = [
 @transaction.atomic
 def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult:
     """Write persons with their households, residences and cards in bulk, all or nothing.
+    A large load locks the register's tables on PostgreSQL until it commits.
 
     Personal IDs are checked against the date of birth and sex; one that fails is kept as
     ``unverified_id`` for correction and the person is loaded without it."""
@@ -125,19 +138,22 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                        expires)  # fmt: skip
                 pk += 1
 
-    household_count = copy_rows(
-        Household, ["id", "code", "unit_id", "address", "head_id"], household_rows()
-    )
-    person_count = copy_rows(Person, PERSON_COLUMNS, person_rows())
-    residence_count = copy_rows(
-        Residence,
-        ["id", "person_id", "kind", "unit_id", "address", "start_date", "end_date"],
-        residence_rows(),
-    )
-    card_count = copy_rows(
-        Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
-    )
-    for model in (Household, Person, Residence, Card):
+    tables = (Household, Person, Residence, Card)
+    large = len(records) >= CHECK_KEYS_ONCE_FROM
+    with foreign_keys_checked_once(tables) if large else nullcontext():
+        household_count = copy_rows(
+            Household, ["id", "code", "unit_id", "address", "head_id"], household_rows()
+        )
+        person_count = copy_rows(Person, PERSON_COLUMNS, person_rows())
+        residence_count = copy_rows(
+            Residence,
+            ["id", "person_id", "kind", "unit_id", "address", "start_date", "end_date"],
+            residence_rows(),
+        )
+        card_count = copy_rows(
+            Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
+        )
+    for model in tables:
         reset_sequence(model)
     invalid = sum(
         1 for r, valid in zip(records, valid_ids, strict=True) if r.personal_id and not valid
@@ -147,6 +163,11 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         source, person_count, invalid, household_count,
     )  # fmt: skip
     return LoadResult(person_count, household_count, residence_count, card_count, invalid)
+
+
+def register_analyse() -> None:
+    """After a bulk load, outside its transaction: fresh statistics for the planner."""
+    analyse([AdministrativeUnit, Household, Person, Residence, Card])
 
 
 def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:

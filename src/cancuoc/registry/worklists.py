@@ -1,5 +1,6 @@
 """Worklists (danh sách cần cấp thẻ): who still needs a card, where, and how hard the case is."""
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -124,39 +125,59 @@ COLUMNS = [
 def worklist_table(
     persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
 ) -> "QuerySet[dict]":
-    """The worklist with where each person lives and what card they hold, as dicts,
-    ordered by commune and village, then by given name as Vietnamese lists are."""
+    """The worklist as dicts with the unit and kind of each person's counted residence and the
+    kind of their latest card, grouped by commune and village (in the tree's order), then by
+    given name as Vietnamese lists are."""
     lives = counted_residence(on, basis)
     latest_card = Card.objects.filter(person=OuterRef("pk"), issued_on__lte=on).order_by(
         "-issued_on", "-id"
     )
     return (
         persons.annotate(
-            village=Subquery(lives.values("unit__name")[:1]),
-            commune=Subquery(lives.values("unit__parent__name")[:1]),
+            home_unit_id=Subquery(lives.values("unit_id")[:1]),
+            home_path=Subquery(lives.values("unit__path")[:1]),
             residence_kind=Subquery(lives.values("kind")[:1]),
             card_kind=Subquery(latest_card.values("kind")[:1]),
         )
-        .order_by("commune", "village", "sort_key", "pk")
+        .order_by("home_path", "sort_key", "pk")
         .values()
     )
 
 
+class UnitNames:
+    """Village and commune names by unit id, fetched a batch at a time (one query for many
+    rows instead of a join per row)."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, tuple[str, str]] = {}
+
+    def fill(self, rows: list[dict]) -> list[dict]:
+        missing = {r["home_unit_id"] for r in rows} - self._names.keys() - {None}
+        for pk, name, parent in AdministrativeUnit.objects.filter(pk__in=missing).values_list(
+            "pk", "name", "parent__name"
+        ):
+            self._names[pk] = (name, parent or "")
+        for row in rows:
+            row["village"], row["commune"] = self._names.get(row["home_unit_id"], ("", ""))
+        return rows
+
+
+BATCH = 2000
 _SEX_LABELS = dict(Sex.choices)
 _CARD_LABELS = dict(CardKind.choices)
 
 
 def worklist_row(row: dict, index: int) -> dict:
-    """One row of :func:`worklist_table` as the worklist file shows it."""
+    """One row of :func:`worklist_table` (with its place names) as the worklist file shows it."""
     return {
         "index": index,
         "full_name": row["full_name"],
         "birth": date_text(row["birth_date"], row["birth_date_precision"]),
         "sex": _SEX_LABELS.get(row["sex"], row["sex"]),
-        "personal_id": row["personal_id"] or "",
+        "personal_id": row["personal_id"],
         "phone": row["phone"],
-        "village": row["village"] or "",
-        "commune": row["commune"] or "",
+        "village": row["village"],
+        "commune": row["commune"],
         "residence": "Tạm trú"
         if row["residence_kind"] == ResidenceKind.TEMPORARY
         else "Thường trú",
@@ -170,7 +191,11 @@ def worklist_row(row: dict, index: int) -> dict:
 def worklist_rows(
     persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
 ) -> Iterator[dict]:
-    """Every row of the worklist file, streamed from the database."""
-    table = worklist_table(persons, on=on, basis=basis).iterator(chunk_size=2000)
-    for index, row in enumerate(table, start=1):
-        yield worklist_row(row, index)
+    """Every row of the worklist file, streamed a batch at a time."""
+    names = UnitNames()
+    table = worklist_table(persons, on=on, basis=basis).iterator(chunk_size=BATCH)
+    index = 0
+    for batch in iter(lambda: list(itertools.islice(table, BATCH)), []):
+        for row in names.fill(batch):
+            index += 1
+            yield worklist_row(row, index)

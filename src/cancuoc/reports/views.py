@@ -18,6 +18,7 @@ from cancuoc.registry.eligibility import NoPolicy, policy_in_force
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import (
     COLUMNS,
+    UnitNames,
     worklist,
     worklist_counts,
     worklist_row,
@@ -81,7 +82,8 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         table = worklist_table(worklist(unit=unit, on=on, basis=basis), on=on, basis=basis)
         page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("trang"))
         start = page.start_index()
-        rows = [worklist_row(row, start + i) for i, row in enumerate(page.object_list)]
+        places = UnitNames().fill(list(page.object_list))
+        rows = [worklist_row(row, start + i) for i, row in enumerate(places)]
         for row in rows:
             row["personal_id"] = mask(row["personal_id"]) if row["personal_id"] else ""
         context |= {"page": page, "rows": rows, "total": page.paginator.count}

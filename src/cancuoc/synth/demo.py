@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cancuoc.geo.services import geo_load_current
 from cancuoc.registry.models import Person
+from cancuoc.registry.services import register_analyse
 
 from .generator import synth_province
 from .services import synth_load
@@ -29,7 +30,9 @@ def demo_province_load(*, people: int, seed: int) -> int:
     existing = Person.objects.filter(source=built.source).count()
     if existing:
         return existing
-    return synth_load(built).register.persons
+    persons = synth_load(built).register.persons
+    register_analyse()
+    return persons
 
 
 @transaction.atomic

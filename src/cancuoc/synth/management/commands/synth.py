@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cancuoc.registry.services import register_analyse
 from cancuoc.synth.files import synth_write
 from cancuoc.synth.generator import synth_province
 from cancuoc.synth.services import synth_load
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             result = synth_load(built)
             elapsed = time.perf_counter() - started
+            register_analyse()
             self.stdout.write(
                 f"Đã nạp {result.register.persons} người, {result.register.households} hộ, "
                 f"{result.members} thành viên cơ quan trong {elapsed:.1f} s "
