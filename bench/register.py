@@ -89,7 +89,7 @@ def main() -> None:
     counts: list[float] = []
     lists: list[float] = []
     sizes: list[int] = []
-    for repeat in range(args.repeat + 1):  # the first pass warms the cache and is not timed
+    for repeat in range(max(args.repeat, 1) + 1):  # the first pass warms the cache and is not timed
         for commune in communes:
             started = time.perf_counter()
             size = worklist(unit=commune, on=on).count()

@@ -60,18 +60,16 @@ class PersonQuerySet(models.QuerySet):
         """People whose residence in force on ``on`` lies in the subtree of ``unit``. With
         ``BOTH`` a person counts where they actually live: at their temporary residence if
         one is in force, else at their permanent one, so nobody is counted twice."""
-        here = Residence.objects.active_on(on).filter(
-            unit__in=AdministrativeUnit.objects.subtree(unit).values("pk")
-        )
-        if basis == ResidenceBasis.PERMANENT:
-            here = here.filter(kind=ResidenceKind.PERMANENT)
-        elif basis == ResidenceBasis.TEMPORARY:
-            here = here.filter(kind=ResidenceKind.TEMPORARY)
+        units = AdministrativeUnit.objects.subtree(unit).values("pk")
+        if basis == ResidenceBasis.BOTH:
+            here = Home.objects.active_on(on).filter(unit__in=units)
         else:
-            temporary_anywhere = Residence.objects.active_on(on).filter(
-                kind=ResidenceKind.TEMPORARY, person=OuterRef("person_id")
+            kind = (
+                ResidenceKind.PERMANENT
+                if basis == ResidenceBasis.PERMANENT
+                else ResidenceKind.TEMPORARY
             )
-            here = here.filter(Q(kind=ResidenceKind.TEMPORARY) | ~Exists(temporary_anywhere))
+            here = Residence.objects.active_on(on).filter(unit__in=units, kind=kind)
         return self.filter(pk__in=here.values("person_id"))
 
     def _cards(self, kinds, on: date) -> "models.QuerySet[Card]":
@@ -207,6 +205,43 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.unit_id}"
+
+
+class HomeQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> "HomeQuerySet":
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gt=day),
+        )
+
+
+class Home(models.Model):
+    """Where a person is counted, and from when to when: at their temporary residence while
+    one is in force, else at their permanent one. Derived from the residences by
+    ``registry.homes`` and kept with them by the register's services, so that "who lives
+    here on this day, counted once" is one index range scan instead of a probe per person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="homes")
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=1, choices=ResidenceKind.choices)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = HomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nơi sinh sống"
+        verbose_name_plural = "nơi sinh sống"
+        indexes = [
+            models.Index(
+                fields=["unit"], include=["person", "start_date", "end_date"], name="home_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.unit_id}"
 
 
 class Card(models.Model):

@@ -14,6 +14,7 @@ from cancuoc.lib.bulk import (
     analyse,
     copy_rows,
     foreign_keys_checked_once,
+    long_lived_input,
     reserve_ids,
     reset_sequence,
 )
@@ -22,7 +23,8 @@ from cancuoc.lib.text import name_keys
 from . import personal_id
 from .cards import card_expiry
 from .choices import Relation, ResidenceKind
-from .models import Card, Household, Person, PersonChange, Residence
+from .homes import Span, home_spans
+from .models import Card, Home, Household, Person, PersonChange, Residence
 from .records import PersonRecord
 
 log = logging.getLogger(__name__)
@@ -42,12 +44,13 @@ class LoadResult:
     persons: int
     households: int
     residences: int
+    homes: int
     cards: int
     invalid_ids: int
 
     @property
     def rows(self) -> int:
-        return self.persons + self.households + self.residences + self.cards
+        return self.persons + self.households + self.residences + self.homes + self.cards
 
 
 PERSON_COLUMNS = [
@@ -113,6 +116,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             yield pk, code, unit, address, heads.get(code)
 
     first_residence = reserve_ids(Residence, 0)
+    first_home = reserve_ids(Home, 0)
     first_card = reserve_ids(Card, 0)
 
     def residence_rows() -> Iterator[tuple[Any, ...]]:
@@ -127,6 +131,13 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                        record.temporary_address, record.temporary_since, None)  # fmt: skip
                 pk += 1
 
+    def home_rows() -> Iterator[tuple[Any, ...]]:
+        pk = first_home
+        for person, record in enumerate(records, start=first_person):
+            for span in home_spans(_spans(record, unit_ids)):
+                yield pk, person, span.unit_id, span.kind, span.start, span.end
+                pk += 1
+
     def card_rows() -> Iterator[tuple[Any, ...]]:
         pk = first_card
         for person, record in enumerate(records, start=first_person):
@@ -138,9 +149,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                        expires)  # fmt: skip
                 pk += 1
 
-    tables = (Household, Person, Residence, Card)
+    tables = (Household, Person, Residence, Home, Card)
     large = len(records) >= CHECK_KEYS_ONCE_FROM
-    with foreign_keys_checked_once(tables) if large else nullcontext():
+    with long_lived_input(), foreign_keys_checked_once(tables) if large else nullcontext():
         household_count = copy_rows(
             Household, ["id", "code", "unit_id", "address", "head_id"], household_rows()
         )
@@ -149,6 +160,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             Residence,
             ["id", "person_id", "kind", "unit_id", "address", "start_date", "end_date"],
             residence_rows(),
+        )
+        home_count = copy_rows(
+            Home, ["id", "person_id", "unit_id", "kind", "start_date", "end_date"], home_rows()
         )
         card_count = copy_rows(
             Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
@@ -162,12 +176,46 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         "register load from %s: %d persons (%d invalid IDs kept unverified), %d households",
         source, person_count, invalid, household_count,
     )  # fmt: skip
-    return LoadResult(person_count, household_count, residence_count, card_count, invalid)
+    return LoadResult(
+        person_count, household_count, residence_count, home_count, card_count, invalid
+    )
 
 
 def register_analyse() -> None:
     """After a bulk load, outside its transaction: fresh statistics for the planner."""
-    analyse([AdministrativeUnit, Household, Person, Residence, Card])
+    analyse([AdministrativeUnit, Household, Person, Residence, Home, Card])
+
+
+def _spans(record: PersonRecord, unit_ids: dict[str, int]) -> list[Span]:
+    spans = []
+    if record.permanent_unit:
+        spans.append(Span(ResidenceKind.PERMANENT, unit_ids[record.permanent_unit], None, None))
+    if record.temporary_unit:
+        spans.append(
+            Span(
+                ResidenceKind.TEMPORARY,
+                unit_ids[record.temporary_unit],
+                record.temporary_since,
+                None,
+            )
+        )
+    return spans
+
+
+@transaction.atomic
+def person_homes_rebuild(person: Person) -> list[Home]:
+    """Derive the person's homes again from their residences, after a residence changed."""
+    spans = home_spans(
+        [
+            Span(r.kind, r.unit_id, r.start_date, r.end_date)
+            for r in person.residences.order_by("pk")
+        ]
+    )
+    person.homes.all().delete()
+    return Home.objects.bulk_create(
+        Home(person=person, unit_id=s.unit_id, kind=s.kind, start_date=s.start, end_date=s.end)
+        for s in spans
+    )
 
 
 def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:

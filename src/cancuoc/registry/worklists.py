@@ -14,7 +14,7 @@ from .canonical import date_text
 from .choices import CardKind, Presence, ResidenceBasis, ResidenceKind, Sex
 from .difficulty import hard_reasons, with_difficulty
 from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
-from .models import Card, Person, PersonQuerySet, Residence
+from .models import Card, Home, Person, PersonQuerySet, Residence
 
 
 def worklist(
@@ -52,14 +52,12 @@ def absent_residents(*, unit: AdministrativeUnit, on: date) -> PersonQuerySet:
 
 
 def counted_residence(on: date, basis: str = ResidenceBasis.BOTH):
-    """The residences in force on ``on`` of the person at ``OuterRef("pk")``, the one that
-    counts first: temporary before permanent, unless the basis names one kind."""
-    residences = Residence.objects.active_on(on).filter(person=OuterRef("pk"))
-    if basis == ResidenceBasis.PERMANENT:
-        residences = residences.filter(kind=ResidenceKind.PERMANENT)
-    elif basis == ResidenceBasis.TEMPORARY:
-        residences = residences.filter(kind=ResidenceKind.TEMPORARY)
-    return residences.order_by("-kind", "-id")
+    """Where the person at ``OuterRef("pk")`` is counted on ``on``: their home (see
+    ``Home``), or their residence of the kind the basis names."""
+    if basis == ResidenceBasis.BOTH:
+        return Home.objects.active_on(on).filter(person=OuterRef("pk")).order_by("-id")
+    kind = ResidenceKind.PERMANENT if basis == ResidenceBasis.PERMANENT else ResidenceKind.TEMPORARY
+    return Residence.objects.active_on(on).filter(person=OuterRef("pk"), kind=kind).order_by("-id")
 
 
 @dataclass(frozen=True)
