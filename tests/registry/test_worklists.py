@@ -5,6 +5,7 @@ from django.test import override_settings
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.choices import DatePrecision, Presence
+from cancuoc.registry.difficulty import hard_case
 from cancuoc.registry.worklists import (
     absent_residents,
     institution_worklist,
@@ -40,8 +41,9 @@ def test_cases_are_classified_easy_or_hard_with_their_reasons(add_person):
 @override_settings(CANCUOC_HARD_CASE_RULES=["absent"], CANCUOC_ELDERLY_AGE=70)
 def test_the_rules_in_force_are_configurable(add_person):
     add_person(birth_date=date(1940, 1, 1))
-    [row] = worklist(unit=unit_by_code("38"), on=ON)
-    assert row.is_hard is False
+    [row] = worklist_rows(worklist(unit=unit_by_code("38"), on=ON), on=ON)
+    assert row["difficulty"] == "Dễ"
+    assert worklist(unit=unit_by_code("38"), on=ON).filter(hard_case()).count() == 0
 
 
 def test_an_institution_worklist_holds_its_members_who_need_a_card(add_person):

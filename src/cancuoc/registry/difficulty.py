@@ -64,22 +64,26 @@ def rules_in_force() -> list[str]:
 
 
 def with_difficulty(persons: PersonQuerySet, *, on: date) -> PersonQuerySet:
-    """Annotate ``hard_<rule>`` for each rule in force and ``is_hard`` (any of them)."""
-    names = rules_in_force()
-    annotated = persons.annotate(
+    """Annotate ``hard_<rule>`` for each rule in force."""
+    return persons.annotate(
         **{
             f"hard_{name}": ExpressionWrapper(RULES[name][1](on), output_field=BooleanField())
-            for name in names
+            for name in rules_in_force()
         }
     )
+
+
+def hard_case() -> Q:
+    """A filter on a :func:`with_difficulty` queryset: any rule in force says hard."""
+    names = rules_in_force()
+    if not names:
+        return Q(pk__in=[])
     any_rule = Q()
     for name in names:
         any_rule |= Q(**{f"hard_{name}": True})
-    return annotated.annotate(
-        is_hard=ExpressionWrapper(any_rule if names else Q(pk__in=[]), output_field=BooleanField())
-    )
+    return any_rule
 
 
 def hard_reasons(row: dict) -> list[str]:
-    """The Vietnamese labels of the rules that made a worklist row hard."""
+    """The Vietnamese labels of the rules that made a worklist row hard (none: an easy case)."""
     return [label for name, (label, _) in RULES.items() if row.get(f"hard_{name}")]

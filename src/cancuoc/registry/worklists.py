@@ -12,7 +12,7 @@ from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, Institu
 
 from .canonical import date_text
 from .choices import CardKind, Presence, ResidenceBasis, ResidenceKind, Sex
-from .difficulty import hard_reasons, with_difficulty
+from .difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
 from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
 from .models import Card, Home, Person, PersonQuerySet, Residence
 
@@ -87,7 +87,7 @@ def worklist_counts(
         .values("child_path")
         .annotate(
             total=Count("pk"),
-            hard=Count("pk", filter=Q(is_hard=True)),
+            hard=Count("pk", filter=hard_case()),
             first=Count("pk", filter=Q(need=Need.FIRST.value)),
         )
     )
@@ -120,6 +120,12 @@ COLUMNS = [
 ]
 
 
+TABLE_FIELDS = [
+    "pk", "full_name", "birth_date", "birth_date_precision", "sex", "personal_id", "phone",
+    "need", "home_unit_id", "residence_kind", "card_kind",
+]  # fmt: skip
+
+
 def worklist_table(
     persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
 ) -> "QuerySet[dict]":
@@ -138,7 +144,7 @@ def worklist_table(
             card_kind=Subquery(latest_card.values("kind")[:1]),
         )
         .order_by("home_path", "sort_key", "pk")
-        .values()
+        .values(*TABLE_FIELDS, *(f"hard_{name}" for name in rules_in_force()))
     )
 
 
@@ -167,6 +173,7 @@ _CARD_LABELS = dict(CardKind.choices)
 
 def worklist_row(row: dict, index: int) -> dict:
     """One row of :func:`worklist_table` (with its place names) as the worklist file shows it."""
+    reasons = hard_reasons(row)
     return {
         "index": index,
         "full_name": row["full_name"],
@@ -181,8 +188,8 @@ def worklist_row(row: dict, index: int) -> dict:
         else "Thường trú",
         "card": _CARD_LABELS.get(row["card_kind"], "Chưa có"),
         "need": NEED_LABELS[Need(row["need"])],
-        "difficulty": "Khó" if row["is_hard"] else "Dễ",
-        "reasons": ", ".join(hard_reasons(row)),
+        "difficulty": "Khó" if reasons else "Dễ",
+        "reasons": ", ".join(reasons),
     }
 
 

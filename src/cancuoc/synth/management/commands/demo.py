@@ -29,7 +29,10 @@ class Command(BaseCommand):
             loaded = demo_province_load(people=people, seed=seed)
         province = unit_by_code(DEMO_PROVINCE)
         counts = worklist_counts(unit=province, on=as_of)
-        table = Table(title=f"{province.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y}")
+        table = Table(
+            title=f"{province.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y} "
+            "(10 xã, phường nhiều nhất / the 10 largest communes)"
+        )
         for header in ("Xã/phường", "Cần cấp thẻ", "Cấp mới", "Khó"):
             table.add_column(header, justify="left" if header == "Xã/phường" else "right")
         for count in sorted(counts, key=lambda c: -c.total)[:10]:
@@ -37,7 +40,12 @@ class Command(BaseCommand):
                 count.unit.name, f"{count.total:,}", f"{count.first:,}", f"{count.hard:,}"
             )
         total = sum(c.total for c in counts)
-        table.add_row("[b]Toàn tỉnh (10 xã lớn nhất ở trên)", f"[b]{total:,}", "", "")
+        table.add_row(
+            "[b]Toàn tỉnh / province",
+            f"[b]{total:,}",
+            f"[b]{sum(c.first for c in counts):,}",
+            f"[b]{sum(c.hard for c in counts):,}",
+        )
         console.print(f"Dân số trong sổ / persons in the register: {loaded:,}")
         console.print(table)
         login = demo_login_reset()
