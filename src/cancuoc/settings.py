@@ -97,6 +97,7 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+USE_THOUSAND_SEPARATOR = True  # 1.795.521 in Vietnamese, 1,795,521 in English
 
 STATIC_URL = "static/"
 STATIC_ROOT = os.getenv("STATIC_ROOT") or None  # set it for collectstatic in production

@@ -25,21 +25,23 @@ def test_home_goes_to_the_only_province(officer, client, add_person):
 
 
 def test_the_province_page_counts_its_communes(officer, client, add_person):
-    add_person()
-    add_person(permanent_unit="16001001")
+    add_person(personal_id="038080001234")
+    add_person(permanent_unit="16001001", personal_id="038080001235")
     add_person(birth_date=date(2015, 1, 1))
     page = client.get("/don-vi/38/", {"ngay": "2021-04-01"})
     assert page.status_code == 200
     counts = {c.unit.code: c.total for c in page.context["counts"]}
     assert counts == {"16000": 1, "16001": 1}
-    assert page.context["total"] == 2
+    assert page.context["summary"] == {"total": 2, "first": 2, "hard": 0}
     assert "Xã Một" in page.content.decode()
 
 
 def test_a_village_page_lists_people_with_masked_ids(officer, client, add_person):
     add_person(full_name="Nguyễn Văn An", personal_id="038080001234")
+    add_person(full_name="Lê Văn Không Số", phone="")
     page = client.get("/don-vi/16000001/", {"ngay": "2021-04-01"})
     html = page.content.decode()
+    assert page.context["summary"] == {"total": 2, "first": 2, "hard": 1}
     assert "Nguyễn Văn An" in html
     assert "038080001234" not in html and "1234" in html
 

@@ -68,6 +68,15 @@ class WorklistCount:
     first: int
 
 
+def worklist_summary(persons: PersonQuerySet) -> dict[str, int]:
+    """How many on a worklist need a card, a first card, and are hard cases: one query."""
+    return persons.aggregate(
+        total=Count("pk"),
+        first=Count("pk", filter=Q(need=Need.FIRST.value)),
+        hard=Count("pk", filter=hard_case()),
+    )
+
+
 def worklist_counts(
     *, unit: AdministrativeUnit, on: date, basis: str = ResidenceBasis.BOTH
 ) -> list[WorklistCount]:

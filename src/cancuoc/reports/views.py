@@ -23,6 +23,7 @@ from cancuoc.registry.worklists import (
     worklist_counts,
     worklist_row,
     worklist_rows,
+    worklist_summary,
     worklist_table,
 )
 
@@ -65,7 +66,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         policy = policy_in_force(on)
     except NoPolicy as error:
         return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
-    counts = worklist_counts(unit=unit, on=on, basis=basis)
+    persons = worklist(unit=unit, on=on, basis=basis)
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
@@ -73,20 +74,20 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "basis": basis,
         "bases": ResidenceBasis.choices,
         "policy": policy,
-        "counts": [c for c in counts if c.total],
-        "total": sum(c.total for c in counts),
-        "hard": sum(c.hard for c in counts),
-        "first": sum(c.first for c in counts),
+        "summary": worklist_summary(persons),
     }
-    if not unit.children.exists():
-        table = worklist_table(worklist(unit=unit, on=on, basis=basis), on=on, basis=basis)
+    if unit.children.exists():
+        counts = worklist_counts(unit=unit, on=on, basis=basis)
+        context["counts"] = [c for c in counts if c.total]
+    else:
+        table = worklist_table(persons, on=on, basis=basis)
         page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("trang"))
         start = page.start_index()
         places = UnitNames().fill(list(page.object_list))
         rows = [worklist_row(row, start + i) for i, row in enumerate(places)]
         for row in rows:
             row["personal_id"] = mask(row["personal_id"]) if row["personal_id"] else ""
-        context |= {"page": page, "rows": rows, "total": page.paginator.count}
+        context |= {"page": page, "rows": rows}
     return render(request, "reports/unit.html", context)
 
 
