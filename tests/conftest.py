@@ -9,6 +9,12 @@ from cancuoc.registry.records import PersonRecord
 from cancuoc.registry.services import register_load
 
 
+@pytest.fixture(autouse=True)
+def _one_factor_unless_a_test_asks(settings):
+    """Most tests log in with force_login; the two-factor tests turn it back on."""
+    settings.CANCUOC_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def area(db):
     """A province with two communes of two villages each, and a remote village."""

@@ -47,7 +47,7 @@ def test_the_demo_builds_a_province_and_serves_its_page(tmp_path):
         body = ""
         while time.monotonic() < deadline and not body:
             try:
-                body = browser.open(f"{base}/admin/login/").read().decode()
+                body = browser.open(f"{base}/tai-khoan/dang-nhap/").read().decode()
             except OSError:
                 time.sleep(0.3)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
@@ -55,7 +55,9 @@ def test_the_demo_builds_a_province_and_serves_its_page(tmp_path):
             {"csrfmiddlewaretoken": token, "username": match[1], "password": match[2],
              "next": "/"}
         ).encode()  # fmt: skip
-        page = browser.open(urllib.request.Request(f"{base}/admin/login/?next=/", data=form))
+        page = browser.open(
+            urllib.request.Request(f"{base}/tai-khoan/dang-nhap/?next=/", data=form)
+        )
         html = page.read().decode()
         assert page.url == f"{base}/don-vi/38/"
         assert "Thanh Hóa" in html and "cần cấp thẻ" in html

@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("tai-khoan/", include("cancuoc.accounts.urls")),
     path("", include("cancuoc.reports.urls")),
 ]

@@ -5,17 +5,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
+from cancuoc.accounts.models import Assignment, Role
+from cancuoc.geo.selectors import unit_by_code
+
 
 @pytest.fixture
-def officer(client, db):
+def officer(client, area):
     user = get_user_model().objects.create_user("canbo", password="x" * 12)
+    Assignment.objects.create(user=user, role=Role.PROVINCE_COMMAND, unit=unit_by_code("38"))
     client.force_login(user)
     return user
 
 
 def test_pages_ask_for_a_login(client, db):
     response = client.get("/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
 
 
 def test_home_goes_to_the_only_province(officer, client, add_person):
@@ -48,7 +52,10 @@ def test_a_village_page_lists_people_with_masked_ids(officer, client, add_person
 
 def test_the_worklist_downloads_as_xlsx(officer, client, add_person):
     add_person(full_name="Nguyễn Văn An")
-    response = client.get("/don-vi/16000/danh-sach.xlsx", {"ngay": "2021-04-01"})
+    response = client.get(
+        "/don-vi/16000/danh-sach.xlsx",
+        {"ngay": "2021-04-01", "muc_dich": "Lập kế hoạch thu nhận, hẹn lịch"},
+    )
     assert response.status_code == 200
     assert "danh-sach-16000-20210401.xlsx" in response["Content-Disposition"]
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.scope import scope_for
 from cancuoc.lib.text import name_keys, normalise_name
 
 from .models import Card, Household, Person, PersonChange, Residence
@@ -39,6 +41,15 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ["unverified_id", "source", "source_ref"]
     inlines = [ResidenceInline, CardInline, PersonChangeInline]
 
+    def get_queryset(self, request):
+        return scope_for(request.user).persons(super().get_queryset(request))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a person's full record is a read that must be accountable."""
+        if request.method == "GET":
+            audit_record(action="read", object_type="registry.person", object_id=object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change) -> None:
         """Edits go through the register's service so that each one is in the history."""
         if not change:
@@ -57,6 +68,10 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        members = scope_for(request.user).persons().values("household_id")
+        return super().get_queryset(request).filter(pk__in=members)
+
     list_display = ["code", "unit", "head", "address"]
     search_fields = ["=code"]
     raw_id_fields = ["unit", "head"]

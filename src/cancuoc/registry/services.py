@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.lib.bulk import (
     analyse,
@@ -171,6 +172,11 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         reset_sequence(model)
     invalid = sum(
         1 for r, valid in zip(records, valid_ids, strict=True) if r.personal_id and not valid
+    )
+    audit_record(
+        action="bulk_load",
+        object_type="registry.person",
+        detail={"source": source, "persons": person_count, "households": household_count},
     )
     log.info(
         "register load from %s: %d persons (%d invalid IDs kept unverified), %d households",

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi/<str:code>/", views.unit_page, name="unit"),
     path("don-vi/<str:code>/danh-sach.xlsx", views.worklist_download, name="worklist-download"),
+    path("co-quan/<str:code>/", views.institution_page, name="institution"),
 ]

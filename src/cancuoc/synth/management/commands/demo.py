@@ -49,7 +49,7 @@ class Command(BaseCommand):
         console.print(f"Dân số trong sổ / persons in the register: {loaded:,}")
         console.print(table)
         login = demo_login_reset()
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/"  # two-factor login is off for the demo only
         console.print(
             f"\n[b]Mở / open {url}[/b]  đăng nhập / login: [b]{login.username}[/b]"
             f"  mật khẩu / password: [b]{login.password}[/b]\n"
@@ -57,4 +57,5 @@ class Command(BaseCommand):
         if no_serve:
             return
         settings.CANCUOC_AS_OF = as_of.isoformat()
+        settings.CANCUOC_REQUIRE_2FA = False  # a demo on localhost; production keeps it on
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Assignment, AuditEvent
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "institution"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "unit", "institution"]
+    list_select_related = ["user", "unit", "institution"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "purpose", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,25 @@
+"""The admin is for national administrators only, with the second factor when required."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .scope import scope_for
+
+
+class CancuocAdminSite(admin.AdminSite):
+    site_header = "cancuoc — quản trị"
+    site_title = "cancuoc"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        verified = not settings.CANCUOC_REQUIRE_2FA or user.is_verified()
+        return user.is_active and user.is_staff and scope_for(user).national and verified
+
+    def login(self, request: HttpRequest, extra_context=None):
+        """One login page for the whole site (with the second factor)."""
+        target = request.GET.get("next", reverse("admin:index"))
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")

@@ -1,0 +1,118 @@
+"""The one scoping function: what part of the register a user may see.
+
+Every person selector and every page that shows units or persons goes through here; the
+access-control matrix test (tests/accounts/test_access_matrix.py) enumerates every route and
+fails for one that is not marked :func:`area_scoped` or does not keep to the area.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember, path_upper_bound
+from cancuoc.registry.models import Person, PersonQuerySet, Residence
+
+from .models import Assignment, Role
+
+# Roles that may see people (names, lists), not only figures.
+SEES_PERSONS = set(Role) - {Role.VIEWER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool = False
+    paths: tuple[str, ...] = ()  # unit subtrees
+    institutions: tuple[int, ...] = ()
+    sees_persons: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.national or self.paths or self.institutions)
+
+    def _path_q(self, field: str) -> Q:
+        q = Q(pk__in=[])
+        for path in self.paths:
+            q |= Q(**{f"{field}__gte": path, f"{field}__lt": path_upper_bound(path)})
+        return q
+
+    def units(self, units: QuerySet | None = None) -> QuerySet:
+        """The units the user may open: their subtrees (a liaison: none)."""
+        units = AdministrativeUnit.objects.all() if units is None else units
+        return units if self.national else units.filter(self._path_q("path"))
+
+    def contains_unit(self, unit: AdministrativeUnit) -> bool:
+        return self.national or any(
+            path <= unit.path < path_upper_bound(path) for path in self.paths
+        )
+
+    def persons(self, persons: PersonQuerySet | None = None) -> PersonQuerySet:
+        """The persons the user may see: residents (permanent or temporary, at any time) of
+        their subtrees, and members of their institutions."""
+        persons = Person.objects.all() if persons is None else persons
+        if not self.sees_persons:
+            return persons.none()
+        if self.national:
+            return persons
+        residents = Residence.objects.filter(unit__in=self.units().values("pk"))
+        members = InstitutionMember.objects.filter(institution__in=self.institutions)
+        return persons.filter(
+            Q(pk__in=residents.values("person_id")) | Q(pk__in=members.values("person_id"))
+        )
+
+    def institutions_visible(self) -> QuerySet:
+        institutions = Institution.objects.all()
+        if self.national:
+            return institutions
+        return institutions.filter(
+            Q(pk__in=self.institutions) | Q(unit__in=self.units().values("pk"))
+        )
+
+
+def scope_for(user) -> Scope:
+    """The union of the user's assignments; nothing for anonymous or unassigned users.
+    Superusers are national (they administer the whole system)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_cancuoc_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(national=True, sees_persons=True)
+    else:
+        assignments = list(Assignment.objects.filter(user=user).select_related("unit"))
+        scope = Scope(
+            national=any(a.role == Role.NATIONAL for a in assignments),
+            paths=tuple(sorted({a.unit.path for a in assignments if a.unit})),
+            institutions=tuple(sorted({a.institution_id for a in assignments if a.institution_id})),
+            sees_persons=any(a.role in SEES_PERSONS for a in assignments),
+        )
+    user._cancuoc_scope = scope
+    return scope
+
+
+def require_unit(user, unit: AdministrativeUnit) -> None:
+    if not scope_for(user).contains_unit(unit):
+        raise PermissionDenied("đơn vị ngoài phạm vi được giao / unit outside your area")
+
+
+def area_scoped(view: Callable) -> Callable:
+    """Mark a view as keeping to the user's area (and require a login). The view itself must
+    read persons and units only through :func:`scope_for`; the matrix test checks it does."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.CANCUOC_REQUIRE_2FA and not request.user.is_verified():
+            return redirect_to_login(request.get_full_path())
+        if scope_for(request.user).empty:
+            raise PermissionDenied("chưa được phân công địa bàn / no area assigned to you")
+        return view(request, *args, **kwargs)
+
+    wrapper.area_scoped = True
+    return wrapper
