@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -20,10 +21,31 @@ def envint(name: str, default: str) -> int:
     return int(os.getenv(name, default))
 
 
+# CANCUOC_ENV=production turns on everything `manage.py check --deploy` asks for.
+PRODUCTION = os.getenv("CANCUOC_ENV", "") == "production"
 DEBUG = envbool("DEBUG", "False")
-# The fallback key is for the demo and tests only; production sets SECRET_KEY.
+if PRODUCTION and not os.getenv("SECRET_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY must be set when CANCUOC_ENV=production")
+# The fallback key is for the demo and tests only.
 SECRET_KEY = os.getenv("SECRET_KEY", "cancuoc-insecure-demo-key-change-me")
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+
+SESSION_COOKIE_AGE = 8 * 3600  # one working shift
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if os.getenv("BEHIND_TLS_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "cancuoc.accounts.admin_config.CancuocAdminConfig",
@@ -153,6 +175,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # django-axes notes every successful login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Which easy/hard rules classify a worklist case (registry.difficulty), and their parameters.

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class LoginForm(AuthenticationForm, OTPAuthenticationFormMixin):
@@ -23,6 +24,11 @@ class LoginForm(AuthenticationForm, OTPAuthenticationFormMixin):
             "second factor yet; ask an administrator."
         ),
     }
+
+    def _chosen_device(self, user):
+        """Officers have one authenticator app: use it unless the form names another."""
+        chosen = super()._chosen_device(user)
+        return chosen or TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
     def clean(self):
         cleaned = super().clean()

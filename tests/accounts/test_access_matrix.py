@@ -1,0 +1,219 @@
+"""Every route × every role × (own area, other area).
+
+Routes are enumerated from the URL configuration, so a new page or API operation is covered
+without anyone adding it here; one whose parameters this test cannot build fails until a
+builder is added to ``PARAMETERS``. For each role: pages of the own area answer and hold no
+row of the other area; pages of the other area answer 403 or 404; the admin is for national
+administrators only. A view that forgets the scoping makes :func:`violations` non-empty.
+"""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from cancuoc.accounts.models import Assignment, Role
+from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember, UnitKind
+from cancuoc.geo.selectors import unit_by_code
+from cancuoc.geo.services import NewUnit, units_create
+from cancuoc.registry.models import Person
+from cancuoc.reports import views as report_views
+from tests.conftest import person_record
+
+OWN_NAME, OTHER_NAME = "Nguyễn Văn Trong Vùng", "Trần Thị Ngoài Vùng"
+OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME = "Phường Ngoài Vùng", "Trường Ngoài Vùng"
+PUBLIC = {"accounts:login", "accounts:logout", "accounts:totp-setup", "admin:logout"}
+QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
+
+# Where each role is assigned (a unit code, or an institution for the liaison).
+ROLE_AREAS = {
+    Role.NATIONAL: None,
+    Role.PROVINCE_COMMAND: "38",
+    Role.COMMUNE_OFFICER: "16000",
+    Role.TEAM_LEADER: "16000",
+    Role.STATION_OPERATOR: "16000",
+    Role.JUSTICE_OFFICER: "16000",
+    Role.VIEWER: "16000",
+    Role.INSTITUTION_LIAISON: "institution",
+}
+
+
+@pytest.fixture
+def world(area):
+    from cancuoc.registry.services import register_load
+
+    units_create(
+        [
+            NewUnit("01", "Hà Nội", UnitKind.CITY, None),
+            NewUnit("00004", OTHER_UNIT_NAME, UnitKind.WARD, "01"),
+            NewUnit("00004001", "Tổ dân phố Ngoài", UnitKind.RESIDENTIAL_GROUP, "00004"),
+        ]
+    )
+    own = person_record(full_name=OWN_NAME, birth_date=date(2005, 1, 1))
+    other = person_record(
+        full_name=OTHER_NAME, permanent_unit="00004001", birth_date=date(2005, 1, 1)
+    )
+    register_load(records=[own, other], source="matrix")
+    persons = {p.full_name: p for p in Person.objects.all()}
+    institutions = {}
+    for key, name, unit, person in [
+        ("own", "Trường Trong Vùng", "16000", persons[OWN_NAME]),
+        ("other", OTHER_INSTITUTION_NAME, "00004", persons[OTHER_NAME]),
+    ]:
+        institution = Institution.objects.create(
+            code=f"S-{key}", name=name, kind=InstitutionKind.SCHOOL, unit=unit_by_code(unit)
+        )
+        InstitutionMember.objects.create(institution=institution, person=person)
+        institutions[key] = institution
+    return {
+        "unit": {"own": "16000", "other": "00004"},
+        "institution": {k: i.code for k, i in institutions.items()},
+        "person": {"own": persons[OWN_NAME].pk, "other": persons[OTHER_NAME].pk},
+        "institutions": institutions,
+    }
+
+
+def routes() -> list[tuple[str, object, list[str]]]:
+    """(name, callback, parameter names) of every route, admin included."""
+    found = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed>"
+                found.append((name, pattern.callback, list(pattern.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+# How to fill each parameter, by route: which of the world's objects it names.
+PARAMETERS = {
+    "reports:unit": {"code": "unit"},
+    "reports:worklist-download": {"code": "unit"},
+    "reports:institution": {"code": "institution"},
+}
+
+
+def url_for(name: str, params: list[str], world: dict, side: str) -> str:
+    if name.startswith("admin:"):
+        if name == "admin:<unnamed>":
+            return "/admin/khong-co-trang-nay/"
+        fill = {
+            "object_id": world["person"][side],
+            "id": world["person"][side],
+            "pk": world["person"][side],
+            "app_label": "registry",
+            "content_type_id": ContentType.objects.get_for_model(Person).pk,
+        }
+        return reverse(name, kwargs={p: fill[p] for p in params})
+    builders = PARAMETERS.get(name)
+    if params and builders is None:
+        raise AssertionError(f"no parameters for route {name}: add them to PARAMETERS")
+    return reverse(name, kwargs={p: world[builders[p]][side] for p in params})
+
+
+def user_for(role: Role, world: dict, django_user_model):
+    user = django_user_model.objects.create_user(f"u-{role.value}", password="x" * 12)
+    area = ROLE_AREAS[role]
+    if area == "institution":
+        Assignment.objects.create(user=user, role=role, institution=world["institutions"]["own"])
+    else:
+        Assignment.objects.create(user=user, role=role, unit=area and unit_by_code(area))
+    return user
+
+
+def body_text(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+        return " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row)
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _to_login(location: str) -> bool:
+    return location.startswith(("/tai-khoan/dang-nhap/", "/admin/login/"))
+
+
+def violations(world, django_user_model) -> list[str]:
+    found = []
+    all_routes = routes()
+    users = {role: user_for(role, world, django_user_model) for role in Role}
+    for name, callback, params in all_routes:
+        if name in PUBLIC:
+            continue
+        is_admin = name.startswith("admin:")
+        if not is_admin and not getattr(callback, "area_scoped", False):
+            found.append(f"{name}: not marked area_scoped")
+        for role, user in users.items():
+            client = Client()
+            client.force_login(user)
+            # A route without parameters shows the user's own area whoever asks.
+            for side in ("own", "other") if params else ("own",):
+                url = url_for(name, params, world, side)
+                response = client.get(url, QUERY)
+                status = response.status_code
+                if is_admin or side == "other":
+                    allowed_other = role == Role.NATIONAL and not is_admin and side == "other"
+                    if allowed_other:
+                        continue
+                    denied = status in (403, 404) or (
+                        status == 302 and _to_login(response["Location"])
+                    )
+                    if not denied:
+                        found.append(f"{role} {side} {url}: answered {status}, not refused")
+                    continue
+                if status >= 500:
+                    found.append(f"{role} own {url}: server error {status}")
+                if status == 200:
+                    text = body_text(response)
+                    for secret in (OTHER_NAME, OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME):
+                        if secret in text:
+                            found.append(f"{role} own {url}: shows {secret!r} of the other area")
+                    if role == Role.VIEWER and OWN_NAME in text:
+                        found.append(f"viewer {url}: shows a person, not only figures")
+    return found
+
+
+def test_every_route_is_covered_and_keeps_to_the_area(world, django_user_model):
+    assert len(routes()) > 20  # the admin's routes and ours
+    found = violations(world, django_user_model)
+    assert found == [], "\n".join(sorted(set(found))[:40])
+
+
+def test_own_area_pages_answer_for_the_roles_that_see_them(world, client, django_user_model):
+    officer = user_for(Role.COMMUNE_OFFICER, world, django_user_model)
+    client.force_login(officer)
+    page = client.get("/don-vi/16000001/", QUERY)
+    assert page.status_code == 200 and OWN_NAME in page.content.decode()
+    liaison = user_for(Role.INSTITUTION_LIAISON, world, django_user_model)
+    client.force_login(liaison)
+    page = client.get(f"/co-quan/{world['institution']['own']}/", QUERY)
+    assert page.status_code == 200 and OWN_NAME in page.content.decode()
+    assert client.get("/don-vi/16000/", QUERY).status_code == 403
+
+
+def test_removing_the_scoping_from_a_view_is_caught(world, django_user_model, monkeypatch):
+    monkeypatch.setattr(report_views, "require_unit", lambda user, unit: None)
+    found = violations(world, django_user_model)
+    assert any("reports:unit" in f or "/don-vi/00004/" in f for f in found)
+
+
+def test_a_staff_user_who_is_not_national_gets_no_admin(world, client, django_user_model):
+    user = user_for(Role.PROVINCE_COMMAND, world, django_user_model)
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get("/admin/registry/person/").status_code == 302
+    national = django_user_model.objects.create_superuser("qt", password="x" * 12)
+    client.force_login(national)
+    listing = client.get("/admin/registry/person/")
+    assert listing.status_code == 200 and OTHER_NAME in listing.content.decode()
