@@ -1,9 +1,11 @@
+import logging
 from datetime import date
 
 import pytest
 
 from cancuoc.geo.models import UnitKind
 from cancuoc.geo.services import NewUnit, units_create
+from cancuoc.lib.redact import RedactIdNumbers
 from cancuoc.registry.models import Person
 from cancuoc.registry.records import PersonRecord
 from cancuoc.registry.services import register_load
@@ -61,3 +63,31 @@ def add_person(area):
         return Person.objects.get(source="test", source_ref=record.ref)
 
     return add
+
+
+# Personal data never reaches the logs: every record logged during the whole test run is
+# kept and checked when the session ends (tests/accounts/test_logs.py explains the rule).
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.addFilter(RedactIdNumbers())  # as the configured handlers write them
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+KEPT_LOGS = _Keep()
+
+
+def pytest_configure(config) -> None:
+    logging.getLogger().addHandler(KEPT_LOGS)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    from tests.accounts.test_logs import personal_data_in
+
+    found = personal_data_in(KEPT_LOGS.lines)
+    if found:
+        session.exitstatus = 1
+        print("\nPersonal data in the logs of this run:\n" + "\n".join(found[:20]))

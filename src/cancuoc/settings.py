@@ -173,7 +173,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_ids": {"()": "cancuoc.lib.redact.RedactIdNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_ids"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     # django-axes notes every successful login at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},

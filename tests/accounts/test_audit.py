@@ -87,3 +87,20 @@ def test_an_export_without_a_purpose_is_refused(add_person, client, django_user_
     user = django_user_model.objects.create_superuser("quantri", password="x" * 12)
     client.force_login(user)
     assert client.get("/don-vi/16000/danh-sach.xlsx").status_code == 403
+
+
+def test_revealing_an_id_shows_it_and_is_audited(add_person, client, django_user_model):
+    from cancuoc.accounts.models import Assignment, Role
+    from cancuoc.geo.selectors import unit_by_code
+
+    person = add_person(personal_id="038080001234")
+    user = django_user_model.objects.create_user("canbo", password="x" * 12)
+    Assignment.objects.create(user=user, role=Role.COMMUNE_OFFICER, unit=unit_by_code("16000"))
+    client.force_login(user)
+    listing = client.get("/don-vi/16000001/", {"ngay": "2021-04-01"}).content.decode()
+    assert "038080001234" not in listing
+    assert client.get(f"/nguoi/{person.pk}/so-dinh-danh/").status_code == 405
+    shown = client.post(f"/nguoi/{person.pk}/so-dinh-danh/")
+    assert "038080001234" in shown.content.decode()
+    event = AuditEvent.objects.get(action="reveal")
+    assert (event.username, event.object_id) == ("canbo", str(person.pk))

@@ -184,6 +184,7 @@ def worklist_row(row: dict, index: int) -> dict:
     """One row of :func:`worklist_table` (with its place names) as the worklist file shows it."""
     reasons = hard_reasons(row)
     return {
+        "pk": row["pk"],
         "index": index,
         "full_name": row["full_name"],
         "birth": date_text(row["birth_date"], row["birth_date_precision"]),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("don-vi/<str:code>/", views.unit_page, name="unit"),
     path("don-vi/<str:code>/danh-sach.xlsx", views.worklist_download, name="worklist-download"),
     path("co-quan/<str:code>/", views.institution_page, name="institution"),
+    path("nguoi/<int:pk>/so-dinh-danh/", views.reveal_id, name="reveal-id"),
 ]

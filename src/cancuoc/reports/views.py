@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, require_unit, scope_for
@@ -132,6 +133,18 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     if scope.sees_persons:
         context |= _page(request, persons, on, ResidenceBasis.BOTH)
     return render(request, "reports/institution.html", context)
+
+
+@area_scoped
+@require_POST
+def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one person's full ID number: lists mask it, and every reveal is audited."""
+    scope = scope_for(request.user)
+    person = scope.persons().filter(pk=pk).first()
+    if person is None:
+        raise Http404("không có người này trong phạm vi / no such person in your area")
+    audit_record(action="reveal", obj=person, detail={"field": "personal_id"})
+    return render(request, "reports/reveal.html", {"person": person})
 
 
 @area_scoped
