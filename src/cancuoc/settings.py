@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "cancuoc.accounts",
     "cancuoc.geo",
     "cancuoc.registry",
+    "cancuoc.planning",
+    "cancuoc.intake",
     "cancuoc.synth",
     "cancuoc.reports",
 ]

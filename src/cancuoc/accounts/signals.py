@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from .audit import audit_record
 from .models import AuditEvent
 
-AUDITED_APPS = {"registry", "geo", "accounts"}
+AUDITED_APPS = {"registry", "geo", "accounts", "planning", "intake"}
 
 
 def _audited(sender) -> bool:

@@ -1,6 +1,8 @@
 """Ages and anniversaries, the way Vietnamese law counts them."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 
 def years_before(day: date, years: int) -> date:
@@ -25,3 +27,8 @@ def anniversary(birth: date, years: int) -> date:
 def age_on(birth: date, day: date) -> int:
     """Completed years on ``day``."""
     return day.year - birth.year - (1 if anniversary(birth, day.year - birth.year) > day else 0)
+
+
+def end_of_day(day: date) -> datetime:
+    """Midnight after ``day`` in the local time zone: "by the end of that day"."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

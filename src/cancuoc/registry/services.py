@@ -310,3 +310,14 @@ def _text(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def card_issue(*, person: Person, kind: str, number: str, issued_on) -> Card:
+    """Record a card issued to a person, with its expiry as the law sets it."""
+    return Card.objects.create(
+        person=person,
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        expires_on=card_expiry(kind, birth_date=person.birth_date, issued_on=issued_on),
+    )

@@ -5,13 +5,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, InstitutionMember
+from cancuoc.intake.models import OPEN_STATES, Application
 
 from .canonical import date_text
 from .choices import CardKind, Presence, ResidenceBasis, ResidenceKind, Sex
+from .dates import end_of_day
 from .difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
 from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
 from .models import Card, Home, Person, PersonQuerySet, Residence
@@ -24,11 +26,20 @@ def worklist(
     basis: str = ResidenceBasis.BOTH,
     policy: EligibilityPolicy | None = None,
 ) -> PersonQuerySet:
-    """Everyone in ``unit``'s subtree who needs a card on ``on``, classified easy/hard."""
+    """Everyone in ``unit``'s subtree who needs a card on ``on`` and has not applied for one
+    yet, classified easy/hard."""
     persons = Person.objects.living_in(unit, on=on, basis=basis).needing_card(
         on=on, policy=policy or policy_in_force(on)
     )
-    return with_difficulty(persons, on=on)
+    return with_difficulty(without_open_application(persons, on=on), on=on)
+
+
+def without_open_application(persons: PersonQuerySet, *, on: date) -> PersonQuerySet:
+    """Leave out people whose application, taken by ``on``, is on its way to a card."""
+    applied = Application.objects.filter(
+        person=OuterRef("pk"), state__in=OPEN_STATES, started_at__lt=end_of_day(on)
+    )
+    return persons.filter(~Exists(applied))
 
 
 def institution_worklist(
@@ -41,7 +52,7 @@ def institution_worklist(
     persons = Person.objects.filter(pk__in=members).needing_card(
         on=on, policy=policy or policy_in_force(on)
     )
-    return with_difficulty(persons, on=on)
+    return with_difficulty(without_open_application(persons, on=on), on=on)
 
 
 def absent_residents(*, unit: AdministrativeUnit, on: date) -> PersonQuerySet:

@@ -1,0 +1,84 @@
+"""Applications taken at stations (hồ sơ cấp thẻ) and the card's life cycle."""
+
+from django.conf import settings
+from django.db import models
+
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.planning.models import Kit, Station
+from cancuoc.registry.models import Person
+
+
+class CardState(models.TextChoices):
+    """The life of one application, from capture to the card in the citizen's hand."""
+
+    CAPTURED = "captured", "Đã thu nhận"
+    REJECTED = "rejected", "Phải thu nhận lại"
+    APPROVED = "approved", "Đã duyệt"
+    IN_PRODUCTION = "in_production", "Đã chuyển sản xuất"
+    PRODUCED = "produced", "Đã sản xuất"
+    DELIVERED = "delivered", "Đã chuyển về địa phương"
+    HANDED_OVER = "handed_over", "Đã trả thẻ"
+
+
+# Which state may follow which (a rejection sends the person back to be captured again).
+NEXT_STATES = {
+    CardState.CAPTURED: {CardState.APPROVED, CardState.REJECTED},
+    CardState.APPROVED: {CardState.IN_PRODUCTION, CardState.REJECTED},
+    CardState.IN_PRODUCTION: {CardState.PRODUCED, CardState.REJECTED},
+    CardState.PRODUCED: {CardState.DELIVERED},
+    CardState.DELIVERED: {CardState.HANDED_OVER},
+    CardState.HANDED_OVER: set(),
+    CardState.REJECTED: set(),
+}
+# An application in one of these states is still on its way to a card.
+OPEN_STATES = [s for s in CardState if s not in (CardState.REJECTED, CardState.HANDED_OVER)]
+
+
+class Application(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
+    # Where the person is counted (their home) when they applied, or the station's unit.
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="applications")
+    kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="+")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField("bắt đầu")
+    ended_at = models.DateTimeField("kết thúc")
+    walk_in = models.BooleanField("không hẹn trước", default=False)
+    state = models.CharField(max_length=16, choices=CardState.choices)
+    state_since = models.DateTimeField()
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    # The client's key for this submission: the same key twice is one application.
+    idempotency_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "hồ sơ cấp thẻ"
+        verbose_name_plural = "hồ sơ cấp thẻ"
+        indexes = [
+            models.Index(fields=["person", "state"], name="application_person_state"),
+            models.Index(fields=["state", "state_since"], name="application_state_since"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_state_display()}"
+
+
+class CardEvent(models.Model):
+    """One step of an application's life, for ageing and history."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=16, choices=CardState.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.CharField("lô sản xuất", max_length=64, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "bước xử lý thẻ"
+        verbose_name_plural = "bước xử lý thẻ"
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.state} {self.at:%d/%m/%Y}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "cancuoc.planning"
+    verbose_name = "Kế hoạch"

@@ -1,0 +1,82 @@
+"""Rollups: progress per unit per day, kept by the intake services in the same transaction
+as the events they count, so that dashboards read a few rows instead of millions."""
+
+from django.conf import settings
+from django.db import models
+
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.planning.models import Kit, Station
+
+COUNTERS = [
+    "captured",  # applications taken in at a kit (thu nhận)
+    "rejected_at_capture",  # refused at the kit: the person must come again
+    "recalled",  # rejected later (approval, production): back on the worklist
+    "approved",
+    "in_production",
+    "produced",
+    "delivered",
+    "handed_over",
+]
+
+
+class DailyRollup(models.Model):
+    """One unit, one day; every ancestor of a unit has its own row (a province reads one row
+    a day, not its villages')."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    captured = models.IntegerField(default=0)
+    rejected_at_capture = models.IntegerField(default=0)
+    recalled = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    in_production = models.IntegerField(default=0)
+    produced = models.IntegerField(default=0)
+    delivered = models.IntegerField(default=0)
+    handed_over = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="rollup_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"
+
+
+class StationDayRollup(models.Model):
+    """Productivity: captures per station, kit and operator per day, and time spent."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="+")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    captured = models.IntegerField(default=0)
+    rejected_at_capture = models.IntegerField(default=0)
+    capture_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "kit", "operator", "day"], name="station_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kit_id} {self.operator_id} {self.day}"
+
+
+class EligibleSnapshot(models.Model):
+    """How many people in a unit needed a card on a date (the denominator of "% done")."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    eligible = models.IntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "as_of"], name="eligible_unit_as_of")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.as_of}: {self.eligible}"
