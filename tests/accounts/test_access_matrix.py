@@ -14,6 +14,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from cancuoc.accounts.models import Assignment, Role
@@ -100,6 +101,8 @@ PARAMETERS = {
     "reports:worklist-download": {"code": "unit"},
     "reports:institution": {"code": "institution"},
     "reports:reveal-id": {"pk": "person"},
+    "reports:obstacle-raise": {"code": "unit"},
+    "reports:weekly": {"code": "unit"},
 }
 
 
@@ -132,9 +135,16 @@ def user_for(role: Role, world: dict, django_user_model):
 
 
 def body_text(response) -> str:
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
         book = load_workbook(BytesIO(b"".join(response.streaming_content)))
-        return " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row)
+        return " ".join(
+            str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
+        )
+    if "wordprocessingml" in kind:
+        document = Document(BytesIO(b"".join(response.streaming_content)))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return " ".join([p.text for p in document.paragraphs] + cells)
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode(errors="replace")

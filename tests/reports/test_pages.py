@@ -28,15 +28,33 @@ def test_home_goes_to_the_only_province(officer, client, add_person):
     assert response.status_code == 302 and response["Location"] == "/don-vi/38/"
 
 
-def test_the_province_page_counts_its_communes(officer, client, add_person):
-    add_person(personal_id="038080001234")
+def test_the_province_page_ranks_its_communes_by_progress(officer, client, add_person):
+    from cancuoc.intake.services import intake_record
+    from cancuoc.planning.models import Kit, Station, Target
+    from tests.intake.conftest import at
+
+    person = add_person(personal_id="038080001234")
     add_person(permanent_unit="16001001", personal_id="038080001235")
-    add_person(birth_date=date(2015, 1, 1))
+    station = Station.objects.create(
+        code="S", name="Điểm 1", kind="fixed", unit=unit_by_code("16000")
+    )
+    kit = Kit.objects.create(station=station, code="K1")
+    Target.objects.create(
+        unit=unit_by_code("16000"), count=2, start=date(2021, 3, 1), deadline=date(2021, 6, 30)
+    )
+    intake_record(
+        operator=officer, person=person, station=station, kit=kit,
+        started_at=at(date(2021, 3, 30)), ended_at=at(date(2021, 3, 30), 9, 10),
+        accepted=True, idempotency_key="a1",
+    )  # fmt: skip
     page = client.get("/don-vi/38/", {"ngay": "2021-04-01"})
     assert page.status_code == 200
-    counts = {c.unit.code: c.total for c in page.context["counts"]}
-    assert counts == {"16000": 1, "16001": 1}
-    assert page.context["summary"] == {"total": 2, "first": 2, "hard": 0}
+    ranking = [(c.unit.code, c.done, c.share_of_target) for c in page.context["children"]]
+    assert ranking == [("16000", 1, 0.5), ("16001", 0, None)]
+    assert page.context["progress"].done == 1
+    commune = client.get("/don-vi/16000/", {"ngay": "2021-04-01"})
+    assert commune.context["summary"] == {"total": 0, "first": 0, "hard": 0}
+    assert commune.context["progress"].forecast_done_on is not None
     assert "Xã Một" in page.content.decode()
 
 

@@ -57,7 +57,7 @@ class Application(models.Model):
         verbose_name_plural = "hồ sơ cấp thẻ"
         indexes = [
             models.Index(fields=["person", "state"], name="application_person_state"),
-            models.Index(fields=["state", "state_since"], name="application_state_since"),
+            models.Index(fields=["unit", "state", "state_since"], name="application_unit_state"),
         ]
 
     def __str__(self) -> str:

@@ -80,3 +80,36 @@ class EligibleSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.as_of}: {self.eligible}"
+
+
+class ObstacleStatus(models.TextChoices):
+    OPEN = "open", "Đang xử lý"
+    RESOLVED = "resolved", "Đã giải quyết"
+
+
+class Obstacle(models.Model):
+    """Khó khăn, vướng mắc: raised by a team, assigned, resolved; seen by the units above."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("nội dung", max_length=255)
+    detail = models.TextField("chi tiết", blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    status = models.CharField(
+        max_length=16, choices=ObstacleStatus.choices, default=ObstacleStatus.OPEN
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField("cách giải quyết", blank=True)
+
+    class Meta:
+        verbose_name = "khó khăn, vướng mắc"
+        verbose_name_plural = "khó khăn, vướng mắc"
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,11 +9,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit
+from cancuoc.registry.models import Person
+from cancuoc.registry.worklists import counted_residence
 
-from .models import COUNTERS, DailyRollup, StationDayRollup
+from .models import COUNTERS, DailyRollup, EligibleSnapshot, StationDayRollup
 
 
 def ancestor_ids(unit: AdministrativeUnit) -> list[int]:
@@ -109,3 +112,30 @@ def _counter_for(state: str, was_captured: bool) -> str:
     if state == "rejected":
         return "recalled" if was_captured else "rejected_at_capture"
     return state
+
+
+@transaction.atomic
+def eligible_snapshot(unit: AdministrativeUnit, on: date) -> int:
+    """Count, for the unit and every unit below it, who needs a card on ``on`` (applications
+    aside): one grouped query at the leaves, summed up the tree. Returns the rows written."""
+
+    leaves = (
+        Person.objects.living_in(unit, on=on)
+        .needing_card(on=on)
+        .annotate(home=Subquery(counted_residence(on).values("unit_id")[:1]))
+        .order_by()
+        .values("home")
+        .annotate(n=Count("pk"))
+    )
+    counts: Counter = Counter()
+    units = {u.pk: u for u in AdministrativeUnit.objects.subtree(unit)}
+    for row in leaves:
+        if row["home"] in units:
+            for ancestor in ancestor_ids(units[row["home"]]):
+                if ancestor in units:
+                    counts[ancestor] += row["n"]
+    EligibleSnapshot.objects.filter(unit__in=units.values(), as_of=on).delete()
+    EligibleSnapshot.objects.bulk_create(
+        EligibleSnapshot(unit_id=pk, as_of=on, eligible=counts[pk]) for pk in units
+    )
+    return len(units)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("don-vi/<str:code>/danh-sach.xlsx", views.worklist_download, name="worklist-download"),
     path("co-quan/<str:code>/", views.institution_page, name="institution"),
     path("nguoi/<int:pk>/so-dinh-danh/", views.reveal_id, name="reveal-id"),
+    path("don-vi/<str:code>/kho-khan/", views.obstacle_raise_view, name="obstacle-raise"),
+    path("don-vi/<str:code>/bao-cao-tuan/", views.weekly_report, name="weekly"),
 ]

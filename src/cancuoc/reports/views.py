@@ -24,11 +24,20 @@ from cancuoc.registry.worklists import (
     UnitNames,
     institution_worklist,
     worklist,
-    worklist_counts,
     worklist_row,
     worklist_rows,
     worklist_summary,
     worklist_table,
+)
+from cancuoc.reports.obstacles import obstacle_raise, obstacles_open_in
+from cancuoc.reports.productivity import backlog, productivity
+from cancuoc.reports.progress import children_progress, progress
+from cancuoc.reports.weekly import (
+    PdfUnavailable,
+    to_pdf,
+    weekly_docx,
+    weekly_figures,
+    weekly_xlsx,
 )
 
 PAGE_SIZE = 50
@@ -85,6 +94,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @area_scoped
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The dashboard of a unit: progress against target and eligible, daily throughput,
+    burn-down with forecast, ranking of the units below, kits, backlog, obstacles; and at
+    the bottom of the tree, the worklist itself."""
     unit = _unit(request, code)
     scope = scope_for(request.user)
     on, basis = _as_of(request), _basis(request)
@@ -92,7 +104,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         policy = policy_in_force(on)
     except NoPolicy as error:
         return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
-    persons = worklist(unit=unit, on=on, basis=basis)
+    status = progress(unit, on)
     context = {
         "unit": unit,
         "ancestors": scope.units(unit.ancestors()),
@@ -100,16 +112,50 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "basis": basis,
         "bases": ResidenceBasis.choices,
         "policy": policy,
-        "summary": worklist_summary(persons),
+        "progress": status,
+        "chart": _chart_data(status),
+        "children": children_progress(unit, on) if unit.children.exists() else [],
+        "kits": productivity(unit, on),
+        "backlog": backlog(unit, on),
+        "obstacles": obstacles_open_in(unit)[:20],
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
-    if unit.children.exists():
-        counts = worklist_counts(unit=unit, on=on, basis=basis)
-        context["counts"] = [c for c in counts if c.total]
-    elif scope.sees_persons:
-        context |= _page(request, scope.persons(persons), on, basis)
+    if unit.depth > 0:  # live counts are cheap below the province; above, rollups only
+        persons = worklist(unit=unit, on=on, basis=basis)
+        context["summary"] = worklist_summary(persons)
+        if not unit.children.exists() and scope.sees_persons:
+            context |= _page(request, scope.persons(persons), on, basis)
     return render(request, "reports/unit.html", context)
+
+
+def _chart_data(status) -> dict:
+    """Daily captures and the burn-down (remaining to target, actual and forecast)."""
+    days = [day.isoformat() for day, _ in status.daily]
+    data = {"days": days, "captured": [n for _, n in status.daily]}
+    target = status.target
+    if target:
+        remaining, actual = target.count, []
+        for _, n in status.daily:
+            remaining -= n
+            actual.append(max(remaining, 0))
+        data |= {"remaining": actual, "deadline": target.deadline.isoformat(),
+                 "target": target.count, "pace": status.pace}  # fmt: skip
+    return data
+
+
+@area_scoped
+@require_POST
+def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    try:
+        obstacle_raise(
+            unit=unit, title=request.POST.get("title", ""),
+            detail=request.POST.get("detail", ""), by=request.user,
+        )  # fmt: skip
+    except ValueError as error:
+        raise PermissionDenied(str(error)) from error
+    return redirect("reports:unit", code=unit.code)
 
 
 @area_scoped
@@ -174,3 +220,25 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(
         handle, as_attachment=True, filename=f"danh-sach-{unit.code}-{on:%Y%m%d}.xlsx"
     )
+
+
+@area_scoped
+def weekly_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The weekly report of a unit for the week ending on the date asked: DOCX, XLSX annex
+    (?dinh_dang=xlsx) or PDF (?dinh_dang=pdf, made by LibreOffice)."""
+    unit = _unit(request, code)
+    on = _as_of(request)
+    kind = request.GET.get("dinh_dang", "docx")
+    figures = weekly_figures(unit, on)
+    directory = Path(tempfile.mkdtemp(prefix="cancuoc-weekly-"))
+    name = f"bao-cao-tuan-{unit.code}-{on:%Y%m%d}"
+    if kind == "xlsx":
+        path = weekly_xlsx(figures, directory / f"{name}.xlsx")
+    else:
+        path = weekly_docx(figures, directory / f"{name}.docx")
+        if kind == "pdf":
+            try:
+                path = to_pdf(path, directory)
+            except PdfUnavailable as error:
+                return HttpResponse(str(error), status=503, content_type="text/plain")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
