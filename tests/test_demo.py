@@ -60,7 +60,7 @@ def test_the_demo_builds_a_province_and_serves_its_page(tmp_path):
         )
         html = page.read().decode()
         assert page.url == f"{base}/don-vi/38/"
-        assert "Thanh Hóa" in html and "cần cấp thẻ" in html
+        assert "Thanh Hóa" in html and "đã thu nhận" in html and "Thi đua" in html
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -8,7 +8,12 @@ from rich.table import Table
 
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.worklists import worklist_counts
-from cancuoc.synth.demo import DEMO_PROVINCE, demo_login_reset, demo_province_load
+from cancuoc.synth.demo import (
+    DEMO_PROVINCE,
+    demo_campaign,
+    demo_login_reset,
+    demo_province_load,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +32,8 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
         with console.status(f"Tạo và nạp tỉnh mô phỏng {people:,} người / loading…"):
             loaded = demo_province_load(people=people, seed=seed)
+        with console.status("Chỉ tiêu, điểm thu nhận, mô phỏng thu nhận / campaign…"):
+            demo_campaign(province_code=DEMO_PROVINCE, as_of=as_of)
         province = unit_by_code(DEMO_PROVINCE)
         counts = worklist_counts(unit=province, on=as_of)
         table = Table(
