@@ -88,15 +88,16 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
         )  # fmt: skip
         kits = [Kit.objects.create(station=station, code=f"{station.code}-{n}") for n in (1, 2)]
         day, days = CAMPAIGN_START, (as_of - CAMPAIGN_START).days + 1
-        per_day = max(1, round(snapshots.get(commune.pk, 0) * share / days))
+        rate = snapshots.get(commune.pk, 0) * share / days  # people a day, on average
         queue = list(
             worklist(unit=commune, on=CAMPAIGN_START)
             .order_by("birth_date")
-            .values_list("pk", flat=True)[: per_day * days]
+            .values_list("pk", flat=True)[: round(rate * days) + 2]
         )
         persons = Person.objects.in_bulk(queue)
         while day <= as_of and queue:
-            for n in range(min(per_day + rng.randint(-1, 1), len(queue))):
+            today = int(rate) + (rng.random() < rate - int(rate))
+            for n in range(min(today, len(queue))):
                 start = timezone.make_aware(
                     datetime.combine(day, SHIFT_START) + timedelta(minutes=12 * (n // 2))
                 )

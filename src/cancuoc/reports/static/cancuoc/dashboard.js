@@ -8,7 +8,7 @@
     new Chart(daily, {
       type: "bar",
       data: { labels: data.days, datasets: [{ label: "Hồ sơ thu nhận", data: data.captured, backgroundColor: "#b3261e" }] },
-      options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+      options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
     });
   }
   const burndown = document.getElementById("burndown-chart");
@@ -34,7 +34,7 @@
           { label: "Dự báo", data: forecast, borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0 },
         ],
       },
-      options: { animation: false, scales: { y: { beginAtZero: true } } },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
     });
   }
 })();
