@@ -163,8 +163,10 @@ class Person(models.Model):
         return self.full_name
 
 
-class ResidenceQuerySet(models.QuerySet):
-    def active_on(self, day: date) -> "ResidenceQuerySet":
+class PeriodQuerySet(models.QuerySet):
+    """For rows that hold from ``start_date`` (or always) until ``end_date`` (or still)."""
+
+    def active_on(self, day: date) -> "PeriodQuerySet":
         return self.filter(
             Q(start_date__isnull=True) | Q(start_date__lte=day),
             Q(end_date__isnull=True) | Q(end_date__gt=day),
@@ -184,7 +186,7 @@ class Residence(models.Model):
     start_date = models.DateField("từ ngày", null=True, blank=True)
     end_date = models.DateField("đến ngày", null=True, blank=True)
 
-    objects = ResidenceQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nơi cư trú"
@@ -207,14 +209,6 @@ class Residence(models.Model):
         return f"{self.get_kind_display()}: {self.unit_id}"
 
 
-class HomeQuerySet(models.QuerySet):
-    def active_on(self, day: date) -> "HomeQuerySet":
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=day),
-            Q(end_date__isnull=True) | Q(end_date__gt=day),
-        )
-
-
 class Home(models.Model):
     """Where a person is counted, and from when to when: at their temporary residence while
     one is in force, else at their permanent one. Derived from the residences by
@@ -229,7 +223,7 @@ class Home(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
-    objects = HomeQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nơi sinh sống"

@@ -13,6 +13,7 @@ from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit
+from cancuoc.intake.models import Application, CardEvent, CardState
 from cancuoc.registry.models import Person
 from cancuoc.registry.worklists import counted_residence
 
@@ -66,8 +67,6 @@ def local_day(moment) -> date:
 def rollups_rebuild() -> tuple[int, int]:
     """Recount every rollup from the applications and their events (after a bug or a
     restore); returns the numbers of unit-day and station-day rows written."""
-    from cancuoc.intake.models import Application, CardEvent, CardState
-
     units: dict[int, AdministrativeUnit] = {}
     daily: dict[tuple[int, date], Counter] = defaultdict(Counter)
     events = CardEvent.objects.select_related("application").order_by("application_id", "at", "id")
