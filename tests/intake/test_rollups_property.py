@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import NEXT_STATES, Application, CardEvent, CardState
 from cancuoc.intake.services import IntakeRefused, application_advance, intake_record
-from cancuoc.reports.models import COUNTERS, DailyRollup
+from cancuoc.reports.models import COUNTERS, DailyRollup, StationDayRollup
 from cancuoc.reports.rollups import local_day, rollups_rebuild
 
 from .conftest import at
@@ -56,6 +56,15 @@ def table() -> Counter:
     return counts
 
 
+def station_table() -> set[tuple]:
+    return set(
+        StationDayRollup.objects.values_list(
+            "station_id", "kit_id", "operator_id", "day", "captured", "rejected_at_capture",
+            "capture_seconds",
+        )
+    )  # fmt: skip
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -73,7 +82,8 @@ def test_rollups_equal_a_recount_after_any_intake_sequence(add_person, station, 
                     intake_record(
                         operator=operator, person=persons[who], station=station,
                         kit=kits[pick % 2], started_at=moment,
-                        ended_at=moment + timedelta(minutes=7), accepted=action == "intake",
+                        ended_at=moment + timedelta(minutes=7, seconds=pick * 10.5),
+                        accepted=action == "intake",
                         reason="" if action == "intake" else "Vân tay mờ",
                         idempotency_key=uuid.uuid4().hex,
                     )  # fmt: skip
@@ -92,9 +102,10 @@ def test_rollups_equal_a_recount_after_any_intake_sequence(add_person, station, 
                     )  # fmt: skip
             except IntakeRefused:
                 pass
-        incremental = table()
+        incremental, by_kit = table(), station_table()
         assert incremental == recount()
         rollups_rebuild()
         assert table() == incremental
+        assert station_table() == by_kit
         assert AdministrativeUnit.objects.filter(code="38").exists()
         transaction.set_rollback(True)

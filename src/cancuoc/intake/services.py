@@ -16,7 +16,7 @@ from cancuoc.planning.models import Kit, Station
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Home, Person
 from cancuoc.registry.services import card_issue
-from cancuoc.reports.rollups import local_day, rollup_add, station_rollup_add
+from cancuoc.reports.rollups import capture_seconds, local_day, rollup_add, station_rollup_add
 
 from .models import NEXT_STATES, OPEN_STATES, Application, CardEvent, CardState
 
@@ -95,7 +95,7 @@ def intake_record(
     rollup_add(application.unit, day, **{counter: 1})
     station_rollup_add(
         station_id=station.pk, kit_id=kit.pk, operator_id=operator.pk, day=day,
-        **{counter: 1, "capture_seconds": int((ended_at - started_at).total_seconds())},
+        **{counter: 1, "capture_seconds": capture_seconds(started_at, ended_at)},
     )  # fmt: skip
     return application, True
 

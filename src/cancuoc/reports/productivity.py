@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Min, Sum
 
 from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.intake.models import OPEN_STATES, Application, CardState
+from cancuoc.intake.models import Application, CardState
 
 from .models import StationDayRollup
 
@@ -49,25 +49,31 @@ def productivity(unit: AdministrativeUnit, on: date, *, days: int = 7) -> list[K
 
 @dataclass(frozen=True)
 class Backlog:
-    state: str
     label: str
     count: int
     oldest_days: int | None
 
 
-def backlog(unit: AdministrativeUnit, on: date) -> list[Backlog]:
-    """Applications waiting in each open state, and how long the oldest has waited."""
-    rows = {
-        row["state"]: row
-        for row in Application.objects.filter(
-            state__in=OPEN_STATES, unit__in=AdministrativeUnit.objects.subtree(unit).values("pk")
-        )
-        .values("state")
-        .annotate(count=Count("pk"), oldest=Min("state_since"))
-    }
+def backlog(unit: AdministrativeUnit, on: date, totals: dict[str, int]) -> list[Backlog]:
+    """Cards on their way, from the rollups (exact: every recall leaves one of the states
+    before production): waiting for production, made but not yet at the commune, at the
+    commune but not yet handed over. Below the province, also how long the oldest waited."""
+    buckets = [
+        ("Chờ duyệt, sản xuất / awaiting production",
+         totals["captured"] - totals["recalled"] - totals["produced"],
+         [CardState.CAPTURED, CardState.APPROVED, CardState.IN_PRODUCTION]),
+        ("Đã sản xuất, chưa chuyển về / produced", totals["produced"] - totals["delivered"],
+         [CardState.PRODUCED]),
+        ("Đã chuyển về, chưa trả / at the commune", totals["delivered"] - totals["handed_over"],
+         [CardState.DELIVERED]),
+    ]  # fmt: skip
     result = []
-    for state in OPEN_STATES:
-        row = rows.get(state)
-        oldest = (on - row["oldest"].date()).days if row else None
-        result.append(Backlog(state, CardState(state).label, row["count"] if row else 0, oldest))
+    for label, count, states in buckets:
+        oldest = None
+        if unit.depth > 0 and count:
+            since = Application.objects.filter(
+                state__in=states, unit__in=AdministrativeUnit.objects.subtree(unit).values("pk")
+            ).aggregate(oldest=Min("state_since"))["oldest"]
+            oldest = (on - since.date()).days if since else None
+        result.append(Backlog(label, count, oldest))
     return result

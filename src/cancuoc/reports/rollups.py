@@ -4,16 +4,16 @@ The increment is one ``INSERT … ON CONFLICT DO UPDATE`` per row, the same SQL 
 and SQLite (3.24+), so concurrent intakes never lose a count.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit
-from cancuoc.intake.models import Application, CardEvent, CardState
 from cancuoc.registry.models import Person
 from cancuoc.registry.worklists import counted_residence
 
@@ -63,54 +63,68 @@ def local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
+def _local_date(column: str) -> str:
+    """SQL for the local calendar day of a stored (UTC) timestamp. Vietnam keeps one offset
+    all year, so SQLite can add it; PostgreSQL converts by zone name."""
+    if connection.vendor == "postgresql":
+        return f"CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS date)"
+    offset = timezone.localtime(timezone.now()).utcoffset().total_seconds() / 3600
+    return f"date({column}, '{offset:+.0f} hours')"
+
+
+def _seconds(start: str, end: str) -> str:
+    """Whole seconds between two timestamps, each cut to the second (as capture_seconds)."""
+    if connection.vendor == "postgresql":
+        return (
+            f"(EXTRACT(EPOCH FROM date_trunc('second', {end}))"
+            f" - EXTRACT(EPOCH FROM date_trunc('second', {start})))"
+        )
+    return f"(CAST(strftime('%s', {end}) AS INTEGER) - CAST(strftime('%s', {start}) AS INTEGER))"
+
+
 @transaction.atomic
 def rollups_rebuild() -> tuple[int, int]:
     """Recount every rollup from the applications and their events (after a bug or a
-    restore); returns the numbers of unit-day and station-day rows written."""
-    units: dict[int, AdministrativeUnit] = {}
-    daily: dict[tuple[int, date], Counter] = defaultdict(Counter)
-    events = CardEvent.objects.select_related("application").order_by("application_id", "at", "id")
-    captured_before: set[int] = set()
-    for event in events.iterator(chunk_size=5000):
-        application = event.application
-        counter = _counter_for(event.state, application.pk in captured_before)
-        if event.state == CardState.CAPTURED:
-            captured_before.add(application.pk)
-        daily[(application.unit_id, local_day(event.at))][counter] += 1
-    for unit in AdministrativeUnit.objects.filter(pk__in={u for u, _ in daily}):
-        units[unit.pk] = unit
-    totals: dict[tuple[int, date], Counter] = defaultdict(Counter)
-    for (unit_id, day), counts in daily.items():
-        for ancestor in ancestor_ids(units[unit_id]):
-            totals[(ancestor, day)].update(counts)
+    restore), in two INSERT … SELECT statements; returns the rows written (unit-day,
+    station-day). A rejection counts as "recalled" when the application was captured
+    before it, else as "rejected at capture"."""
+    event, application, unit = "intake_cardevent", "intake_application", "geo_administrativeunit"
+    counter = f"""CASE WHEN e.state = 'rejected' THEN CASE WHEN EXISTS (
+        SELECT 1 FROM {event} c WHERE c.application_id = e.application_id
+        AND c.state = 'captured' AND (c.at < e.at OR (c.at = e.at AND c.id < e.id)))
+        THEN 'recalled' ELSE 'rejected_at_capture' END ELSE e.state END"""
+    sums = ", ".join(f"SUM(CASE WHEN k.counter = '{c}' THEN 1 ELSE 0 END)" for c in COUNTERS)
+    daily = f"""
+        INSERT INTO {DailyRollup._meta.db_table} (unit_id, day, {", ".join(COUNTERS)})
+        SELECT a.id, k.day, {sums}
+        FROM (SELECT ap.unit_id, {_local_date("e.at")} AS day, {counter} AS counter
+              FROM {event} e JOIN {application} ap ON ap.id = e.application_id) k
+        JOIN {unit} u ON u.id = k.unit_id
+        JOIN {unit} a ON substr(u.path, 1, length(a.path)) = a.path
+        GROUP BY a.id, k.day"""
+    captured = f"""EXISTS (SELECT 1 FROM {event} c
+        WHERE c.application_id = ap.id AND c.state = 'captured')"""
+    stations = f"""
+        INSERT INTO {StationDayRollup._meta.db_table}
+            (station_id, kit_id, operator_id, day, {", ".join(STATION_COUNTERS)})
+        SELECT ap.station_id, ap.kit_id, ap.operator_id, {_local_date("ap.started_at")},
+            SUM(CASE WHEN {captured} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {captured} THEN 0 ELSE 1 END),
+            SUM({_seconds("ap.started_at", "ap.ended_at")})
+        FROM {application} ap
+        GROUP BY ap.station_id, ap.kit_id, ap.operator_id, {_local_date("ap.started_at")}"""
     DailyRollup.objects.all().delete()
-    DailyRollup.objects.bulk_create(
-        DailyRollup(unit_id=u, day=d, **{c: counts[c] for c in COUNTERS})
-        for (u, d), counts in totals.items()
-    )
-    stations: dict[tuple, Counter] = defaultdict(Counter)
-    for application in Application.objects.iterator(chunk_size=5000):
-        first = CardState.REJECTED if application.pk not in captured_before else CardState.CAPTURED
-        key = (application.station_id, application.kit_id, application.operator_id,
-               local_day(application.started_at))  # fmt: skip
-        stations[key]["captured" if first == CardState.CAPTURED else "rejected_at_capture"] += 1
-        seconds = (application.ended_at - application.started_at).total_seconds()
-        stations[key]["capture_seconds"] += int(seconds)
     StationDayRollup.objects.all().delete()
-    StationDayRollup.objects.bulk_create(
-        StationDayRollup(
-            station_id=s, kit_id=k, operator_id=o, day=d,
-            **{c: counts[c] for c in STATION_COUNTERS},
-        )
-        for (s, k, o, d), counts in stations.items()
-    )  # fmt: skip
-    return len(totals), len(stations)
+    with connection.cursor() as cursor:
+        cursor.execute(daily)
+        cursor.execute(stations)
+    return DailyRollup.objects.count(), StationDayRollup.objects.count()
 
 
-def _counter_for(state: str, was_captured: bool) -> str:
-    if state == "rejected":
-        return "recalled" if was_captured else "rejected_at_capture"
-    return state
+def capture_seconds(started, ended) -> int:
+    """Whole seconds between the two moments, each cut to the second (the rebuild's SQL
+    counts the same way on both databases)."""
+    return int(ended.timestamp()) - int(started.timestamp())
 
 
 @transaction.atomic

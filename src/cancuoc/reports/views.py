@@ -116,7 +116,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "chart": _chart_data(status),
         "children": children_progress(unit, on) if unit.children.exists() else [],
         "kits": productivity(unit, on),
-        "backlog": backlog(unit, on),
+        "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
