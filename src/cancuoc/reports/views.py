@@ -41,6 +41,7 @@ from cancuoc.reports.weekly import (
 )
 
 PAGE_SIZE = 50
+KITS_SHOWN = 20  # the most productive kits; the weekly annex has them all
 PURPOSES = [
     "Rà soát, vận động công dân làm thủ tục cấp thẻ",
     "Lập kế hoạch thu nhận, hẹn lịch",
@@ -115,7 +116,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "progress": status,
         "chart": _chart_data(status),
         "children": children_progress(unit, on) if unit.children.exists() else [],
-        "kits": productivity(unit, on),
+        "kits": productivity(unit, on)[:KITS_SHOWN],
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
         "sees_persons": scope.sees_persons,
