@@ -41,7 +41,7 @@ from cancuoc.reports.weekly import (
 )
 
 PAGE_SIZE = 50
-KITS_SHOWN = 20  # the most productive kits; the weekly annex has them all
+KITS_SHOWN = 20  # the most productive kits of the last week
 PURPOSES = [
     "Rà soát, vận động công dân làm thủ tục cấp thẻ",
     "Lập kế hoạch thu nhận, hẹn lịch",
