@@ -93,14 +93,21 @@ def rollups_rebuild() -> tuple[int, int]:
         SELECT 1 FROM {event} c WHERE c.application_id = e.application_id
         AND c.state = 'captured' AND (c.at < e.at OR (c.at = e.at AND c.id < e.id)))
         THEN 'recalled' ELSE 'rejected_at_capture' END ELSE e.state END"""
-    sums = ", ".join(f"SUM(CASE WHEN k.counter = '{c}' THEN 1 ELSE 0 END)" for c in COUNTERS)
+    sums = ", ".join(f"SUM(CASE WHEN k.counter = '{c}' THEN k.n ELSE 0 END)" for c in COUNTERS)
+    # Each unit's ancestors are the prefixes of its path, one per level: an equality join
+    # per level (hashable), not a prefix test against every unit.
+    depth = max(AdministrativeUnit.objects.values_list("depth", flat=True), default=0) + 1
+    levels = " UNION ALL ".join(f"SELECT {SEGMENT * (n + 1)} AS size" for n in range(depth))
     daily = f"""
         INSERT INTO {DailyRollup._meta.db_table} (unit_id, day, {", ".join(COUNTERS)})
         SELECT a.id, k.day, {sums}
-        FROM (SELECT ap.unit_id, {_local_date("e.at")} AS day, {counter} AS counter
-              FROM {event} e JOIN {application} ap ON ap.id = e.application_id) k
+        FROM (SELECT unit_id, day, counter, COUNT(*) AS n FROM (
+                SELECT ap.unit_id, {_local_date("e.at")} AS day, {counter} AS counter
+                FROM {event} e JOIN {application} ap ON ap.id = e.application_id) events
+              GROUP BY unit_id, day, counter) k
         JOIN {unit} u ON u.id = k.unit_id
-        JOIN {unit} a ON substr(u.path, 1, length(a.path)) = a.path
+        JOIN ({levels}) lv ON lv.size <= length(u.path)
+        JOIN {unit} a ON a.path = substr(u.path, 1, lv.size)
         GROUP BY a.id, k.day"""
     captured = f"""EXISTS (SELECT 1 FROM {event} c
         WHERE c.application_id = ap.id AND c.state = 'captured')"""
