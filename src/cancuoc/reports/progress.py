@@ -38,6 +38,11 @@ class Progress:
         return sum(recent) / FORECAST_DAYS
 
     @property
+    def eligible_left(self) -> int | None:
+        """Who still needs a card, estimated from the snapshot: eligible minus done."""
+        return max(self.eligible - self.done, 0) if self.eligible is not None else None
+
+    @property
     def remaining(self) -> int | None:
         return max(self.target.count - self.done, 0) if self.target else None
 

@@ -122,10 +122,10 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
-    if unit.depth > 0:  # live counts are cheap below the province; above, rollups only
+    if not unit.children.exists():  # a village: its live worklist is small; above, rollups
         persons = worklist(unit=unit, on=on, basis=basis)
         context["summary"] = worklist_summary(persons)
-        if not unit.children.exists() and scope.sees_persons:
+        if scope.sees_persons:
             context |= _page(request, scope.persons(persons), on, basis)
     return render(request, "reports/unit.html", context)
 
