@@ -127,3 +127,12 @@ def test_a_production_batch_applies_whole_or_not_at_all(add_person, station, ope
     result = production_batch_apply(Path(good))
     assert (result.rows, result.applied, result.errors) == (3, 3, [])
     assert rollup("38", date(2021, 4, 20)).produced == 3
+
+
+def test_the_batch_command_reports_errors_by_row(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "lo.csv"
+    bad.write_text("Mã hồ sơ,Trạng thái,Ngày,Lô\nx,produced,20/04/2021,L\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="dòng / row 2"):
+        call_command("cardbatch", bad)
