@@ -38,7 +38,7 @@ class Command(BaseCommand):
         counts = worklist_counts(unit=province, on=as_of)
         table = Table(
             title=f"{province.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y} "
-            "(10 xã, phường nhiều nhất / the 10 largest communes)"
+            "(10 xã, phường còn nhiều người nhất / the 10 communes with most left)"
         )
         for header in ("Xã/phường", "Cần cấp thẻ", "Cấp mới", "Khó"):
             table.add_column(header, justify="left" if header == "Xã/phường" else "right")
