@@ -8,6 +8,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# Columns that hold long text, by key: their width in characters.
+WIDE = {"full_name": 28, "reasons": 30, "village": 18, "commune": 22, "card": 14,
+        "personal_id": 15, "phone": 12, "birth": 11}  # fmt: skip
 
 
 class UnsupportedFormat(ValueError):
@@ -46,6 +52,15 @@ def _write_xlsx(
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách")
     sheet.freeze_panes = "A3" if title else "A2"
+    # Printed lists (door-to-door, village meetings) fit the page width, landscape.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    for index, (header, key) in enumerate(columns, start=1):
+        # Wide enough to read without resizing: the header, or more for names and places.
+        width = max(len(header) + 2, WIDE.get(key, 10))
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     if title:
         cell = WriteOnlyCell(sheet, value=title)
