@@ -81,11 +81,16 @@ class WorklistCount:
 
 def worklist_summary(persons: PersonQuerySet) -> dict[str, int]:
     """How many on a worklist need a card, a first card, and are hard cases: one query."""
-    return persons.aggregate(
-        total=Count("pk"),
-        first=Count("pk", filter=Q(need=Need.FIRST.value)),
-        hard=Count("pk", filter=hard_case()),
-    )
+    return persons.aggregate(**_summary_counts())
+
+
+def _summary_counts() -> dict:
+    """The figures of a worklist: everyone, first cards, hard cases."""
+    return {
+        "total": Count("pk"),
+        "first": Count("pk", filter=Q(need=Need.FIRST.value)),
+        "hard": Count("pk", filter=hard_case()),
+    }
 
 
 def worklist_counts(
@@ -105,11 +110,7 @@ def worklist_counts(
         )
         .order_by()
         .values("child_path")
-        .annotate(
-            total=Count("pk"),
-            hard=Count("pk", filter=hard_case()),
-            first=Count("pk", filter=Q(need=Need.FIRST.value)),
-        )
+        .annotate(**_summary_counts())
     )
     by_path = {row["child_path"]: row for row in rows}
     return [

@@ -72,43 +72,11 @@ class Progress:
         return forecast is not None and forecast <= self.target.deadline
 
 
-def target_for(unit: AdministrativeUnit, on: date) -> Target | None:
-    """The unit's target whose deadline comes next on ``on`` (or the last one, once past)."""
-    targets = Target.objects.filter(unit=unit)
-    return (
-        targets.filter(deadline__gte=on).order_by("deadline").first()
-        or targets.order_by("-deadline").first()
-    )
-
-
-def eligible_for(unit: AdministrativeUnit, on: date) -> int | None:
-    snapshot = EligibleSnapshot.objects.filter(unit=unit, as_of__lte=on).order_by("-as_of").first()
-    return snapshot.eligible if snapshot else None
-
-
-def progress(unit: AdministrativeUnit, on: date) -> Progress:
-    rows = DailyRollup.objects.filter(unit=unit, day__lte=on)
-    totals = rows.aggregate(**{name: Sum(name) for name in COUNTERS})
-    totals = {name: totals[name] or 0 for name in COUNTERS}
-    target = target_for(unit, on)
-    start = target.start if target else on - timedelta(days=60)
-    daily = list(rows.filter(day__gte=start).order_by("day").values_list("day", "captured"))
-    return Progress(
-        unit=unit,
-        on=on,
-        target=target,
-        eligible=eligible_for(unit, on),
-        done=totals["captured"] - totals["recalled"],
-        totals=totals,
-        daily=daily,
-    )
-
-
-def children_progress(unit: AdministrativeUnit, on: date) -> list[Progress]:
-    """The units directly below, best first (thi đua): by share of target, else of eligible,
-    else by the number done. Four queries whatever the number of children."""
-    children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("name"))
-    ids = [c.pk for c in children]
+def _progress_of(units: list[AdministrativeUnit], on: date) -> list[Progress]:
+    """Progress of several units, without the daily series: totals up to ``on``, the target
+    whose deadline comes next (or the last one, once past) and the latest eligible snapshot.
+    Three queries whatever the number of units."""
+    ids = [u.pk for u in units]
     sums = {
         row["unit_id"]: row
         for row in DailyRollup.objects.filter(unit_id__in=ids, day__lte=on)
@@ -119,23 +87,41 @@ def children_progress(unit: AdministrativeUnit, on: date) -> list[Progress]:
     for target in Target.objects.filter(unit_id__in=ids).order_by("-deadline"):
         if target.deadline >= on or target.unit_id not in targets:
             targets[target.unit_id] = target
-    eligible: dict[int, int] = {}
-    for snapshot in EligibleSnapshot.objects.filter(unit_id__in=ids, as_of__lte=on).order_by(
-        "as_of"
-    ):
-        eligible[snapshot.unit_id] = snapshot.eligible
+    eligible = dict(
+        EligibleSnapshot.objects.filter(unit_id__in=ids, as_of__lte=on)
+        .order_by("as_of")
+        .values_list("unit_id", "eligible")
+    )  # later snapshots overwrite earlier ones
     result = []
-    for child in children:
-        row = sums.get(child.pk, {})
+    for unit in units:
+        row = sums.get(unit.pk, {})
         totals = {name: row.get(name) or 0 for name in COUNTERS}
         result.append(
             Progress(
-                unit=child, on=on, target=targets.get(child.pk),
-                eligible=eligible.get(child.pk),
+                unit=unit, on=on, target=targets.get(unit.pk), eligible=eligible.get(unit.pk),
                 done=totals["captured"] - totals["recalled"], totals=totals,
             )
         )  # fmt: skip
+    return result
+
+
+def progress(unit: AdministrativeUnit, on: date) -> Progress:
+    """One unit's progress, with its captures per day since its target began."""
+    [status] = _progress_of([unit], on)
+    start = status.target.start if status.target else on - timedelta(days=60)
+    status.daily = list(
+        DailyRollup.objects.filter(unit=unit, day__gte=start, day__lte=on)
+        .order_by("day")
+        .values_list("day", "captured")
+    )
+    return status
+
+
+def children_progress(unit: AdministrativeUnit, on: date) -> list[Progress]:
+    """The units directly below, best first (thi đua): by share of target, else of eligible,
+    else by the number done."""
+    children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("name"))
     return sorted(
-        result,
+        _progress_of(children, on),
         key=lambda p: (-(p.share_of_target or 0), -(p.share_of_eligible or 0), -p.done),
     )

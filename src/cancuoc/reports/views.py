@@ -106,6 +106,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     except NoPolicy as error:
         return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
     status = progress(unit, on)
+    is_village = not unit.children.exists()
     context = {
         "unit": unit,
         "ancestors": scope.units(unit.ancestors()),
@@ -115,14 +116,14 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "policy": policy,
         "progress": status,
         "chart": _chart_data(status),
-        "children": children_progress(unit, on) if unit.children.exists() else [],
+        "children": [] if is_village else children_progress(unit, on),
         "kits": productivity(unit, on)[:KITS_SHOWN],
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
-    if not unit.children.exists():  # a village: its live worklist is small; above, rollups
+    if is_village:  # its live worklist is small; above it, rollups only
         persons = worklist(unit=unit, on=on, basis=basis)
         context["summary"] = worklist_summary(persons)
         if scope.sees_persons:

@@ -20,7 +20,7 @@ from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
 
-from .generator import synth_province
+from .generator import synth_province, synth_source
 from .services import synth_load
 
 DEMO_PROVINCE = "38"  # Thanh Hóa: 2.9 million cards by 17 June 2021 in the seeds
@@ -36,10 +36,10 @@ class DemoLogin:
 def demo_province_load(*, people: int, seed: int) -> int:
     """Load the demo province unless it is there already; return how many persons it has."""
     geo_load_current()
-    built = synth_province(province=DEMO_PROVINCE, people=people, seed=seed)
-    existing = Person.objects.filter(source=built.source).count()
-    if existing:
+    existing = Person.objects.filter(source=synth_source(DEMO_PROVINCE, seed)).count()
+    if existing:  # no need to build the province again only to learn its name
         return existing
+    built = synth_province(province=DEMO_PROVINCE, people=people, seed=seed)
     persons = synth_load(built).register.persons
     register_analyse()
     return persons

@@ -71,7 +71,12 @@ class SynthProvince:
 
     @property
     def source(self) -> str:
-        return f"synth-{self.province_code}-{self.seed}"
+        return synth_source(self.province_code, self.seed)
+
+
+def synth_source(province: str, seed: int) -> str:
+    """The source name a synthetic province's persons are loaded under."""
+    return f"synth-{int(province):02d}-{seed}"
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]):
