@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "ninja",  # the API viewer's files served from here (the CSP allows no CDN)
     "cancuoc.accounts",
     "cancuoc.geo",
     "cancuoc.registry",

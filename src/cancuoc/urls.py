@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cancuoc.api.site import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("tai-khoan/", include("cancuoc.accounts.urls")),
     path("thu-nhan/", include("cancuoc.intake.urls")),
     path("", include("cancuoc.reports.urls")),

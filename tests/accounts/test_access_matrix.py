@@ -7,7 +7,8 @@ row of the other area; pages of the other area answer 403 or 404; the admin is f
 administrators only. A view that forgets the scoping makes :func:`violations` non-empty.
 """
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
@@ -18,9 +19,13 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cancuoc.accounts.models import Assignment, Role
+from cancuoc.api import units as api_units
+from cancuoc.api.site import api
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember, UnitKind
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, units_create
+from cancuoc.intake.services import intake_record
+from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.models import Person
 from cancuoc.reports import views as report_views
 from tests.conftest import person_record
@@ -28,6 +33,8 @@ from tests.conftest import person_record
 OWN_NAME, OTHER_NAME = "Nguyễn Văn Trong Vùng", "Trần Thị Ngoài Vùng"
 OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME = "Phường Ngoài Vùng", "Trường Ngoài Vùng"
 PUBLIC = {"accounts:login", "accounts:logout", "accounts:totp-setup", "admin:logout"}
+# The API's description (OpenAPI schema and its viewer) holds no data: open to all.
+PUBLIC |= {"api:api-root", "api:openapi-json", "api:openapi-view"}
 QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).
@@ -44,7 +51,7 @@ ROLE_AREAS = {
 
 
 @pytest.fixture
-def world(area):
+def world(area, django_user_model):
     from cancuoc.registry.services import register_load
 
     units_create(
@@ -58,7 +65,11 @@ def world(area):
     other = person_record(
         full_name=OTHER_NAME, permanent_unit="00004001", birth_date=date(2005, 1, 1)
     )
-    register_load(records=[own, other], source="matrix")
+    # Two more of the own area: one who has applied (the world's application), one whom the
+    # API's intake operation records, so that the own person stays on every worklist.
+    applied = person_record(full_name="Lê Văn Đã Nộp", birth_date=date(2005, 1, 1))
+    new = person_record(full_name="Phạm Thị Mới Đến", birth_date=date(2005, 1, 1))
+    register_load(records=[own, other, applied, new], source="matrix")
     persons = {p.full_name: p for p in Person.objects.all()}
     institutions = {}
     for key, name, unit, person in [
@@ -70,11 +81,28 @@ def world(area):
         )
         InstitutionMember.objects.create(institution=institution, person=person)
         institutions[key] = institution
+    applications = {}
+    clerk = django_user_model.objects.create_user("matrix-clerk", password="x" * 12)
+    for key, unit, person in [
+        ("own", "16000", persons["Lê Văn Đã Nộp"]),
+        ("other", "00004", persons[OTHER_NAME]),
+    ]:
+        station = Station.objects.create(
+            code=f"D-{key}", name=f"Điểm {key}", kind=StationKind.FIXED, unit=unit_by_code(unit)
+        )
+        kit = Kit.objects.create(station=station, code=f"K-{key}")
+        moment = datetime(2021, 3, 20, 3, tzinfo=UTC)
+        applications[key], _ = intake_record(
+            operator=clerk, person=person, station=station, kit=kit, started_at=moment,
+            ended_at=moment, accepted=True, idempotency_key=f"matrix-{key}",
+        )  # fmt: skip
     return {
         "unit": {"own": "16000", "other": "00004"},
         "institution": {k: i.code for k, i in institutions.items()},
         "person": {"own": persons[OWN_NAME].pk, "other": persons[OTHER_NAME].pk},
+        "applicant": persons["Phạm Thị Mới Đến"].pk,
         "institutions": institutions,
+        "application": {k: a.pk for k, a in applications.items()},
     }
 
 
@@ -103,7 +131,31 @@ PARAMETERS = {
     "reports:reveal-id": {"pk": "person"},
     "reports:obstacle-raise": {"code": "unit"},
     "reports:weekly": {"code": "unit"},
+    "api:unit": {"code": "unit"},
+    "api:children": {"code": "unit"},
+    "api:worklist": {"code": "unit"},
+    "api:application": {"pk": "application"},
+    "api:application-advance": {"pk": "application"},
 }
+# A valid body for each API operation that takes one (else it would answer 422 before the
+# scoping is reached).
+BODIES = {
+    "api:application-advance": {"to": "approved"},
+    "api:applications": {
+        "person": 1, "kit": "K-own", "started_at": "2021-03-21T08:00:00+07:00",
+        "ended_at": "2021-03-21T08:10:00+07:00", "idempotency_key": "matrix-api-own",
+    },
+}  # fmt: skip
+
+
+def api_operations() -> dict[str, list]:
+    """The API's operations by route name."""
+    found: dict[str, list] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                found.setdefault(f"api:{operation.url_name}", []).append(operation)
+    return found
 
 
 def url_for(name: str, params: list[str], world: dict, side: str) -> str:
@@ -154,15 +206,44 @@ def _to_login(location: str) -> bool:
     return location.startswith(("/tai-khoan/dang-nhap/", "/admin/login/"))
 
 
+def _ask(client: Client, name: str, url: str, world: dict):
+    """Every method the route answers to: an API operation with its own method and a valid
+    body; a page with GET, or POST when it takes only that."""
+    operations = api_operations().get(name)
+    if operations is None:
+        response = client.get(url, QUERY)
+        if response.status_code == 405:  # a POST-only page
+            response = client.post(url, QUERY)
+        return [response]
+    answers = []
+    for method in [m for op in operations for m in op.methods]:
+        if method == "GET":
+            answers.append(client.get(url, QUERY))
+        else:
+            body = dict(BODIES.get(name, {}))
+            if "person" in body:
+                body["person"] = world["applicant"]
+            answers.append(
+                client.generic(method, url, json.dumps(body), content_type="application/json")
+            )
+    return answers
+
+
 def violations(world, django_user_model) -> list[str]:
     found = []
     all_routes = routes()
+    operations = api_operations()
     users = {role: user_for(role, world, django_user_model) for role in Role}
     for name, callback, params in all_routes:
         if name in PUBLIC:
             continue
         is_admin = name.startswith("admin:")
-        if not is_admin and not getattr(callback, "area_scoped", False):
+        marked = (
+            all(getattr(op.view_func, "area_scoped", False) for op in operations[name])
+            if name in operations
+            else getattr(callback, "area_scoped", False)
+        )
+        if not is_admin and not marked:
             found.append(f"{name}: not marked area_scoped")
         for role, user in users.items():
             client = Client()
@@ -170,29 +251,30 @@ def violations(world, django_user_model) -> list[str]:
             # A route without parameters shows the user's own area whoever asks.
             for side in ("own", "other") if params else ("own",):
                 url = url_for(name, params, world, side)
-                response = client.get(url, QUERY)
-                if response.status_code == 405:  # a POST-only operation
-                    response = client.post(url, QUERY)
-                status = response.status_code
-                if is_admin or side == "other":
-                    allowed_other = role == Role.NATIONAL and not is_admin and side == "other"
-                    if allowed_other:
-                        continue
-                    denied = status in (403, 404) or (
-                        status == 302 and _to_login(response["Location"])
-                    )
-                    if not denied:
-                        found.append(f"{role} {side} {url}: answered {status}, not refused")
-                    continue
-                if status >= 500:
-                    found.append(f"{role} own {url}: server error {status}")
-                if status == 200:
-                    text = body_text(response)
-                    for secret in (OTHER_NAME, OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME):
-                        if secret in text:
-                            found.append(f"{role} own {url}: shows {secret!r} of the other area")
-                    if role == Role.VIEWER and OWN_NAME in text:
-                        found.append(f"viewer {url}: shows a person, not only figures")
+                for response in _ask(client, name, url, world):
+                    found.extend(_judge(role, side, url, is_admin, response))
+    return found
+
+
+def _judge(role: Role, side: str, url: str, is_admin: bool, response) -> list[str]:
+    """What is wrong with one answer: another area's page that was not refused, a server
+    error, or another area's row on one's own page."""
+    status = response.status_code
+    if is_admin or side == "other":
+        if role == Role.NATIONAL and not is_admin:
+            return []
+        denied = status in (403, 404) or (status == 302 and _to_login(response["Location"]))
+        return [] if denied else [f"{role} {side} {url}: answered {status}, not refused"]
+    found = []
+    if status >= 500:
+        found.append(f"{role} own {url}: server error {status}")
+    if status == 200:
+        text = body_text(response)
+        for secret in (OTHER_NAME, OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME):
+            if secret in text:
+                found.append(f"{role} own {url}: shows {secret!r} of the other area")
+        if role == Role.VIEWER and OWN_NAME in text:
+            found.append(f"viewer {url}: shows a person, not only figures")
     return found
 
 
@@ -218,6 +300,34 @@ def test_removing_the_scoping_from_a_view_is_caught(world, django_user_model, mo
     monkeypatch.setattr(report_views, "require_unit", lambda user, unit: None)
     found = violations(world, django_user_model)
     assert any("reports:unit" in f or "/don-vi/00004/" in f for f in found)
+
+
+def test_removing_the_scoping_from_an_api_operation_is_caught(
+    world, django_user_model, monkeypatch
+):
+    monkeypatch.setattr(api_units, "require_unit", lambda user, unit: None)
+    [operation] = api_operations()["api:children"]
+    monkeypatch.setattr(operation, "view_func", operation.view_func.__wrapped__)
+    found = violations(world, django_user_model)
+    assert any("/api/v1/units/00004:" in f and "not refused" in f for f in found)
+    assert "api:children: not marked area_scoped" in found
+
+
+def test_recording_a_capture_for_a_person_of_another_area_is_refused(
+    world, client, django_user_model
+):
+    officer = user_for(Role.STATION_OPERATOR, world, django_user_model)
+    client.force_login(officer)
+    body = BODIES["api:applications"] | {
+        "person": world["person"]["other"], "idempotency_key": "matrix-api-other",
+    }  # fmt: skip
+    answer = client.post("/api/v1/applications", body, content_type="application/json")
+    assert answer.status_code == 404, answer.content
+    assert OTHER_NAME not in answer.content.decode()
+    # and with a kit of another area's station, for a person of one's own
+    body = BODIES["api:applications"] | {"person": world["person"]["own"], "kit": "K-other"}
+    answer = client.post("/api/v1/applications", body, content_type="application/json")
+    assert answer.status_code == 404 and "kit" in answer.json()["detail"]
 
 
 def test_a_staff_user_who_is_not_national_gets_no_admin(world, client, django_user_model):

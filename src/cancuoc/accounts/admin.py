@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, AuditEvent
+from .models import ApiToken, Assignment, AuditEvent
 
 
 @admin.register(Assignment)
@@ -25,4 +25,17 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys are issued with ``cancuoc token issue`` (the key is shown once); here they are
+    listed and revoked."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
         return False

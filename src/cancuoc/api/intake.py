@@ -1,0 +1,121 @@
+"""Stations and applications: record a capture, look up its status, move it along."""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from cancuoc.accounts.scope import scope_for
+from cancuoc.intake.models import Application, CardState
+from cancuoc.intake.services import IntakeRefused, application_advance, intake_record
+from cancuoc.planning.models import Kit, Station
+
+from .auth import api_scoped, require_persons
+from .schemas import PROBLEMS, AdvanceIn, ApplicationOut, IntakeIn, Problem, StationOut
+
+router = Router(tags=["thu nhận / intake"])
+REFUSED = {409: Problem}
+
+
+def _stations(request: HttpRequest):
+    return Station.objects.filter(unit__in=scope_for(request.user).units().values("pk"))
+
+
+def _out(application: Application) -> dict:
+    return {
+        "id": application.pk, "person": application.person_id, "unit": application.unit.code,
+        "station": application.station.code, "state": application.state,
+        "state_label": application.get_state_display(), "state_since": application.state_since,
+        "reason": application.reason,
+        "events": [
+            {"state": e.state, "at": e.at, "batch": e.batch}
+            for e in application.events.order_by("at", "pk")
+        ],
+    }  # fmt: skip
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    """An application the caller may see: taken at one of their stations, counted in their
+    area, or of a person they see."""
+    require_persons(request)
+    scope = scope_for(request.user)
+    application = Application.objects.select_related("unit", "station__unit").filter(pk=pk).first()
+    visible = application is not None and (
+        scope.contains_unit(application.unit)
+        or scope.contains_unit(application.station.unit)
+        or scope.persons().filter(pk=application.person_id).exists()
+    )
+    if not visible:
+        raise HttpError(404, "không có hồ sơ này trong phạm vi / no such application in your area")
+    return application
+
+
+@router.get("/stations", response={200: list[StationOut], **PROBLEMS}, url_name="stations")
+@api_scoped
+def stations(request: HttpRequest):
+    """The stations in the caller's area, with their kits."""
+    found = _stations(request).select_related("unit").prefetch_related("kits").order_by("code")
+    return [
+        {"code": s.code, "name": s.name, "kind": s.kind, "unit": s.unit.code,
+         "kits": [k.code for k in s.kits.all()]}
+        for s in found
+    ]  # fmt: skip
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 200: ApplicationOut, **PROBLEMS, **REFUSED},
+    url_name="applications",
+)
+@api_scoped
+def application_record(request: HttpRequest, data: IntakeIn):
+    """Record a capture at a kit. Sending the same ``idempotency_key`` again answers 200 with
+    the application already recorded, never a second one."""
+    require_persons(request)
+    scope = scope_for(request.user)
+    person = scope.persons().filter(pk=data.person).first()
+    kit = Kit.objects.filter(code=data.kit, station__in=_stations(request)).first()
+    if person is None:
+        raise HttpError(404, "không có công dân này trong phạm vi / no such person in your area")
+    if kit is None:
+        raise HttpError(404, "không có bộ máy này trong phạm vi / no such kit in your area")
+    try:
+        application, created = intake_record(
+            operator=request.user, person=person, station=kit.station, kit=kit,
+            started_at=data.started_at, ended_at=data.ended_at, accepted=data.accepted,
+            reason=data.reason, walk_in=data.walk_in, idempotency_key=data.idempotency_key,
+        )  # fmt: skip
+    except IntakeRefused as error:
+        raise HttpError(409, str(error)) from error
+    application = Application.objects.select_related("unit", "station").get(pk=application.pk)
+    return Status(201 if created else 200, _out(application))
+
+
+@router.get(
+    "/applications/{pk}", response={200: ApplicationOut, **PROBLEMS}, url_name="application"
+)
+@api_scoped
+def application_status(request: HttpRequest, pk: int):
+    """Where an application is in the card's life."""
+    return _out(_application(request, pk))
+
+
+@router.post(
+    "/applications/{pk}/advance",
+    response={200: ApplicationOut, **PROBLEMS, **REFUSED},
+    url_name="application-advance",
+)
+@api_scoped
+def application_move(request: HttpRequest, pk: int, data: AdvanceIn):
+    """Move an application one step (approved, in_production, produced, delivered,
+    handed_over) or send it back for re-capture (rejected, with a reason)."""
+    application = _application(request, pk)
+    if data.to not in CardState.values:
+        raise HttpError(409, f"không có trạng thái / no state {data.to!r}")
+    try:
+        application_advance(
+            application=application, to=data.to, by=request.user, batch=data.batch,
+            reason=data.reason,
+        )  # fmt: skip
+    except IntakeRefused as error:
+        raise HttpError(409, str(error)) from error
+    return _out(Application.objects.select_related("unit", "station").get(pk=pk))

@@ -1,0 +1,106 @@
+"""What the API answers, as OpenAPI schemas."""
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class Problem(Schema):
+    detail: str = Field(description="Lý do, tiếng Việt / English")
+
+
+class Invalid(Schema):
+    detail: list[dict[str, Any]]
+
+
+# Every operation may answer these besides its own.
+PROBLEMS = {401: Problem, 403: Problem, 404: Problem, 422: Invalid}
+
+
+class Me(Schema):
+    username: str
+    national: bool
+    units: list[str] = Field(description="mã các đơn vị được giao (cả cây bên dưới)")
+    institutions: list[int]
+    sees_persons: bool
+
+
+class UnitProgress(Schema):
+    code: str
+    name: str
+    kind: str
+    on: date
+    target: int | None
+    deadline: date | None
+    eligible: int | None
+    done: int = Field(description="đã thu nhận trừ phải thu nhận lại")
+    share_of_target: float | None
+    pace: float = Field(description="thu nhận mỗi ngày, bình quân 7 ngày")
+    forecast_done_on: date | None
+    on_track: bool | None
+    totals: dict[str, int]
+
+
+class WorklistItem(Schema):
+    person: int
+    full_name: str
+    birth: str
+    personal_id: str = Field(description="che, chỉ hiện 4 số cuối")
+    village: str
+    commune: str
+    need: str
+    difficulty: str
+    reasons: str
+
+
+class Worklist(Schema):
+    count: int
+    items: list[WorklistItem]
+
+
+class StationOut(Schema):
+    code: str
+    name: str
+    kind: str
+    unit: str
+    kits: list[str]
+
+
+class IntakeIn(Schema):
+    person: int = Field(gt=0, description="mã công dân trong cơ sở dữ liệu")
+    kit: str = Field(min_length=1, max_length=32)
+    started_at: datetime
+    ended_at: datetime
+    accepted: bool = True
+    reason: str = Field("", max_length=255)
+    walk_in: bool = False
+    idempotency_key: str = Field(
+        min_length=8,
+        max_length=64,
+        description="mã của lần gửi; gửi lại cùng mã không tạo hồ sơ mới",
+    )
+
+
+class EventOut(Schema):
+    state: str
+    at: datetime
+    batch: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    person: int
+    unit: str
+    station: str
+    state: str
+    state_label: str
+    state_since: datetime
+    reason: str
+    events: list[EventOut]
+
+
+class AdvanceIn(Schema):
+    to: str = Field(min_length=1, max_length=16)
+    reason: str = Field("", max_length=255)
+    batch: str = Field("", max_length=64)

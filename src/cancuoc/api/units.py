@@ -1,0 +1,102 @@
+"""Units: progress figures, the units below, the worklist."""
+
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from cancuoc.accounts.scope import require_unit, scope_for
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.registry.eligibility import NoPolicy
+from cancuoc.registry.personal_id import mask
+from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, worklist_table
+from cancuoc.reports.progress import Progress, children_progress, progress
+
+from .auth import api_scoped, require_persons
+from .schemas import PROBLEMS, Me, UnitProgress, Worklist
+
+router = Router(tags=["đơn vị / units"])
+MAX_PAGE = 500
+
+
+def _on(ngay: date | None) -> date:
+    if ngay:
+        return ngay
+    return date.fromisoformat(settings.CANCUOC_AS_OF) if settings.CANCUOC_AS_OF else date.today()
+
+
+def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+    try:
+        unit = unit_by_code(code)
+    except UnitNotFound as error:
+        raise HttpError(404, str(error)) from error
+    require_unit(request.user, unit)
+    return unit
+
+
+def _figures(status: Progress) -> dict:
+    unit, target = status.unit, status.target
+    return {
+        "code": unit.code, "name": unit.name, "kind": unit.get_kind_display(), "on": status.on,
+        "target": target.count if target else None, "deadline": target.deadline if target else None,
+        "eligible": status.eligible, "done": status.done, "share_of_target": status.share_of_target,
+        "pace": status.pace, "forecast_done_on": status.forecast_done_on,
+        "on_track": status.on_track, "totals": status.totals,
+    }  # fmt: skip
+
+
+@router.get("/me", response={200: Me, **PROBLEMS}, url_name="me")
+@api_scoped
+def me(request: HttpRequest):
+    """Who is calling and which area they have."""
+    scope = scope_for(request.user)
+    codes = AdministrativeUnit.objects.filter(path__in=scope.paths).values_list("code", flat=True)
+    return {
+        "username": request.user.get_username(), "national": scope.national,
+        "units": sorted(codes), "institutions": list(scope.institutions),
+        "sees_persons": scope.sees_persons,
+    }  # fmt: skip
+
+
+@router.get("/units/{code}", response={200: UnitProgress, **PROBLEMS}, url_name="unit")
+@api_scoped
+def unit_progress(request: HttpRequest, code: str, ngay: date | None = None):
+    """A unit's progress against its target and its eligible population, on a day."""
+    return _figures(progress(_unit(request, code), _on(ngay)))
+
+
+@router.get(
+    "/units/{code}/children", response={200: list[UnitProgress], **PROBLEMS}, url_name="children"
+)
+@api_scoped
+def unit_children(request: HttpRequest, code: str, ngay: date | None = None):
+    """The units directly below, best first."""
+    return [_figures(p) for p in children_progress(_unit(request, code), _on(ngay))]
+
+
+@router.get("/units/{code}/worklist", response={200: Worklist, **PROBLEMS}, url_name="worklist")
+@api_scoped
+def unit_worklist(
+    request: HttpRequest, code: str, ngay: date | None = None, offset: int = 0, limit: int = 100
+):
+    """Who in the unit still needs a card, ID numbers masked; ``limit`` at most 500."""
+    unit = _unit(request, code)
+    require_persons(request)
+    if offset < 0 or not 0 < limit <= MAX_PAGE:
+        raise HttpError(422, f"offset ≥ 0 và 0 < limit ≤ {MAX_PAGE} / out of range")
+    on = _on(ngay)
+    try:
+        persons = scope_for(request.user).persons(worklist(unit=unit, on=on))
+    except NoPolicy as error:
+        raise HttpError(404, str(error)) from error
+    rows = UnitNames().fill(list(worklist_table(persons, on=on)[offset : offset + limit]))
+    items = []
+    for index, row in enumerate(rows, start=offset + 1):
+        item = worklist_row(row, index)
+        item["person"] = item.pop("pk")
+        item["personal_id"] = mask(item["personal_id"]) if item["personal_id"] else ""
+        items.append(item)
+    return {"count": persons.count(), "items": items}

@@ -1,0 +1,3 @@
+"""The station of the intake tests, shared."""
+
+from tests.intake.conftest import station  # noqa: F401
