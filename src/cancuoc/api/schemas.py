@@ -15,7 +15,7 @@ class Invalid(Schema):
 
 
 # Every operation may answer these besides its own.
-PROBLEMS = {401: Problem, 403: Problem, 404: Problem, 422: Invalid}
+PROBLEMS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Invalid}
 
 
 class Me(Schema):
