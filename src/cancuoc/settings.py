@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the short, indexed queries of worklists.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Keep a worker's connection between requests (a new PostgreSQL backend per request
+    # costs more than most of our requests); checked before reuse after an error.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.getenv("CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("CONN_HEALTH_CHECKS", "False")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite ignores the extra columns, as intended.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

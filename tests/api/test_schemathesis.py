@@ -6,7 +6,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from cancuoc.accounts.models import Assignment, Role
@@ -21,6 +23,18 @@ EXAMPLES = int(os.environ.get("CANCUOC_SCHEMATHESIS_EXAMPLES", "40"))
 
 # Loaded through the application itself (no server); the schema view touches no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler, which closes a connection that is inside a
+    transaction when a request ends; Django's test client turns that off, and so do we, so
+    the requests see the test's data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

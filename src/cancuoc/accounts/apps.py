@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Người dùng, phạm vi và nhật ký"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the audit of writes)
+        from . import (
+            signals,  # noqa: F401  (connects the audit of writes)
+            tokens,  # noqa: F401  (forgets remembered keys when they change)
+        )

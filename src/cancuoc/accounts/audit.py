@@ -49,7 +49,7 @@ def _hash(event: AuditEvent) -> str:
     return hashlib.sha256(_content(event).encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction: part of it, no savepoint
 def audit_record(
     *,
     action: str,

@@ -47,8 +47,11 @@ class Scope:
         return units if self.national else units.filter(self._path_q("path"))
 
     def contains_unit(self, unit: AdministrativeUnit) -> bool:
+        return self.contains_path(unit.path)
+
+    def contains_path(self, unit_path: str) -> bool:
         return self.national or any(
-            path <= unit.path < path_upper_bound(path) for path in self.paths
+            path <= unit_path < path_upper_bound(path) for path in self.paths
         )
 
     def persons(self, persons: PersonQuerySet | None = None) -> PersonQuerySet:

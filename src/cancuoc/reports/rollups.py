@@ -26,14 +26,18 @@ def ancestor_ids(unit: AdministrativeUnit) -> list[int]:
 
 
 def _upsert(table: str, key: list[str], rows: Iterable[tuple], counters: list[str]) -> None:
+    """One statement for all the rows (a unit and its ancestors: distinct keys, always in the
+    same order, so concurrent intakes cannot deadlock on them)."""
+    rows = list(rows)
     columns = key + counters
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
+    one = f"({', '.join(['%s'] * len(columns))})"
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))} "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(rows))
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def rollup_add(unit: AdministrativeUnit, day: date, **counts: int) -> None:
