@@ -194,3 +194,12 @@ CANCUOC_HARD_CASE_RULES = os.getenv(
 CANCUOC_ELDERLY_AGE = envint("CANCUOC_ELDERLY_AGE", "80")
 # The date pages count "as of" when none is asked for (ISO date); empty means today.
 CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")
+
+# Retention (Decree 356/2025: keep personal data no longer than needed). Audit rows older than
+# this are moved to a compressed archive file by `cancuoc retention apply`; never less than a
+# year (PostgreSQL refuses to delete younger rows whatever the setting). Import files kept
+# for re-import and inspection are deleted after their own period.
+CANCUOC_AUDIT_RETENTION_DAYS = max(envint("CANCUOC_AUDIT_RETENTION_DAYS", "1825"), 365)
+CANCUOC_IMPORT_RETENTION_DAYS = envint("CANCUOC_IMPORT_RETENTION_DAYS", "90")
+CANCUOC_ARCHIVE_DIR = Path(os.getenv("CANCUOC_ARCHIVE_DIR", "archive")).resolve()
+CANCUOC_IMPORT_DIR = Path(os.getenv("CANCUOC_IMPORT_DIR", "imports")).resolve()

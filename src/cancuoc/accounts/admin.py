@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, Assignment, AuditEvent
+from .models import ApiToken, Assignment, AuditCheckpoint, AuditEvent
 
 
 @admin.register(Assignment)
@@ -38,4 +38,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    """Written by ``cancuoc retention apply`` only."""
+
+    list_display = ["upto_id", "upto_at", "rows", "archive", "archive_sha256", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -93,3 +93,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.name} ({self.prefix}…)"
+
+
+class AuditCheckpoint(models.Model):
+    """Where the audit log now begins, after older rows went to an archive file: the last
+    archived row and its hash, so that the chain is still checked from here on, and the
+    archive's own hash, so that the file can be checked too."""
+
+    upto_id = models.BigIntegerField()
+    upto_hash = models.CharField(max_length=64)
+    upto_at = models.DateTimeField()
+    rows = models.PositiveIntegerField()
+    archive = models.CharField(max_length=255)
+    archive_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mốc lưu trữ nhật ký"
+        verbose_name_plural = "mốc lưu trữ nhật ký"
+        ordering = ["upto_id"]
+
+    def __str__(self) -> str:
+        return f"≤ {self.upto_id} → {self.archive}"

@@ -5,9 +5,10 @@ from django.db.models.signals import post_delete, post_save
 from .audit import audit_record
 
 AUDITED_APPS = {"registry", "geo", "accounts", "planning", "intake"}
-# Not audited row by row: the audit log itself, and the card's history (intake.CardEvent),
-# which is a log of its own written only with an audited write of its application.
-NOT_AUDITED = {"accounts.auditevent", "intake.cardevent"}
+# Not audited row by row: the audit log itself and its checkpoints (a prune is audited as
+# one event), and the card's history (intake.CardEvent), which is a log of its own written
+# only with an audited write of its application.
+NOT_AUDITED = {"accounts.auditevent", "accounts.auditcheckpoint", "intake.cardevent"}
 
 
 def _audited(sender) -> bool:

@@ -1,0 +1,1 @@
+"""Slots, assignment of residents to slots, overbooking, mobile routes, simulation."""
