@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cancuoc.registry",
     "cancuoc.planning",
     "cancuoc.intake",
+    "cancuoc.scheduling",
     "cancuoc.synth",
     "cancuoc.reports",
 ]
