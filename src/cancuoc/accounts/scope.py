@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember, path_upper_bound
+from cancuoc.planning.models import Station
 from cancuoc.registry.models import Person, PersonQuerySet, Residence
 
 from .models import Assignment, Role
@@ -67,6 +68,10 @@ class Scope:
         return persons.filter(
             Q(pk__in=residents.values("person_id")) | Q(pk__in=members.values("person_id"))
         )
+
+    def stations(self) -> QuerySet:
+        """The stations of the user's subtrees."""
+        return Station.objects.filter(unit__in=self.units().values("pk"))
 
     def institutions_visible(self) -> QuerySet:
         institutions = Institution.objects.all()

@@ -1,24 +1,23 @@
 """Stations and applications: record a capture, look up its status, move it along."""
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from cancuoc.accounts.scope import scope_for
 from cancuoc.intake.models import Application, CardEvent, CardState
 from cancuoc.intake.services import IntakeRefused, application_advance, intake_record
 from cancuoc.lib.compiled import CompiledQuery
-from cancuoc.planning.models import Kit, Station
+from cancuoc.planning.models import Kit
 
 from .auth import api_scoped, require_persons
 from .schemas import PROBLEMS, AdvanceIn, ApplicationOut, IntakeIn, Problem, StationOut
 
 router = Router(tags=["thu nhận / intake"])
+# An application's number as the database stores it (a signed 64-bit key): larger ones are
+# refused with 422 before any query (the compiled status query has no ORM range check).
+APPLICATION_ID = Path(..., ge=1, le=2**63 - 1)
 REFUSED = {409: Problem}
-
-
-def _stations(request: HttpRequest):
-    return Station.objects.filter(unit__in=scope_for(request.user).units().values("pk"))
 
 
 # What the status shows, read in one query from the application's history joined to the
@@ -65,7 +64,8 @@ def _application(request: HttpRequest, pk: int) -> dict:
 @api_scoped
 def stations(request: HttpRequest):
     """The stations in the caller's area, with their kits."""
-    found = _stations(request).select_related("unit").prefetch_related("kits").order_by("code")
+    mine = scope_for(request.user).stations()
+    found = mine.select_related("unit").prefetch_related("kits").order_by("code")
     return [
         {"code": s.code, "name": s.name, "kind": s.kind, "unit": s.unit.code,
          "kits": [k.code for k in s.kits.all()]}
@@ -86,7 +86,7 @@ def application_record(request: HttpRequest, data: IntakeIn):
     scope = scope_for(request.user)
     person = scope.persons().filter(pk=data.person).first()
     kit = (
-        Kit.objects.filter(code=data.kit, station__in=_stations(request))
+        Kit.objects.filter(code=data.kit, station__in=scope_for(request.user).stations())
         .select_related("station")
         .first()
     )
@@ -109,7 +109,7 @@ def application_record(request: HttpRequest, data: IntakeIn):
     "/applications/{pk}", response={200: ApplicationOut, **PROBLEMS}, url_name="application"
 )
 @api_scoped
-def application_status(request: HttpRequest, pk: int):
+def application_status(request: HttpRequest, pk: int = APPLICATION_ID):
     """Where an application is in the card's life."""
     return _application(request, pk)
 
@@ -120,7 +120,7 @@ def application_status(request: HttpRequest, pk: int):
     url_name="application-advance",
 )
 @api_scoped
-def application_move(request: HttpRequest, pk: int, data: AdvanceIn):
+def application_move(request: HttpRequest, data: AdvanceIn, pk: int = APPLICATION_ID):
     """Move an application one step (approved, in_production, produced, delivered,
     handed_over) or send it back for re-capture (rejected, with a reason)."""
     _application(request, pk)  # visible to the caller, or 404

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.lib.text import normalise_name
-from cancuoc.planning.models import Kit, Station
+from cancuoc.planning.models import Kit
 from cancuoc.registry.personal_id import mask
 
 from .models import OPEN_STATES
@@ -22,8 +22,7 @@ RESULTS = 20
 
 
 def _stations(request: HttpRequest):
-    scope = scope_for(request.user)
-    return Station.objects.filter(unit__in=scope.units().values("pk")).order_by("name")
+    return scope_for(request.user).stations().order_by("name")
 
 
 @area_scoped
