@@ -1,5 +1,6 @@
-"""Targets, stations and capture kits: what intake and the dashboards need today. The
-planning issue extends these (shift calendars, capacity, forecast, reallocation)."""
+"""Targets, stations, capture kits and the stations' shift calendars."""
+
+from datetime import date, datetime, timedelta
 
 from django.db import models
 
@@ -13,6 +14,10 @@ class Target(models.Model):
     count = models.PositiveIntegerField("chỉ tiêu")
     start = models.DateField("bắt đầu")
     deadline = models.DateField("hạn hoàn thành")
+    # The higher unit's target this one was split from (None: set directly).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="parts"
+    )
 
     class Meta:
         verbose_name = "chỉ tiêu"
@@ -37,6 +42,17 @@ class Station(models.Model):
     kind = models.CharField("loại", max_length=16, choices=StationKind.choices)
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     capture_minutes = models.PositiveSmallIntegerField("phút thu nhận mỗi người", default=10)
+    staff = models.PositiveSmallIntegerField("cán bộ mỗi ca", default=2)
+    latitude = models.FloatField("vĩ độ", null=True, blank=True)
+    longitude = models.FloatField("kinh độ", null=True, blank=True)
+    # Units whose residents it takes (their subtrees); none: the subtree of its own unit.
+    service_area = models.ManyToManyField(
+        AdministrativeUnit, blank=True, related_name="+", verbose_name="địa bàn phục vụ"
+    )
+    # An on-site station at a school, factory, barracks or agency takes that institution's members.
+    institution = models.ForeignKey(
+        "geo.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "điểm thu nhận"
@@ -58,3 +74,68 @@ class Kit(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+WEEKDAYS = "1234567"  # ISO: 1 Monday … 7 Sunday
+
+
+class Shift(models.Model):
+    """Ca làm việc: a station's working hours on some weekdays, e.g. 06:00–14:00, 14:00–22:00,
+    22:00–02:00 (an end before the start runs past midnight), with a break."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="shifts")
+    name = models.CharField("tên ca", max_length=32)
+    starts = models.TimeField("bắt đầu")
+    ends = models.TimeField("kết thúc")
+    weekdays = models.CharField("các ngày trong tuần", max_length=7, default=WEEKDAYS)
+    break_minutes = models.PositiveSmallIntegerField("nghỉ giữa ca (phút)", default=0)
+    valid_from = models.DateField("áp dụng từ", null=True, blank=True)
+    valid_until = models.DateField("áp dụng đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ca làm việc"
+        verbose_name_plural = "ca làm việc"
+        ordering = ["station", "starts"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def span(self, day: date) -> tuple[datetime, datetime]:
+        """Naive start and end of this shift when it begins on ``day``."""
+        start = datetime.combine(day, self.starts)
+        end = datetime.combine(day, self.ends)
+        if self.ends <= self.starts:
+            end += timedelta(days=1)
+        return start, end
+
+    def minutes(self) -> int:
+        """Working minutes, break excluded."""
+        start, end = self.span(date(2000, 1, 1))
+        return int((end - start).total_seconds() // 60) - self.break_minutes
+
+    def works_on(self, day: date) -> bool:
+        return (
+            str(day.isoweekday()) in self.weekdays
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+class ClosedDay(models.Model):
+    """A day a station (or, with no station, every station) does not work: a holiday."""
+
+    day = models.DateField("ngày")
+    station = models.ForeignKey(
+        Station, null=True, blank=True, on_delete=models.CASCADE, related_name="closed_days"
+    )
+    name = models.CharField("lý do", max_length=100)
+
+    class Meta:
+        verbose_name = "ngày nghỉ"
+        verbose_name_plural = "ngày nghỉ"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "station"], name="closed_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"

@@ -1,0 +1,148 @@
+"""Appointment slots at stations, and who is booked into them (lịch hẹn)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+from cancuoc.geo.models import AdministrativeUnit, Institution
+from cancuoc.planning.models import Station
+from cancuoc.registry.models import Household, Person
+
+# Appointment codes avoid letters that read alike on a printed slip (0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def appointment_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Slot(models.Model):
+    """A stretch of a shift at a station: ``capacity`` people may be booked into it. The
+    capacity is kits × length ÷ capture minutes, raised by the overbooking factor."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField("bắt đầu")
+    ends_at = models.DateTimeField("kết thúc")
+    capacity = models.PositiveSmallIntegerField("số chỗ")
+    # An on-site session: the slot is held for this institution's members only.
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "khung giờ hẹn"
+        verbose_name_plural = "khung giờ hẹn"
+        constraints = [
+            models.UniqueConstraint(fields=["station", "starts_at"], name="slot_station_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.starts_at:%d/%m %H:%M}"
+
+
+class AppointmentState(models.TextChoices):
+    BOOKED = "booked", "Đã hẹn"
+    ATTENDED = "attended", "Đã đến"
+    NO_SHOW = "no_show", "Không đến"
+    CANCELLED = "cancelled", "Đã huỷ"
+
+
+# The states in which an appointment holds its place in the slot.
+HOLDING_STATES = [AppointmentState.BOOKED, AppointmentState.ATTENDED, AppointmentState.NO_SHOW]
+
+
+class AssignmentRun(models.Model):
+    """One run of the assignment of a unit's worklist to slots, with its figures."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(db_default=Now())
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    persons = models.PositiveIntegerField("người cần hẹn", default=0)
+    assigned = models.PositiveIntegerField("đã hẹn", default=0)
+    unassigned = models.PositiveIntegerField("chưa xếp được", default=0)
+    cost = models.BigIntegerField(default=0)
+    lower_bound = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "lượt xếp lịch"
+        verbose_name_plural = "lượt xếp lịch"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.first_day:%d/%m}–{self.last_day:%d/%m}"
+
+
+class Appointment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    # Who came together: members of one household share a slot.
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        max_length=16, choices=AppointmentState.choices, default=AppointmentState.BOOKED
+    )
+    code = models.CharField("mã hẹn", max_length=16, unique=True, default=appointment_code)
+    run = models.ForeignKey(
+        AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rebooked_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rebooked_as"
+    )
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = "lịch hẹn"
+        verbose_name_plural = "lịch hẹn"
+        constraints = [
+            # A person holds at most one appointment still to come.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(state="booked"), name="appointment_one_booked"
+            ),
+        ]
+        indexes = [models.Index(fields=["slot", "state"], name="appointment_slot_state")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Visit(models.Model):
+    """One stop of a mobile team's or vehicle's day: a village or an institution, when the team
+    is there and how many people it expects (lịch cấp lưu động)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField("ngày")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    arrives_at = models.DateTimeField("đến lúc")
+    leaves_at = models.DateTimeField("rời lúc")
+    expected = models.PositiveIntegerField("số người dự kiến")
+    travel_km = models.FloatField("quãng đường từ điểm trước (km)", default=0)
+
+    class Meta:
+        verbose_name = "lịch cấp lưu động"
+        verbose_name_plural = "lịch cấp lưu động"
+        ordering = ["station", "day", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "day", "order"], name="visit_order"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(institution__isnull=False),
+                name="visit_has_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day:%d/%m} #{self.order}"
