@@ -1,0 +1,15 @@
+"""Reads about stations: where they serve."""
+
+from cancuoc.geo.models import AdministrativeUnit
+
+from .models import Station
+
+
+def service_roots(station: Station) -> list[AdministrativeUnit]:
+    """The units whose subtrees a station serves: its service area, or else its own unit."""
+    return list(station.service_area.all()) or [station.unit]
+
+
+def serves(roots: list[AdministrativeUnit], unit: AdministrativeUnit) -> bool:
+    """Whether ``unit`` lies in the subtree of one of ``roots``."""
+    return any(unit.path.startswith(root.path) for root in roots)
