@@ -17,6 +17,7 @@ from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Home, Person
 from cancuoc.registry.services import card_issue
 from cancuoc.reports.rollups import capture_seconds, local_day, rollup_add, station_rollup_add
+from cancuoc.scheduling.services import appointment_attended
 
 from .models import NEXT_STATES, OPEN_STATES, Application, CardEvent, CardState
 
@@ -91,6 +92,7 @@ def intake_record(
     CardEvent.objects.create(
         application=application, state=state, at=ended_at, by=operator, reason=reason.strip()
     )
+    appointment_attended(person=person, station=station, at=started_at)
     counter = "captured" if accepted else "rejected_at_capture"
     rollup_add(application.unit, day, **{counter: 1})
     station_rollup_add(

@@ -1,0 +1,183 @@
+"""Reads for scheduling: the assignment problem of a unit, built from the register."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Subquery
+from django.utils import timezone
+
+from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
+from cancuoc.planning.models import Station, Target
+from cancuoc.planning.selectors import service_roots
+from cancuoc.registry.difficulty import hard_case
+from cancuoc.registry.worklists import counted_residence, worklist
+
+from .assignment import OPEN, Problem, Weights
+from .models import HOLDING_STATES, Appointment, AppointmentState, Slot
+
+NEAR_KM = 2.0  # a village of the station's own commune, when units have no coordinates
+PER_LEVEL_KM = 10.0  # each step up and down the tree between two units without coordinates
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
+    """Distance from a village to a station: by coordinates when both have them, else by
+    how far apart they are in the tree (the register has no coordinates for most villages)."""
+    if None not in (unit.latitude, unit.longitude, station.latitude, station.longitude):
+        return haversine_km((unit.latitude, unit.longitude), (station.latitude, station.longitude))
+    common = len(_common_prefix(unit.path, station.unit.path))
+    steps = (len(unit.path) - common) + (len(station.unit.path) - common)
+    segment = max(len(unit.path) // max(unit.depth + 1, 1), 1)
+    return NEAR_KM + PER_LEVEL_KM * max(steps // segment - 1, 0)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+@dataclass
+class AssignmentInput:
+    """The problem, and what its indices stand for in the register."""
+
+    problem: Problem
+    party_persons: list[list[int]]  # person ids per party
+    party_household: list[int | None]
+    slot_ids: np.ndarray  # Slot pk per slot index
+    stations: list[Station]
+
+
+def stations_in(unit: AdministrativeUnit) -> list[Station]:
+    subtree = AdministrativeUnit.objects.subtree(unit).values("pk")
+    return list(Station.objects.filter(unit__in=subtree).select_related("unit").order_by("code"))
+
+
+def slots_with_room(stations: list[Station], first: date, last: date) -> list[dict]:
+    """Slots of the stations from ``first`` to ``last`` that start in the future, with how
+    many places each has left, in order of station and time."""
+    holding = Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES))
+    return list(
+        Slot.objects.filter(
+            station__in=stations,
+            starts_at__date__gte=first,
+            starts_at__date__lte=last,
+            starts_at__gt=timezone.now(),
+        )
+        .annotate(room=F("capacity") - holding)
+        .filter(room__gt=0)
+        .order_by("station__code", "starts_at")
+        .values("pk", "station_id", "starts_at", "room", "institution_id")
+    )
+
+
+def assignment_input(
+    *, unit: AdministrativeUnit, first: date, last: date, on: date, weights: Weights
+) -> AssignmentInput:
+    """Everyone in ``unit``'s worklist on ``on`` not yet booked, as parties (a household's
+    members living in one village; an institution's member, one by one, when the
+    institution has a session in the period), and the free slots of the unit's stations."""
+    stations = stations_in(unit)
+    slots = slots_with_room(stations, first, last)
+    station_index = {s.pk: n for n, s in enumerate(stations)}
+    roots = {s.pk: service_roots(s) for s in stations}
+
+    persons = (
+        worklist(unit=unit, on=on)
+        .exclude(appointments__state=AppointmentState.BOOKED)
+        .annotate(home_unit_id=Subquery(counted_residence(on).values("unit_id")[:1]))
+        .annotate(hard=ExpressionWrapper(hard_case(), output_field=BooleanField()))
+        .values_list("pk", "household_id", "home_unit_id", "hard")
+    )
+    held_institutions = {s["institution_id"] for s in slots} - {None}
+    member_of = dict(
+        InstitutionMember.objects.filter(
+            InstitutionMember.active_on_q(on), institution_id__in=held_institutions
+        ).values_list("person_id", "institution_id")
+    )
+    places: dict[tuple[str, int], int] = {}
+    parties: dict[tuple, list[int]] = defaultdict(list)
+    hard_party: dict[tuple, bool] = {}
+    for pk, household, home, hard in persons.iterator(chunk_size=5000):
+        if pk in member_of:
+            place = places.setdefault(("institution", member_of[pk]), len(places))
+            key: tuple = (place, "person", pk)
+        else:
+            place = places.setdefault(("unit", home), len(places))
+            key = (place, "household", household) if household else (place, "person", pk)
+        parties[key].append(pk)
+        hard_party[key] = hard_party.get(key, False) or bool(hard)
+
+    units = AdministrativeUnit.objects.in_bulk([pk for kind, pk in places if kind == "unit"])
+    reach: list[list[tuple[int, float]]] = [[] for _ in places]
+    for (kind, pk), place in places.items():
+        if kind != "unit" or pk not in units:
+            continue
+        home = units[pk]
+        reach[place] = [
+            (station_index[s.pk], unit_station_km(home, s))
+            for s in stations
+            if any(home.path.startswith(r.path) for r in roots[s.pk])
+        ]
+
+    keys = list(parties)
+    deadlines = _deadlines(stations, first, last)
+    problem = Problem(
+        party_place=np.array([k[0] for k in keys], dtype=np.int64),
+        party_size=np.array([len(parties[k]) for k in keys], dtype=np.int64),
+        party_hard=np.array([hard_party[k] for k in keys], dtype=bool),
+        reach=reach,
+        slot_station=np.array([station_index[s["station_id"]] for s in slots], dtype=np.int64),
+        slot_day=np.array(
+            [(timezone.localdate(s["starts_at"]) - first).days for s in slots], dtype=np.int64
+        ),
+        slot_capacity=np.array([s["room"] for s in slots], dtype=np.int64),
+        slot_held_for=np.array(
+            [
+                places.get(("institution", s["institution_id"]), -2)
+                if s["institution_id"]
+                else OPEN
+                for s in slots
+            ],
+            dtype=np.int64,
+        ),
+        station_deadline=np.array([deadlines[s.pk] for s in stations], dtype=np.int64),
+        weights=weights,
+    )
+    return AssignmentInput(
+        problem=problem,
+        party_persons=[parties[k] for k in keys],
+        party_household=[k[2] if k[1] == "household" else None for k in keys],
+        slot_ids=np.array([s["pk"] for s in slots], dtype=np.int64),
+        stations=stations,
+    )
+
+
+def _deadlines(stations: list[Station], first: date, last: date) -> dict[int, int]:
+    """Per station: the day index of the deadline of the nearest target above it (or the
+    period's last day when no target is set)."""
+    result = {}
+    for station in stations:
+        units = [*station.unit.ancestors().values_list("pk", flat=True), station.unit_id]
+        target = (
+            Target.objects.filter(unit__in=units, deadline__gte=first).order_by("deadline").first()
+        )
+        deadline = target.deadline if target else last
+        result[station.pk] = (deadline - first).days
+    return result
+
+
+def booked_in(*, slot: Slot) -> int:
+    return Appointment.objects.filter(slot=slot, state__in=HOLDING_STATES).count()
