@@ -2,8 +2,10 @@
 on the database."""
 
 from datetime import date, time, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -184,3 +186,21 @@ def test_no_shows_are_rebooked_together_and_attendance_is_kept(station, people, 
     check_invariants(station)
     # Rebooking again changes nothing.
     assert appointments_rebook(station=station, on=TODAY, after=first_slot.ends_at).rebooked == 0
+
+
+def test_the_command_makes_slots_books_and_rebooks(station, people):
+    out = StringIO()
+    call_command(
+        "appointments", "slots", "CA-XM", "--from", FIRST.isoformat(), "--to", LAST.isoformat(),
+        stdout=out,
+    )  # fmt: skip
+    assert "14 khung giờ mới" in out.getvalue()
+    call_command(
+        "appointments", "assign", "38", "--from", FIRST.isoformat(), "--to", LAST.isoformat(),
+        stdout=out,
+    )  # fmt: skip
+    assert "6 người đã hẹn" in out.getvalue() and "1 chưa xếp được" in out.getvalue()
+    call_command("appointments", "rebook", "CA-XM", stdout=out)
+    assert "0 không đến" in out.getvalue()  # every slot is still to come
+    with pytest.raises(CommandError, match="no station"):
+        call_command("appointments", "rebook", "NOPE")

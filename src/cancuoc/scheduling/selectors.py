@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Subquery
@@ -65,8 +65,10 @@ def stations_in(unit: AdministrativeUnit) -> list[Station]:
     return list(Station.objects.filter(unit__in=subtree).select_related("unit").order_by("code"))
 
 
-def slots_with_room(stations: list[Station], first: date, last: date) -> list[dict]:
-    """Slots of the stations from ``first`` to ``last`` that start in the future, with how
+def slots_with_room(
+    stations: list[Station], first: date, last: date, after: datetime
+) -> list[dict]:
+    """Slots of the stations from ``first`` to ``last`` that start after ``after``, with how
     many places each has left, in order of station and time."""
     holding = Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES))
     return list(
@@ -74,7 +76,7 @@ def slots_with_room(stations: list[Station], first: date, last: date) -> list[di
             station__in=stations,
             starts_at__date__gte=first,
             starts_at__date__lte=last,
-            starts_at__gt=timezone.now(),
+            starts_at__gt=after,
         )
         .annotate(room=F("capacity") - holding)
         .filter(room__gt=0)
@@ -84,13 +86,19 @@ def slots_with_room(stations: list[Station], first: date, last: date) -> list[di
 
 
 def assignment_input(
-    *, unit: AdministrativeUnit, first: date, last: date, on: date, weights: Weights
+    *,
+    unit: AdministrativeUnit,
+    first: date,
+    last: date,
+    on: date,
+    after: datetime,
+    weights: Weights,
 ) -> AssignmentInput:
     """Everyone in ``unit``'s worklist on ``on`` not yet booked, as parties (a household's
     members living in one village; an institution's member, one by one, when the
     institution has a session in the period), and the free slots of the unit's stations."""
     stations = stations_in(unit)
-    slots = slots_with_room(stations, first, last)
+    slots = slots_with_room(stations, first, last, after)
     station_index = {s.pk: n for n, s in enumerate(stations)}
     roots = {s.pk: service_roots(s) for s in stations}
 

@@ -96,19 +96,24 @@ def appointments_assign(
     first: date,
     last: date,
     on: date | None = None,
+    after: datetime | None = None,
     by=None,
     weights: Weights | None = None,
 ) -> AssignmentRun:
-    """Book everyone in ``unit``'s worklist who has no appointment yet into the free slots of
-    the unit's stations from ``first`` to ``last`` (see ``assignment``). The stations are
-    locked while it runs, so two runs never fill the same places twice."""
+    """Book everyone in ``unit``'s worklist on ``on`` (default today) who has no appointment
+    yet into the free slots of the unit's stations from ``first`` to ``last`` starting after
+    ``after`` (default now; see ``assignment``). The stations are locked while it runs, so
+    two runs never fill the same places twice."""
     started = time.perf_counter()
     on = on or timezone.localdate()
-    weights = weights or Weights()
-    data = assignment_input(unit=unit, first=first, last=last, on=on, weights=weights)
+    args = dict(
+        unit=unit, first=first, last=last, on=on, after=after or timezone.now(),
+        weights=weights or Weights(),
+    )  # fmt: skip
+    data = assignment_input(**args)
     list(Station.objects.select_for_update().filter(pk__in=[s.pk for s in data.stations]))
     if data.stations:  # the room left may have changed while waiting for the lock
-        data = assignment_input(unit=unit, first=first, last=last, on=on, weights=weights)
+        data = assignment_input(**args)
     solution = assign(data.problem)
     run = AssignmentRun.objects.create(
         unit=unit, by=by, first_day=first, last_day=last, persons=solution.persons,
@@ -169,9 +174,9 @@ def appointments_rebook(
 ) -> Rebooking:
     """Give everyone who missed an appointment at the station a new one: the household's
     members who missed the same slot together, in the earliest slot starting after ``after``
-    (default: now) with room for all of them. Only people still in the worklist are rebooked."""
+    (default now) with room for all of them. Only people still in the worklist are rebooked."""
     on = on or timezone.localdate()
-    after = max(after or timezone.now(), timezone.now())
+    after = after or timezone.now()
     list(Station.objects.select_for_update().filter(pk=station.pk))
     missed = (
         Appointment.objects.filter(
