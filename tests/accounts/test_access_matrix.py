@@ -8,7 +8,7 @@ administrators only. A view that forgets the scoping makes :func:`violations` no
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -28,6 +28,7 @@ from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.models import Person
 from cancuoc.reports import views as report_views
+from cancuoc.scheduling.models import Appointment, Slot
 from tests.conftest import person_record
 
 OWN_NAME, OTHER_NAME = "Nguyễn Văn Trong Vùng", "Trần Thị Ngoài Vùng"
@@ -82,6 +83,7 @@ def world(area, django_user_model):
         InstitutionMember.objects.create(institution=institution, person=person)
         institutions[key] = institution
     applications = {}
+    appointments = {}
     clerk = django_user_model.objects.create_user("matrix-clerk", password="x" * 12)
     for key, unit, person in [
         ("own", "16000", persons["Lê Văn Đã Nộp"]),
@@ -96,6 +98,10 @@ def world(area, django_user_model):
             operator=clerk, person=person, station=station, kit=kit, started_at=moment,
             ended_at=moment, accepted=True, idempotency_key=f"matrix-{key}",
         )  # fmt: skip
+        slot = Slot.objects.create(
+            station=station, starts_at=moment, ends_at=moment + timedelta(hours=1), capacity=4
+        )
+        appointments[key] = Appointment.objects.create(person=person, slot=slot).code
     return {
         "unit": {"own": "16000", "other": "00004"},
         "institution": {k: i.code for k, i in institutions.items()},
@@ -103,6 +109,8 @@ def world(area, django_user_model):
         "applicant": persons["Phạm Thị Mới Đến"].pk,
         "institutions": institutions,
         "application": {k: a.pk for k, a in applications.items()},
+        "station": {"own": "D-own", "other": "D-other"},
+        "appointment": appointments,
     }
 
 
@@ -136,11 +144,15 @@ PARAMETERS = {
     "api:worklist": {"code": "unit"},
     "api:application": {"pk": "application"},
     "api:application-advance": {"pk": "application"},
+    "api:station-slots": {"code": "station"},
+    "api:unit-appointments": {"code": "unit"},
+    "api:appointment": {"code": "appointment"},
 }
 # A valid body for each API operation that takes one (else it would answer 422 before the
 # scoping is reached).
 BODIES = {
     "api:application-advance": {"to": "approved"},
+    "api:unit-appointments": {"first": "2021-04-02", "last": "2021-04-08"},
     "api:applications": {
         "person": 1, "kit": "K-own", "started_at": "2021-03-21T08:00:00+07:00",
         "ended_at": "2021-03-21T08:10:00+07:00", "idempotency_key": "matrix-api-own",

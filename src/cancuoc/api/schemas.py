@@ -104,3 +104,42 @@ class AdvanceIn(Schema):
     to: str = Field(min_length=1, max_length=16)
     reason: str = Field("", max_length=255)
     batch: str = Field("", max_length=64)
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    booked: int
+    institution: str | None
+
+
+class AssignIn(Schema):
+    first: date = Field(description="ngày đầu / first day")
+    last: date = Field(description="ngày cuối / last day")
+    hard_first: bool = Field(False, description="khó làm trước / hard cases first")
+
+
+class AssignmentRunOut(Schema):
+    id: int
+    unit: str
+    first_day: date
+    last_day: date
+    persons: int
+    assigned: int
+    unassigned: int
+    cost: int
+    lower_bound: int
+    seconds: float
+
+
+class AppointmentOut(Schema):
+    code: str
+    person: int
+    station: str
+    starts_at: datetime
+    ends_at: datetime
+    state: str
+    state_label: str
+    rebooked_as: str | None

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
-from . import intake, units
+from . import intake, scheduling, units
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -17,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("", units.router)
 api.add_router("", intake.router)
+api.add_router("", scheduling.router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,0 +1,83 @@
+"""The API for appointments: a commune officer books the commune's worklist, reads a station's
+slots and an appointment by the code on its slip."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from cancuoc.accounts.models import Assignment, Role
+from cancuoc.accounts.tokens import token_issue
+from cancuoc.geo.selectors import unit_by_code
+from cancuoc.planning.models import Shift
+from cancuoc.scheduling.models import Appointment, AssignmentRun
+from cancuoc.scheduling.services import slots_generate
+
+FIRST = timezone.localdate() + timedelta(days=1)
+
+
+def client_for(django_user_model, role: Role, unit: str) -> Client:
+    user = django_user_model.objects.create_user(f"{role}-{unit}", password="x" * 12)
+    Assignment.objects.create(user=user, role=role, unit=unit_by_code(unit))
+    return Client(headers={"Authorization": f"Bearer {token_issue(user=user, name='test')}"})
+
+
+@pytest.fixture
+def officer(area, django_user_model) -> Client:
+    return client_for(django_user_model, Role.COMMUNE_OFFICER, "16000")
+
+
+@pytest.fixture
+def slots(station):
+    Shift.objects.create(station=station, name="Ca sáng", starts=time(7), ends=time(11))
+    slots_generate(station=station, first=FIRST, last=FIRST + timedelta(days=2))
+
+
+def test_an_officer_books_the_worklist_and_reads_it_back(officer, slots, add_person):
+    people = [add_person(full_name=f"Người {n}") for n in range(3)]
+    answer = officer.post(
+        "/api/v1/units/16000/appointments",
+        {"first": FIRST.isoformat(), "last": (FIRST + timedelta(days=2)).isoformat()},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    run = answer.json()
+    assert (run["persons"], run["assigned"], run["unassigned"]) == (3, 3, 0)
+    assert AssignmentRun.objects.get().by.username.startswith("commune_officer")
+    day = officer.get("/api/v1/stations/CA-XM/slots", {"day": FIRST.isoformat()}).json()
+    assert sum(s["booked"] for s in day) == 3 and all(s["booked"] <= s["capacity"] for s in day)
+    appointment = Appointment.objects.get(person=people[0])
+    shown = officer.get(f"/api/v1/appointments/{appointment.code}").json()
+    assert shown["person"] == people[0].pk and shown["state"] == "booked"
+    assert shown["station"] == "CA-XM"
+
+
+def test_a_period_running_backwards_or_too_long_is_refused(officer, slots):
+    for first, last in [(FIRST, FIRST - timedelta(days=1)), (FIRST, FIRST + timedelta(days=200))]:
+        answer = officer.post(
+            "/api/v1/units/16000/appointments",
+            {"first": first.isoformat(), "last": last.isoformat()},
+            content_type="application/json",
+        )
+        assert answer.status_code == 409 and "period" in answer.json()["detail"]
+    assert not AssignmentRun.objects.exists()
+
+
+def test_a_viewer_and_another_commune_are_refused(area, slots, django_user_model):
+    viewer = client_for(django_user_model, Role.VIEWER, "16000")
+    body = {"first": FIRST.isoformat(), "last": FIRST.isoformat()}
+    assert (
+        viewer.post(
+            "/api/v1/units/16000/appointments", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    ward = client_for(django_user_model, Role.COMMUNE_OFFICER, "16001")
+    assert (
+        ward.post(
+            "/api/v1/units/16000/appointments", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert ward.get("/api/v1/stations/CA-XM/slots").status_code == 404
