@@ -185,7 +185,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_ids"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     # django-axes notes every successful login at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint narrates every step of a PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Which easy/hard rules classify a worklist case (registry.difficulty), and their parameters.
@@ -195,6 +196,8 @@ CANCUOC_HARD_CASE_RULES = os.getenv(
 CANCUOC_ELDERLY_AGE = envint("CANCUOC_ELDERLY_AGE", "80")
 # The date pages count "as of" when none is asked for (ISO date); empty means today.
 CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")
+# Where citizens reach the site: appointment slips print it as a QR code.
+CANCUOC_PUBLIC_URL = os.getenv("CANCUOC_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Retention (Decree 356/2025: keep personal data no longer than needed). Audit rows older than
 # this are moved to a compressed archive file by `cancuoc retention apply`; never less than a
