@@ -13,12 +13,15 @@ from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import geo_load_current
 from cancuoc.intake.services import intake_record
-from cancuoc.planning.models import Kit, Station, StationKind, Target
+from cancuoc.planning.models import Kit, Shift, Station, StationKind, Target
 from cancuoc.registry.models import Person
 from cancuoc.registry.services import register_analyse
 from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
+from cancuoc.scheduling.models import AssignmentRun
+from cancuoc.scheduling.services import appointments_assign, slots_generate
+from cancuoc.scheduling.simulation import Station as SimulatedStation
 
 from .generator import synth_province, synth_source
 from .services import synth_load
@@ -110,3 +113,44 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
                     idempotency_key=f"demo-{station.code}-{day}-{n}",
                 )  # fmt: skip
             day += timedelta(days=1)
+
+
+# Three shifts a day, seven days a week, as the seeds ask ("03 ca … tối thiểu 18 tiếng").
+DEMO_SHIFTS = [
+    ("Ca 1", time(6), time(14)),
+    ("Ca 2", time(14), time(22)),
+    ("Ca 3", time(22), time(2)),
+]
+PLAN_DAYS = 14
+# One shift of a demo station (two kits, ten minutes a person) with 10% no-shows, for the
+# simulation of booking policies the demo prints.
+DEMO_STATION_DAY = SimulatedStation(kits=2, open_minutes=480, capture_minutes=10, no_show=0.10)
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    first: date
+    last: date
+    slots: int
+    run: AssignmentRun
+
+
+def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
+    """The two weeks after ``as_of`` planned: the demo stations work three shifts, slots are
+    cut from them with overbooking for 10% no-shows, and the province's worklist is booked
+    into them. Idempotent: a second run books nobody twice."""
+    province = unit_by_code(province_code)
+    first, last = as_of + timedelta(days=1), as_of + timedelta(days=PLAN_DAYS)
+    made = 0
+    for station in Station.objects.filter(code__startswith="DEMO-"):
+        if not station.shifts.exists():
+            Shift.objects.bulk_create(
+                Shift(station=station, name=name, starts=starts, ends=ends)
+                for name, starts, ends in DEMO_SHIFTS
+            )
+        made += slots_generate(station=station, first=first, last=last, no_show=0.10)
+    run = appointments_assign(
+        unit=province, first=first, last=last, on=as_of,
+        after=timezone.make_aware(datetime.combine(first, time(0))),
+    )  # fmt: skip
+    return DemoPlan(first=first, last=last, slots=made, run=run)

@@ -8,10 +8,14 @@ from rich.table import Table
 
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.worklists import worklist_counts
+from cancuoc.scheduling.report import comparison_table
+from cancuoc.scheduling.simulation import compare
 from cancuoc.synth.demo import (
     DEMO_PROVINCE,
+    DEMO_STATION_DAY,
     demo_campaign,
     demo_login_reset,
+    demo_plan,
     demo_province_load,
 )
 
@@ -55,6 +59,18 @@ class Command(BaseCommand):
         )
         console.print(f"Dân số trong sổ / persons in the register: {loaded:,}")
         console.print(table)
+        with console.status("Lịch hẹn hai tuần tới / booking the next two weeks…"):
+            plan = demo_plan(province_code=DEMO_PROVINCE, as_of=as_of)
+        run = plan.run
+        console.print(
+            f"Lịch hẹn / appointments {plan.first:%d/%m}–{plan.last:%d/%m}: "
+            f"{run.assigned:,} người đã hẹn / booked, {run.unassigned:,} chưa xếp được / "
+            f"without a slot yet (chi phí / cost {run.cost:,}, cận dưới / lower bound "
+            f"{run.lower_bound:,}, {run.seconds:.1f} s)"
+        )
+        with console.status("Mô phỏng một ngày của điểm 2 máy / simulating a station day…"):
+            simulated = compare(DEMO_STATION_DAY, days=40)
+        Console(file=self.stdout, width=150).print(comparison_table(simulated))
         login = demo_login_reset()
         url = f"http://127.0.0.1:{port}/"  # two-factor login is off for the demo only
         console.print(
