@@ -14,7 +14,7 @@ def test_the_plan_adds_what_the_late_unit_needs_moves_a_kit_and_adds_up_its_cost
     # Xã Một needs its free shifts and one more kit (test_reallocation explains the figures);
     # Phường Hai has kits to spare.
     station_at("16000", kits=1, shifts=[(time(6), time(14)), (time(14), time(22))])
-    target_of("16000", 3000)
+    target_of("16000", 3500)
     captured_daily("16000", 48)
     station_at("16001", kits=6, shifts=[(time(7), time(15))])
     target_of("16001", 600)
@@ -24,10 +24,10 @@ def test_the_plan_adds_what_the_late_unit_needs_moves_a_kit_and_adds_up_its_cost
     assert late.forecast.flagged and not late.after.flagged and not ahead.forecast.flagged
     assert (late.additions.shift_count, late.additions.kit_count) == (20, 1)
     # Running: 20 shifts × 8 h × 2 officers overtime, one kit for 20 days, an SMS to each of
-    # the 2,520 left; moving: one kit from Phường Hai, 30 km.
-    assert [line.amount for line in late.cost.lines] == [20 * 100, 320 * 10, 0, 2520 * 1]
+    # the 3,020 left; moving: one kit from Phường Hai, 30 km.
+    assert [line.amount for line in late.cost.lines] == [20 * 100, 320 * 10, 0, 3020 * 1]
     assert ahead.cost.total == 0
     assert plan.cost.total == late.cost.total
     [move] = plan.reallocation.moves
     assert (move.giver.code, move.item, move.count, move.cost) == ("16001", Item.KIT, 1, 400)
-    assert plan.total == 2000 + 3200 + 2520 + 400
+    assert plan.total == 2000 + 3200 + 3020 + 400

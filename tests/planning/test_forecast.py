@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import pytest
@@ -24,33 +25,47 @@ def test_a_unit_that_cannot_make_it_is_flagged_and_the_additions_bring_it_in(beh
     assert forecast.flagged and forecast.done_on == ON + timedelta(days=32)  # 1520 ÷ 48
 
     additions = additions_needed(forecast=forecast)
-    # 960 short at 48 a day; at half use that takes 1,120 places: twelve 8-hour shifts of 96.
-    assert (additions.shift_count, additions.kit_count, additions.mobile_team_days) == (12, 0, 0)
+    # The kits are half idle: short of people, not of kits. 1,520 in 20 days is 76 a day,
+    # which 96 places a day take when booked (91.2 at 95% use): book 76 a day, add nothing.
+    assert additions.appointments_per_day == 76
+    assert (additions.shift_count, additions.kit_count, additions.mobile_team_days) == (0, 0, 0)
     after = forecast_with(forecast=forecast, additions=additions)
-    assert not after.flagged and after.done_on <= DEADLINE
-    assert after.expected_per_day == pytest.approx(48 + 0.5 * 12 * 96 / 20)
+    assert not after.flagged and after.done_on == DEADLINE
+    assert after.expected_per_day == 76
 
 
-def test_one_shift_fewer_would_not_be_enough(behind):
+def test_booking_one_fewer_a_day_would_not_be_enough(behind):
+    forecast = forecast_unit(unit=unit("16000"), on=ON)
+    fewer = Additions(days_left=20, appointments_per_day=75)
+    assert forecast_with(forecast=forecast, additions=fewer).flagged
+
+
+def test_when_booked_kits_cannot_take_everyone_shifts_are_added(area):
+    station_at("16000", kits=2, shifts=DAY_SHIFT)
+    target_of("16000", 2480)  # 2,000 left: 100 a day on 96 places a day
+    captured_daily("16000", 48)
     forecast = forecast_unit(unit=unit("16000"), on=ON)
     additions = additions_needed(forecast=forecast)
+    # 2,000 ÷ 0.95 = 2,106 places needed, 1,920 there: 186 more, two 8-hour shifts of 96.
+    assert (additions.appointments_per_day, additions.shift_count) == (100, 2)
+    assert not forecast_with(forecast=forecast, additions=additions).flagged
     [shifts] = additions.shifts
-    fewer = Additions(days_left=20, shifts=(ShiftAddition(shifts.station, 11, 11 * 96),))
+    fewer = replace(additions, shifts=(ShiftAddition(shifts.station, 1, 96),))
     assert forecast_with(forecast=forecast, additions=fewer).flagged
 
 
 def test_when_shifts_are_not_enough_kits_come_next_then_mobile_teams(area):
     station_at("16000", kits=2, shifts=DAY_SHIFT)
-    target_of("16000", 10_000)
+    target_of("16000", 20_000)
     captured_daily("16000", 48)
     forecast = forecast_unit(unit=unit("16000"), on=ON)
     additions = additions_needed(forecast=forecast)
-    # 8,560 short at half use: 17,120 places. Every free shift (two a day for twenty days,
-    # 3,840), then the kits doubled (two kits working 24 hours for 20 days, 5,760), then
-    # mobile-team days of 96 for the 7,520 left: 79 days, four teams.
+    # 19,520 left ÷ 0.95 = 20,548 places; 1,920 there. Every free shift (two a day for twenty
+    # days, 3,840), then the kits doubled (two kits working 24 hours for 20 days, 5,760), then
+    # mobile-team days of 96 for the 9,028 left: 95 days, five teams.
     assert additions.shift_count == 40
     assert additions.kit_count == 2
-    assert (additions.mobile_team_days, additions.mobile_teams) == (79, 4)
+    assert (additions.mobile_team_days, additions.mobile_teams) == (95, 5)
     assert not forecast_with(forecast=forecast, additions=additions).flagged
 
 

@@ -1,10 +1,13 @@
 """Dự báo: will a unit reach its target by the deadline at its recent pace, and if not, what
-must be added to its stations so that it does.
+must be added so that it does.
 
 The pace is the last week's captures per day (as the dashboard shows it). The stations'
 shift calendars give their capacity; the pace divided by the last week's capacity is how well
-the kits were used, and added capacity is assumed to be used as well as that ("không để máy
-chờ người" is the aim, not the measure)."""
+the kits were used. A unit behind with idle kits is short of people, not of kits: the first
+thing to add is appointments ("không để máy chờ người"), booked to fill the kits as the
+simulation shows a tuned overbooking does (``BOOKED_UTILISATION``). Only what appointments
+cannot fill is added as shifts, kits and mobile-team days, sized at that same use.
+"""
 
 import math
 from collections import defaultdict
@@ -35,6 +38,9 @@ MOBILE_CAPTURE_MINUTES = Station._meta.get_field("capture_minutes").default
 # they are busy four fifths of their hours (the simulation reaches 95% only with overbooked
 # appointments; walk-in days leave more idle time).
 ASSUMED_UTILISATION = 0.8
+# How much of the kits' time appointments fill: the simulation's target, which its tuned
+# overbooking reaches at a 5-kit station with 10% no-shows (scheduling.simulation).
+BOOKED_UTILISATION = 0.95
 # Float error must not push a finish to the next day.
 _EPSILON = 1e-9
 
@@ -81,9 +87,11 @@ class KitAddition:
 
 @dataclass(frozen=True)
 class Additions:
-    """Bổ sung: capacity to add over ``days_left`` days, cheapest first."""
+    """Bổ sung: people to book a day and capacity to add over ``days_left`` days, cheapest
+    first."""
 
     days_left: int = 0
+    appointments_per_day: int = 0  # people to book into the slots each day (đặt lịch hẹn)
     shifts: tuple[ShiftAddition, ...] = ()
     kits: tuple[KitAddition, ...] = ()
     mobile_team_days: int = 0
@@ -123,7 +131,7 @@ class Additions:
         )
 
     def __bool__(self) -> bool:
-        return bool(self.people)
+        return bool(self.people or self.appointments_per_day)
 
 
 @dataclass(frozen=True)
@@ -304,16 +312,19 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
 
 
 def additions_needed(*, forecast: Forecast) -> Additions | None:
-    """What to add so the unit meets its deadline, cheapest first: extra shifts on the kits it
-    has (stations with the fewest officers per person captured first), then more kits at its
-    stations (fastest capture first, up to doubling each), then mobile-team days. Nothing
-    when it is not flagged; None when its deadline has passed (nothing added can help)."""
+    """What to add so the unit meets its deadline, cheapest first: appointments for the
+    people it needs a day, filling the kits at ``BOOKED_UTILISATION``; where the kits cannot
+    take them all even so, extra shifts on the kits it has (stations with the fewest officers
+    per person captured first), then more kits at its stations (fastest capture first, up to
+    doubling each), then mobile-team days. Nothing when it is not flagged; None when its
+    deadline has passed (nothing added can help)."""
     if not forecast.flagged:
         return Additions(days_left=max(forecast.days_left, 0))
     if forecast.days_left <= 0:
         return None
-    # Capacity is used as well as it was: the shortfall needs more capacity than itself.
-    need = math.ceil(-forecast.surplus / forecast.utilisation - _EPSILON)
+    per_day = math.ceil(forecast.remaining / forecast.days_left - _EPSILON)
+    # Places missing even with every slot booked: booked kits are used at BOOKED_UTILISATION.
+    need = math.ceil(forecast.remaining / BOOKED_UTILISATION - forecast.capacity - _EPSILON)
     shifts = []
     for load in sorted(
         (load for load in forecast.stations if load.per_shift and load.free_shifts),
@@ -340,20 +351,22 @@ def additions_needed(*, forecast: Forecast) -> Additions | None:
     )
     team_days = -(-need // per_team_day) if need > 0 else 0
     return Additions(
-        days_left=forecast.days_left, shifts=tuple(shifts), kits=tuple(kits),
-        mobile_team_days=team_days, mobile_people=team_days * per_team_day,
+        days_left=forecast.days_left, appointments_per_day=per_day, shifts=tuple(shifts),
+        kits=tuple(kits), mobile_team_days=team_days, mobile_people=team_days * per_team_day,
     )  # fmt: skip
 
 
 def forecast_with(*, forecast: Forecast, additions: Additions) -> Forecast:
-    """The forecast again with ``additions`` worked: their capacity joins the calendars' and
-    is used at the unit's utilisation."""
+    """The forecast again with ``additions`` worked: people come as booked, as far as the
+    capacity (the calendars' and the added) used at ``BOOKED_UTILISATION`` can take them,
+    and never slower than the pace already reached."""
     if not additions or forecast.days_left <= 0:
         return forecast
+    capacity = forecast.capacity + additions.people
+    booked = min(additions.appointments_per_day, capacity * BOOKED_UTILISATION / forecast.days_left)
     return replace(
         forecast,
-        capacity=forecast.capacity + additions.people,
-        expected_per_day=forecast.expected_per_day
-        + forecast.utilisation * additions.people / forecast.days_left,
+        capacity=capacity,
+        expected_per_day=max(forecast.expected_per_day, booked),
         added=additions,
     )

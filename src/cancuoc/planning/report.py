@@ -27,6 +27,11 @@ def additions_text(additions: Additions | None) -> str:
     if additions is None:
         return "đã quá hạn / past the deadline"
     parts = []
+    if additions.appointments_per_day:
+        parts.append(
+            f"hẹn {number(additions.appointments_per_day)} người/ngày / book "
+            f"{number(additions.appointments_per_day)} a day"
+        )
     if additions.shift_count:
         parts.append(f"+{number(additions.shift_count)} ca / shifts")
     if additions.kit_count:
