@@ -19,7 +19,7 @@ from cancuoc.registry.services import register_analyse
 from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
-from cancuoc.scheduling.models import AssignmentRun
+from cancuoc.scheduling.models import Appointment, AssignmentRun
 from cancuoc.scheduling.services import appointments_assign, slots_generate
 from cancuoc.scheduling.simulation import Station as SimulatedStation
 
@@ -133,6 +133,7 @@ class DemoPlan:
     last: date
     slots: int
     run: AssignmentRun
+    booked: int  # in the period, by this run and earlier ones
 
 
 def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
@@ -153,4 +154,7 @@ def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
         unit=province, first=first, last=last, on=as_of,
         after=timezone.make_aware(datetime.combine(first, time(0))),
     )  # fmt: skip
-    return DemoPlan(first=first, last=last, slots=made, run=run)
+    booked = Appointment.objects.filter(
+        slot__starts_at__date__gte=first, slot__starts_at__date__lte=last
+    ).count()
+    return DemoPlan(first=first, last=last, slots=made, run=run, booked=booked)

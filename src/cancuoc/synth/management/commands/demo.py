@@ -7,6 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cancuoc.geo.selectors import unit_by_code
+from cancuoc.planning.costs import unit_prices
+from cancuoc.planning.plan import catch_up_plan
 from cancuoc.registry.worklists import worklist_counts
 from cancuoc.scheduling.report import comparison_table
 from cancuoc.scheduling.simulation import compare
@@ -64,9 +66,16 @@ class Command(BaseCommand):
         run = plan.run
         console.print(
             f"Lịch hẹn / appointments {plan.first:%d/%m}–{plan.last:%d/%m}: "
-            f"{run.assigned:,} người đã hẹn / booked, {run.unassigned:,} chưa xếp được / "
-            f"without a slot yet (chi phí / cost {run.cost:,}, cận dưới / lower bound "
-            f"{run.lower_bound:,}, {run.seconds:.1f} s)"
+            f"{plan.booked:,} người đã hẹn / booked ({run.assigned:,} lần này / this run), "
+            f"{run.unassigned:,} chưa xếp được / without a slot (chi phí / cost {run.cost:,}, "
+            f"cận dưới / lower bound {run.lower_bound:,}, {run.seconds:.1f} s)"
+        )
+        outlook = catch_up_plan(unit=province, on=as_of, prices=unit_prices())
+        behind = sum(1 for unit in outlook.outlooks if unit.forecast.flagged)
+        console.print(
+            f"Dự báo / forecast: {behind} trên {len(outlook.outlooks)} đơn vị chậm tiến độ / "
+            f"units behind; bù tiến độ / catching up: {outlook.total:,.0f} VND "
+            f"(chi tiết / details: cancuoc forecast {DEMO_PROVINCE} --on {as_of})"
         )
         with console.status("Mô phỏng một ngày của điểm 2 máy / simulating a station day…"):
             simulated = compare(DEMO_STATION_DAY, days=40)
