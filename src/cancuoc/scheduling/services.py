@@ -13,6 +13,7 @@ from django.utils import timezone
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application
+from cancuoc.lib.bulk import copy_rows
 from cancuoc.planning.calendar import kit_counts, people_per_shift, working_spans
 from cancuoc.planning.models import Station
 from cancuoc.planning.selectors import service_roots
@@ -20,9 +21,17 @@ from cancuoc.registry.models import Person
 from cancuoc.registry.worklists import worklist
 
 from .assignment import Weights, assign
-from .models import HOLDING_STATES, Appointment, AppointmentState, AssignmentRun, Slot
+from .models import (
+    HOLDING_STATES,
+    Appointment,
+    AppointmentState,
+    AssignmentRun,
+    Slot,
+    appointment_code,
+)
 from .selectors import assignment_input
 
+APPOINTMENT_COLUMNS = ["person_id", "slot_id", "household_id", "state", "code", "run_id"]
 MAX_OVERBOOKING = 1.5  # never book more than half again a slot's capacity
 BATCH = 5000
 
@@ -120,21 +129,14 @@ def appointments_assign(
         assigned=solution.assigned, unassigned=solution.unassigned, cost=solution.cost,
         lower_bound=solution.lower_bound,
     )  # fmt: skip
-    batch: list[Appointment] = []
-    for party, slot in enumerate(solution.party_slot.tolist()):
-        if slot < 0:
-            continue
-        for person in data.party_persons[party]:
-            batch.append(
-                Appointment(
-                    person_id=person, slot_id=int(data.slot_ids[slot]),
-                    household_id=data.party_household[party], run=run,
-                )
-            )  # fmt: skip
-        if len(batch) >= BATCH:
-            Appointment.objects.bulk_create(batch)
-            batch = []
-    Appointment.objects.bulk_create(batch)
+    rows = (
+        (person, int(data.slot_ids[slot]), data.party_household[party], AppointmentState.BOOKED,
+         appointment_code(), run.pk)
+        for party, slot in enumerate(solution.party_slot.tolist())
+        if slot >= 0
+        for person in data.party_persons[party]
+    )  # fmt: skip
+    copy_rows(Appointment, APPOINTMENT_COLUMNS, rows)
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["seconds"])
     audit_record(
