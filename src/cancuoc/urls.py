@@ -8,5 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("cancuoc.accounts.urls")),
     path("thu-nhan/", include("cancuoc.intake.urls")),
+    path("", include("cancuoc.scheduling.urls")),
+    path("", include("cancuoc.planning.urls")),
     path("", include("cancuoc.reports.urls")),
 ]

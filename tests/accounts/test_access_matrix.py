@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.api import units as api_units
@@ -36,6 +37,9 @@ OTHER_UNIT_NAME, OTHER_INSTITUTION_NAME = "Phường Ngoài Vùng", "Trường N
 PUBLIC = {"accounts:login", "accounts:logout", "accounts:totp-setup", "admin:logout"}
 # The API's description (OpenAPI schema and its viewer) holds no data: open to all.
 PUBLIC |= {"api:api-root", "api:openapi-json", "api:openapi-view"}
+# What a slip's QR code opens: an appointment's time and place, nothing about the person
+# (tests/scheduling/test_pages.py checks it).
+PUBLIC |= {"scheduling:appointment-public"}
 QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).
@@ -145,6 +149,10 @@ PARAMETERS = {
     "api:application": {"pk": "application"},
     "api:application-advance": {"pk": "application"},
     "api:station-slots": {"code": "station"},
+    "scheduling:station": {"code": "station"},
+    "scheduling:schedule-download": {"code": "station"},
+    "scheduling:slips-download": {"code": "station"},
+    "planning:plan": {"code": "unit"},
     "api:unit-appointments": {"code": "unit"},
     "api:appointment": {"code": "appointment"},
 }
@@ -200,18 +208,23 @@ def user_for(role: Role, world: dict, django_user_model):
 
 def body_text(response) -> str:
     kind = response.get("Content-Type", "")
+    content = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
     if "spreadsheetml" in kind:
-        book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+        book = load_workbook(BytesIO(content))
         return " ".join(
             str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
         )
     if "wordprocessingml" in kind:
-        document = Document(BytesIO(b"".join(response.streaming_content)))
+        document = Document(BytesIO(content))
         cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
         return " ".join([p.text for p in document.paragraphs] + cells)
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode(errors="replace")
+    if "pdf" in kind:
+        return " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    return content.decode(errors="replace")
 
 
 def _to_login(location: str) -> bool:

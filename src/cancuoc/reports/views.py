@@ -49,7 +49,8 @@ PURPOSES = [
 ]
 
 
-def _as_of(request: HttpRequest) -> date:
+def as_of(request: HttpRequest) -> date:
+    """The day a page counts as of: ``?ngay=``, else CANCUOC_AS_OF, else today."""
     text = request.GET.get("ngay") or settings.CANCUOC_AS_OF
     try:
         return date.fromisoformat(text) if text else date.today()
@@ -62,7 +63,8 @@ def _basis(request: HttpRequest) -> str:
     return value if value in ResidenceBasis.values else ResidenceBasis.BOTH
 
 
-def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+    """The unit a page names, if it lies in the user's area (404 unknown, 403 outside)."""
     try:
         unit = unit_by_code(code)
     except UnitNotFound as error:
@@ -98,9 +100,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     """The dashboard of a unit: progress against target and eligible, daily throughput,
     burn-down with forecast, ranking of the units below, kits, backlog, obstacles; and at
     the bottom of the tree, the worklist itself."""
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     scope = scope_for(request.user)
-    on, basis = _as_of(request), _basis(request)
+    on, basis = as_of(request), _basis(request)
     try:
         policy = policy_in_force(on)
     except NoPolicy as error:
@@ -120,6 +122,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "kits": productivity(unit, on)[:KITS_SHOWN],
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
+        "stations": scope.stations().filter(unit=unit).order_by("code"),
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
@@ -149,7 +152,7 @@ def _chart_data(status) -> dict:
 @area_scoped
 @require_POST
 def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     try:
         obstacle_raise(
             unit=unit, title=request.POST.get("title", ""),
@@ -166,7 +169,7 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     institution = scope.institutions_visible().filter(code=code).first()
     if institution is None:
         raise Http404("không có cơ quan này trong phạm vi / no such institution in your area")
-    on = _as_of(request)
+    on = as_of(request)
     try:
         policy = policy_in_force(on)
     except NoPolicy as error:
@@ -197,14 +200,14 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_scoped
 def worklist_download(request: HttpRequest, code: str) -> FileResponse:
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     scope = scope_for(request.user)
     purpose = request.GET.get("muc_dich", "")
     if not scope.sees_persons:
         raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
     if purpose not in PURPOSES:
         raise PermissionDenied("cần chọn mục đích tải danh sách / choose the purpose of the export")
-    on, basis = _as_of(request), _basis(request)
+    on, basis = as_of(request), _basis(request)
     persons = scope.persons(worklist(unit=unit, on=on, basis=basis))
     title = f"Danh sách công dân cần cấp thẻ — {unit.name} — ngày {on:%d/%m/%Y}"
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
@@ -228,8 +231,8 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
 def weekly_report(request: HttpRequest, code: str) -> HttpResponse:
     """The weekly report of a unit for the week ending on the date asked: DOCX, XLSX annex
     (?dinh_dang=xlsx) or PDF (?dinh_dang=pdf, made by LibreOffice)."""
-    unit = _unit(request, code)
-    on = _as_of(request)
+    unit = scoped_unit(request, code)
+    on = as_of(request)
     kind = request.GET.get("dinh_dang", "docx")
     figures = weekly_figures(unit, on)
     directory = Path(tempfile.mkdtemp(prefix="cancuoc-weekly-"))

@@ -1,0 +1,28 @@
+"""The plan of a unit: each unit below forecast, what it needs, what to move, what it costs."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cancuoc.accounts.scope import area_scoped
+from cancuoc.reports.views import as_of, scoped_unit
+
+from .costs import unit_prices
+from .plan import catch_up_plan
+from .report import additions_text
+
+
+@area_scoped
+def plan_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = scoped_unit(request, code)
+    on = as_of(request)
+    plan = catch_up_plan(unit=unit, on=on, prices=unit_prices())
+    rows = [
+        {"outlook": o, "to_add": additions_text(o.additions) if o.forecast.flagged else ""}
+        for o in plan.outlooks
+    ]
+    behind = sum(1 for o in plan.outlooks if o.forecast.flagged)
+    return render(
+        request,
+        "planning/plan.html",
+        {"unit": unit, "on": on, "plan": plan, "rows": rows, "behind": behind},
+    )

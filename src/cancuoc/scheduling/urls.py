@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scheduling"
+urlpatterns = [
+    path("diem/<str:code>/", views.station_page, name="station"),
+    path("diem/<str:code>/lich-hen.xlsx", views.schedule_download, name="schedule-download"),
+    path("diem/<str:code>/phieu-hen.pdf", views.slips_download, name="slips-download"),
+    path("hen/<str:code>/", views.appointment_public, name="appointment-public"),
+]

@@ -1,0 +1,164 @@
+"""Station pages (slots and bookings by day, the schedule and the slips to download) and the
+public page an appointment slip's QR code opens."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.planning.models import Station
+from cancuoc.reports.views import PURPOSES, as_of
+
+from .documents import slot_places, time_window
+from .models import HOLDING_STATES, Appointment, AppointmentState, Slot, Visit
+from .schedules import schedule_xlsx
+from .slips import BRING, slips_pdf
+
+DAYS_SHOWN = 7
+MAX_DOWNLOAD_DAYS = 31
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _day(request: HttpRequest, name: str, default: date) -> date:
+    try:
+        return date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _station(request: HttpRequest, code: str) -> Station:
+    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
+    if station is None:
+        raise Http404("không có điểm thu nhận này trong phạm vi / no such station in your area")
+    return station
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    first = _day(request, "tu", as_of(request) + timedelta(days=1))
+    last = _day(request, "den", first)
+    if not 0 <= (last - first).days < MAX_DOWNLOAD_DAYS:
+        last = first
+    return first, last
+
+
+@area_scoped
+def station_page(request: HttpRequest, code: str) -> HttpResponse:
+    station = _station(request, code)
+    first = _day(request, "tu", as_of(request) + timedelta(days=1))
+    last = first + timedelta(days=DAYS_SHOWN - 1)
+    held = Q(appointments__state__in=HOLDING_STATES)
+    days = {}
+    for slot in (
+        Slot.objects.filter(station=station, starts_at__date__gte=first, starts_at__date__lte=last)
+        .annotate(
+            booked=Count("appointments", filter=held),
+            came=Count("appointments", filter=Q(appointments__state=AppointmentState.ATTENDED)),
+            missed=Count("appointments", filter=Q(appointments__state=AppointmentState.NO_SHOW)),
+        )
+        .order_by("starts_at")
+    ):
+        starts, _ = time_window(slot)
+        day = days.setdefault(
+            starts.date(), {"slots": 0, "capacity": 0, "booked": 0, "came": 0, "missed": 0}
+        )
+        day["slots"] += 1
+        for field in ("capacity", "booked", "came", "missed"):
+            day[field] += getattr(slot, field)
+    totals = Slot.objects.filter(station=station).aggregate(
+        slots=Count("pk"), capacity=Sum("capacity")
+    )
+    return render(
+        request,
+        "scheduling/station.html",
+        {
+            "station": station,
+            "kits": station.kits.count(),
+            "shifts": station.shifts.all(),
+            "first": first,
+            "last": last,
+            "days": sorted(days.items()),
+            "totals": totals,
+            "visits": Visit.objects.filter(station=station, day__gte=first, day__lte=last)
+            .select_related("unit", "institution")
+            .order_by("day", "order"),
+            "sees_persons": scope_for(request.user).sees_persons,
+            "purposes": PURPOSES,
+        },
+    )
+
+
+def _export(request: HttpRequest, code: str) -> tuple[Station, date, date, str]:
+    """The station, period and purpose of a download of names: refused to roles that see
+    figures only and without a purpose, and audited by the caller."""
+    station = _station(request, code)
+    if not scope_for(request.user).sees_persons:
+        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
+    purpose = request.GET.get("muc_dich", "")
+    if purpose not in PURPOSES:
+        raise PermissionDenied("cần chọn mục đích tải / choose the purpose of the download")
+    first, last = _period(request)
+    return station, first, last, purpose
+
+
+def _attachment(content: bytes, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@area_scoped
+def schedule_download(request: HttpRequest, code: str) -> HttpResponse:
+    station, first, last, purpose = _export(request, code)
+    content = schedule_xlsx(station=station, first=first, last=last)
+    audit_record(
+        action="export", obj=station, purpose=purpose,
+        detail={"document": "schedule", "from": first.isoformat(), "to": last.isoformat()},
+    )  # fmt: skip
+    return _attachment(content, XLSX, f"lich-hen-{station.code}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx")
+
+
+@area_scoped
+def slips_download(request: HttpRequest, code: str) -> HttpResponse:
+    station, first, last, purpose = _export(request, code)
+    booked = Appointment.objects.filter(
+        slot__station=station, state=AppointmentState.BOOKED,
+        slot__starts_at__date__gte=first, slot__starts_at__date__lte=last,
+    )  # fmt: skip
+    content = slips_pdf(appointments=booked)
+    audit_record(
+        action="export", obj=station, purpose=purpose,
+        detail={"document": "slips", "from": first.isoformat(), "to": last.isoformat()},
+    )  # fmt: skip
+    name = f"phieu-hen-{station.code}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
+    return _attachment(content, "application/pdf", name)
+
+
+def appointment_public(request: HttpRequest, code: str) -> HttpResponse:
+    """What a slip's QR code opens, without a login: when and where, and whether the
+    appointment still stands. Nothing about the person: the code is all the page knows."""
+    appointment = (
+        Appointment.objects.filter(code=code.upper()).select_related("slot__station__unit").first()
+    )
+    if appointment is None:
+        raise Http404("không có lịch hẹn này / no such appointment")
+    later = Appointment.objects.filter(rebooked_from=appointment).select_related("slot").first()
+    shown = later or appointment
+    starts, ends = time_window(shown.slot)
+    return render(
+        request,
+        "scheduling/appointment_public.html",
+        {
+            "code": shown.code,
+            "state": shown.get_state_display(),
+            "booked": shown.state == AppointmentState.BOOKED,
+            "place": slot_places([shown.slot])[shown.slot.pk],
+            "starts": starts,
+            "ends": ends,
+            "moved": later is not None,
+            "bring": BRING,
+        },
+    )
