@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from pypdf import PdfReader
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -143,3 +144,26 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     download.value.save_as(saved)
     assert saved.suffix == ".docx" and saved.read_bytes()[:2] == b"PK"
     shot(page, "5-after")
+
+    # The plan of the province, a commune's station and its booked days, a day's slips, and
+    # the public page the QR code on a slip opens.
+    page.goto(f"{base}/don-vi/38/ke-hoach/?ngay=2021-04-01")
+    assert page.locator("#forecast tbody tr").count() > 1
+    shot(page, "6-plan")
+    page.goto(f"{commune_url}?ngay=2021-04-01")
+    page.locator("p.stations a").first.click()
+    page.wait_for_url(re.compile(r"/diem/DEMO-\d+/"))
+    first_day = page.locator("#days tbody tr").first
+    booked = int(first_day.locator("td:nth-child(4)").inner_text().replace(".", ""))
+    assert booked > 0
+    shot(page, "7-station")
+    with page.expect_download() as download:
+        first_day.locator("button").click()
+    slips = tmp_path / download.value.suggested_filename
+    download.value.save_as(slips)
+    text = " ".join(p.extract_text() for p in PdfReader(slips).pages)
+    codes = re.findall(r"([2-9A-HJ-NP-Z]{10})Mã hẹn", text)  # the code, then its caption
+    assert len(set(codes)) == booked, text[:500]
+    page.goto(f"{base}/hen/{codes[0]}/")
+    assert page.locator("#state").inner_text() == "Đã hẹn"
+    shot(page, "8-public-appointment")

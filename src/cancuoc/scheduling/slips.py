@@ -104,7 +104,7 @@ def _as_slips(rows: list[Appointment], villages: dict[int, AdministrativeUnit]) 
                 code=row.code,
                 full_name=row.person.full_name,
                 birth_year=row.person.birth_date.year,
-                address=", ".join(part for part in [row.home_address or "", *where] if part),
+                address=_address(row.home_address or "", where),
                 place=places[row.slot_id],
                 day=f"{WEEKDAYS[starts.weekday()]}, {starts:%d/%m/%Y}",
                 hours=f"{starts:%H:%M} – {ends:%H:%M}",
@@ -112,6 +112,16 @@ def _as_slips(rows: list[Appointment], villages: dict[int, AdministrativeUnit]) 
             )
         )
     return slips
+
+
+def _address(street: str, places: list[str]) -> str:
+    """The street address, then the village and commune unless it names them already (the
+    register's addresses often end with the village)."""
+    parts = [street] if street else []
+    for place in places:
+        if place and place not in street:
+            parts.append(place)
+    return ", ".join(parts)
 
 
 def _pdf(slips: list[Slip]) -> bytes:
