@@ -1,9 +1,19 @@
 """The station-day simulation: checked against a queue whose answer is known, then used."""
 
 import random
+from datetime import time, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
+from cancuoc.geo.selectors import unit_by_code
+from cancuoc.planning.models import Kit, Shift
+from cancuoc.planning.models import Station as PlannedStation
+from cancuoc.registry.models import Person
+from cancuoc.registry.services import register_load
+from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 from cancuoc.scheduling.simulation import (
     Policy,
     Station,
@@ -12,6 +22,7 @@ from cancuoc.scheduling.simulation import (
     erlang_c_wait,
     simulate_day,
 )
+from tests.conftest import person_record
 
 
 @pytest.mark.parametrize("kits,load", [(1, 0.7), (5, 0.8)])
@@ -67,12 +78,31 @@ def test_at_a_five_kit_station_with_ten_percent_no_shows_the_recommendation_meet
 
 
 def test_the_console_shows_every_policy_and_the_recommendation():
-    from io import StringIO
-
-    from django.core.management import call_command
-
     out = StringIO()
     call_command("simulate", "--kits", "2", "--days", "20", stdout=out)
     text = out.getvalue()
     assert "walk-in only" in text and "recommended" in text
     assert "targets met" in text or "targets not met" in text
+
+
+def test_a_station_of_the_register_is_simulated_with_its_kits_shift_and_no_shows(area):
+    station = PlannedStation.objects.create(
+        code="CA-XM", name="Công an Xã Một", kind="fixed", unit=unit_by_code("16000")
+    )
+    for n in range(3):
+        Kit.objects.create(station=station, code=f"K{n}")
+    Shift.objects.create(station=station, name="Ca 1", starts=time(7), ends=time(11))
+    records = [person_record(full_name=f"Người {n}") for n in range(4)]
+    register_load(records=records, source="test")
+    yesterday = timezone.now() - timedelta(days=1)
+    slot = Slot.objects.create(
+        station=station, starts_at=yesterday, ends_at=yesterday + timedelta(hours=1), capacity=4
+    )
+    for n, person in enumerate(Person.objects.all()):
+        state = AppointmentState.NO_SHOW if n == 0 else AppointmentState.ATTENDED
+        Appointment.objects.create(person=person, slot=slot, state=state)
+    out = StringIO()
+    call_command("simulate", "--station", "CA-XM", "--days", "10", stdout=out)
+    text = out.getvalue()
+    assert "3 kits" in text or "3 bộ" in text, text[:300]
+    assert "25%" in text  # one of four did not come

@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from cancuoc.planning.models import Station as PlannedStation
 from cancuoc.scheduling.report import comparison_table
+from cancuoc.scheduling.services import no_show_rate
 from cancuoc.scheduling.simulation import TARGET_MEAN_WAIT, TARGET_UTILISATION, Station, compare
 
 
@@ -12,6 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--station", help="mã điểm: kits, shift, capture time and no-shows from the register"
+        )
         parser.add_argument("--kits", type=int, default=5)
         parser.add_argument("--hours", type=float, default=8.0, help="opening hours a day")
         parser.add_argument("--capture", type=float, default=8.0, help="minutes per person")
@@ -23,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, **o) -> None:
+        if o["station"]:
+            o |= _from_register(o["station"])
         station = Station(
             kits=o["kits"], open_minutes=o["hours"] * 60, capture_minutes=o["capture"],
             capture_cv=o["capture_cv"], slot_minutes=o["slot"], no_show=o["no_show"],
@@ -36,3 +43,18 @@ class Command(BaseCommand):
             f"{verdict} / targets {'met' if result.meets_targets else 'not met'} with "
             f"{result.recommended.policy.name}"
         )
+
+
+def _from_register(code: str) -> dict:
+    """A station's kits, its longest shift, capture minutes and observed no-show rate."""
+    try:
+        station = PlannedStation.objects.get(code=code)
+    except PlannedStation.DoesNotExist as error:
+        raise CommandError(f"không có điểm thu nhận / no station {code}") from error
+    shifts = [shift.minutes() for shift in station.shifts.all()]
+    if not shifts:
+        raise CommandError(f"{code}: chưa có lịch ca / no shifts")
+    return {
+        "kits": station.kits.count(), "hours": max(shifts) / 60,
+        "capture": float(station.capture_minutes), "no_show": no_show_rate(station),
+    }  # fmt: skip
