@@ -149,6 +149,7 @@ PARAMETERS = {
     "api:application": {"pk": "application"},
     "api:application-advance": {"pk": "application"},
     "api:station-slots": {"code": "station"},
+    "api:unit-plan": {"code": "unit"},
     "scheduling:station": {"code": "station"},
     "scheduling:schedule-download": {"code": "station"},
     "scheduling:slips-download": {"code": "station"},
@@ -161,6 +162,7 @@ PARAMETERS = {
 BODIES = {
     "api:application-advance": {"to": "approved"},
     "api:unit-appointments": {"first": "2021-04-02", "last": "2021-04-08"},
+    "api:station-slots": {"first": "2021-04-02", "last": "2021-04-03"},
     "api:applications": {
         "person": 1, "kit": "K-own", "started_at": "2021-03-21T08:00:00+07:00",
         "ended_at": "2021-03-21T08:10:00+07:00", "idempotency_key": "matrix-api-own",

@@ -81,3 +81,17 @@ def test_a_viewer_and_another_commune_are_refused(area, slots, django_user_model
         == 403
     )
     assert ward.get("/api/v1/stations/CA-XM/slots").status_code == 404
+
+
+def test_slots_are_made_over_the_api_and_the_plan_read(officer, station):
+    Shift.objects.create(station=station, name="Ca sáng", starts=time(7), ends=time(9))
+    body = {"first": FIRST.isoformat(), "last": FIRST.isoformat(), "no_show": 0.2}
+    made = officer.post("/api/v1/stations/CA-XM/slots", body, content_type="application/json")
+    assert made.status_code == 201 and made.json() == {
+        "station": "CA-XM", "made": 2, "no_show": 0.2,
+    }  # fmt: skip
+    slots = officer.get("/api/v1/stations/CA-XM/slots", {"day": FIRST.isoformat()}).json()
+    # two kits, 60 minutes ÷ 10 = 12 a slot, ×1/(1−0.2) = 15
+    assert [s["capacity"] for s in slots] == [15, 15]
+    plan = officer.get("/api/v1/units/16000/plan").json()
+    assert plan["code"] == "16000" and plan["units"][0]["code"] == "16000001"

@@ -1,4 +1,4 @@
-"""Slots, appointments and the assignment of a unit's worklist to slots."""
+"""Plans, slots, appointments and the assignment of a unit's worklist to slots."""
 
 from datetime import date
 
@@ -9,17 +9,49 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from cancuoc.accounts.scope import require_unit, scope_for
+from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.planning.costs import unit_prices
+from cancuoc.planning.plan import catch_up_plan
+from cancuoc.planning.report import additions_text
 from cancuoc.scheduling.assignment import Weights
 from cancuoc.scheduling.models import HOLDING_STATES, Appointment, AppointmentState, Slot
-from cancuoc.scheduling.services import appointments_assign
+from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_generate
 
 from .auth import api_scoped, require_persons
-from .schemas import PROBLEMS, AppointmentOut, AssignIn, AssignmentRunOut, Problem, SlotOut
+from .schemas import (
+    PROBLEMS,
+    AppointmentOut,
+    AssignIn,
+    AssignmentRunOut,
+    PlanOut,
+    Problem,
+    SlotOut,
+    SlotsIn,
+    SlotsMade,
+)
 
 router = Router(tags=["hẹn lịch / appointments"])
 _STATES = dict(AppointmentState.choices)
-MAX_ASSIGN_DAYS = 120  # a campaign's length; a longer period is a typing mistake
+MAX_DAYS = 120  # a campaign's length; a longer period is a typing mistake
+
+
+def _period_or_409(first: date, last: date) -> None:
+    if not 0 <= (last - first).days < MAX_DAYS:
+        raise HttpError(
+            409,
+            f"từ ngày đến ngày phải trong {MAX_DAYS} ngày / the period must run forward "
+            f"and be shorter than {MAX_DAYS} days",
+        )
+
+
+def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+    try:
+        unit = unit_by_code(code)
+    except UnitNotFound as error:
+        raise HttpError(404, str(error)) from error
+    require_unit(request.user, unit)
+    return unit
 
 
 @router.get(
@@ -55,17 +87,8 @@ def unit_assign(request: HttpRequest, code: str, data: AssignIn):
     """Book everyone in the unit's worklist without an appointment into the free slots of
     the unit's stations in the period: households together, easy cases first unless asked."""
     require_persons(request)
-    if not 0 <= (data.last - data.first).days < MAX_ASSIGN_DAYS:
-        raise HttpError(
-            409,
-            f"từ ngày đến ngày phải trong {MAX_ASSIGN_DAYS} ngày / the period must run forward "
-            f"and be shorter than {MAX_ASSIGN_DAYS} days",
-        )
-    try:
-        unit = unit_by_code(code)
-    except UnitNotFound as error:
-        raise HttpError(404, str(error)) from error
-    require_unit(request.user, unit)
+    _period_or_409(data.first, data.last)
+    unit = _unit(request, code)
     run = appointments_assign(
         unit=unit, first=data.first, last=data.last, by=request.user,
         weights=Weights(easy_first=not data.hard_first),
@@ -96,4 +119,53 @@ def appointment(request: HttpRequest, code: str):
         "code": found.code, "person": found.person_id, "station": found.slot.station.code,
         "starts_at": found.slot.starts_at, "ends_at": found.slot.ends_at,
         "state": found.state, "state_label": _STATES[found.state], "rebooked_as": later,
+    }  # fmt: skip
+
+
+@router.post(
+    "/stations/{code}/slots",
+    response={201: SlotsMade, **PROBLEMS, 409: Problem},
+    url_name="station-slots",
+)
+@api_scoped
+def station_slots_make(request: HttpRequest, code: str, data: SlotsIn):
+    """Cut slots from the station's shift calendar for the period, overbooked for the no-show
+    rate given (or observed over the last four weeks). Slots already there stay as they are."""
+    require_persons(request)
+    station = scope_for(request.user).stations().filter(code=code).first()
+    if station is None:
+        raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
+    _period_or_409(data.first, data.last)
+    rate = no_show_rate(station) if data.no_show is None else data.no_show
+    made = slots_generate(
+        station=station, first=data.first, last=data.last, slot_minutes=data.slot_minutes,
+        no_show=rate,
+    )  # fmt: skip
+    return Status(201, {"station": station.code, "made": made, "no_show": rate})
+
+
+@router.get("/units/{code}/plan", response={200: PlanOut, **PROBLEMS}, url_name="unit-plan")
+@api_scoped
+def unit_plan(request: HttpRequest, code: str, on: date | None = None):
+    """Each unit directly below forecast on ``on`` (default today): flagged when it will miss
+    its deadline, with what to add, when it would then finish, and what that costs."""
+    unit = _unit(request, code)
+    plan = catch_up_plan(unit=unit, on=on or timezone.localdate(), prices=unit_prices())
+    units = []
+    for outlook in plan.outlooks:
+        f = outlook.forecast
+        units.append({
+            "code": f.unit.code, "name": f.unit.name,
+            "target": f.target.count if f.target else None,
+            "deadline": f.target.deadline if f.target else None, "done": f.done,
+            "remaining": f.remaining, "days_left": max(f.days_left, 0), "pace": f.pace,
+            "capacity_per_day": f.capacity_per_day, "kits": f.kits, "done_on": f.done_on,
+            "flagged": f.flagged,
+            "to_add": additions_text(outlook.additions) if f.flagged else "",
+            "then_done_on": outlook.after.done_on if f.flagged else None,
+            "cost": outlook.cost.total if f.flagged else 0,
+        })  # fmt: skip
+    return {
+        "code": unit.code, "on": plan.on, "units": units,
+        "behind": sum(1 for u in units if u["flagged"]), "total_cost": plan.total,
     }  # fmt: skip

@@ -143,3 +143,44 @@ class AppointmentOut(Schema):
     state: str
     state_label: str
     rebooked_as: str | None
+
+
+class SlotsIn(Schema):
+    first: date = Field(description="ngày đầu / first day")
+    last: date = Field(description="ngày cuối / last day")
+    slot_minutes: int = Field(60, ge=10, le=480, description="độ dài khung giờ (phút)")
+    no_show: float | None = Field(
+        None, ge=0, lt=1, description="tỷ lệ không đến; bỏ trống: tỷ lệ đo được 4 tuần qua"
+    )
+
+
+class SlotsMade(Schema):
+    station: str
+    made: int
+    no_show: float
+
+
+class UnitForecastOut(Schema):
+    code: str
+    name: str
+    target: int | None
+    deadline: date | None
+    done: int
+    remaining: int | None
+    days_left: int
+    pace: float
+    capacity_per_day: float
+    kits: int
+    done_on: date | None
+    flagged: bool
+    to_add: str
+    then_done_on: date | None
+    cost: int
+
+
+class PlanOut(Schema):
+    code: str
+    on: date
+    units: list[UnitForecastOut]
+    behind: int
+    total_cost: int
