@@ -3,14 +3,13 @@ from datetime import time
 
 import pytest
 
+from cancuoc.lib.geo import KM_PER_TREE_STEP, haversine_km
 from cancuoc.planning.costs import UnitPrices
 from cancuoc.planning.forecast import forecast_children
 from cancuoc.planning.reallocation import (
-    KM_PER_TREE_STEP,
     Item,
     Site,
     distance_km,
-    haversine_km,
     reallocation_plan,
     reallocation_sites,
 )

@@ -11,7 +11,7 @@ are few (tens of thousands), rarely moved and at most four levels deep, so paths
 from django.db import models
 from django.db.models import Q
 
-SEGMENT = 8
+from cancuoc.lib.geo import SEGMENT
 
 
 class Reorganisation(models.TextChoices):

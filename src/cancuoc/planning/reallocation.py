@@ -13,16 +13,15 @@ from enum import StrEnum
 
 from ortools.linear_solver import pywraplp
 
-from cancuoc.geo.models import SEGMENT, AdministrativeUnit
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.geo import place_km
 
 from .costs import UnitPrices
 from .forecast import Forecast, additions_needed, forecast_children
 from .models import StationKind
 
-EARTH_RADIUS_KM = 6371.0
 # Without coordinates on both units, the distance is guessed from the tree: each step up or
 # down one level counts this many kilometres (two communes of one province: two steps).
-KM_PER_TREE_STEP = 15.0
 
 
 class Item(StrEnum):
@@ -75,31 +74,8 @@ class Reallocation:
         return sum(m.cost for m in self.moves) + sum(p.cost for p in self.purchases)
 
 
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (latitude, longitude) points in degrees."""
-    (lat1, lon1), (lat2, lon2) = (map(math.radians, point) for point in (a, b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
-def tree_steps(a: str, b: str) -> int:
-    """Levels up from ``a`` to the lowest common ancestor and down to ``b``."""
-    common = 0
-    while (
-        common < min(len(a), len(b))
-        and a[common : common + SEGMENT] == b[common : common + SEGMENT]
-    ):
-        common += SEGMENT
-    return (len(a) - common + len(b) - common) // SEGMENT
-
-
 def distance_km(a: Site, b: Site) -> float:
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        return haversine_km((a.latitude, a.longitude), (b.latitude, b.longitude))
-    return tree_steps(a.path, b.path) * KM_PER_TREE_STEP
+    return place_km((a.latitude, a.longitude), a.path, (b.latitude, b.longitude), b.path)
 
 
 def move_cost(item: Item, km: float, prices: UnitPrices) -> int:

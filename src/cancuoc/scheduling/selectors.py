@@ -1,6 +1,5 @@
 """Reads for scheduling: the assignment problem of a unit, built from the register."""
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Subqu
 from django.utils import timezone
 
 from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
+from cancuoc.lib.geo import place_km
 from cancuoc.planning.models import Station, Target
 from cancuoc.planning.selectors import service_roots
 from cancuoc.registry.difficulty import hard_case
@@ -18,35 +18,13 @@ from cancuoc.registry.worklists import counted_residence, worklist
 from .assignment import OPEN, Problem, Weights
 from .models import HOLDING_STATES, Appointment, AppointmentState, Slot
 
-NEAR_KM = 2.0  # a village of the station's own commune, when units have no coordinates
-PER_LEVEL_KM = 10.0  # each step up and down the tree between two units without coordinates
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
 
 def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
-    """Distance from a village to a station: by coordinates when both have them, else by
-    how far apart they are in the tree (the register has no coordinates for most villages)."""
-    if None not in (unit.latitude, unit.longitude, station.latitude, station.longitude):
-        return haversine_km((unit.latitude, unit.longitude), (station.latitude, station.longitude))
-    common = len(_common_prefix(unit.path, station.unit.path))
-    steps = (len(unit.path) - common) + (len(station.unit.path) - common)
-    segment = max(len(unit.path) // max(unit.depth + 1, 1), 1)
-    return NEAR_KM + PER_LEVEL_KM * max(steps // segment - 1, 0)
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
+    """Distance from a village to a station (see ``lib.geo.place_km``)."""
+    return place_km(
+        (unit.latitude, unit.longitude), unit.path,
+        (station.latitude, station.longitude), station.unit.path,
+    )  # fmt: skip
 
 
 @dataclass
