@@ -24,7 +24,7 @@ from cancuoc.planning.models import Station, StationKind
 from cancuoc.planning.selectors import service_roots
 from cancuoc.registry.worklists import counted_residence, institution_worklist, worklist
 
-from .models import Visit
+from .models import AppointmentState, Visit
 from .routes import Break, Point, Stop, Team, Window, Workday, routes_solve
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,8 @@ def station_stops(
 ) -> dict[tuple[str, int], tuple[Stop, AdministrativeUnit | None, Institution | None]]:
     """The places a station's team visits, by key: each institution of its service area with
     members to capture on ``on``, and each unit where others on the worklist live (a village,
-    or a commune for people registered at the commune itself). An institution's members are
+    or a commune for people registered at the commune itself) and have no appointment at a
+    station yet. An institution's members are
     captured there, not at home (the seeds: students do it at school)."""
     roots = outermost(service_roots(station))
     in_area = Q(pk__in=[])
@@ -115,6 +116,7 @@ def station_stops(
         rows = (
             worklist(unit=root, on=on)
             .exclude(pk__in=members)
+            .exclude(appointments__state=AppointmentState.BOOKED)  # coming to a station
             .annotate(home=Subquery(counted_residence(on).values("unit_id")[:1]))
             .order_by()
             .values_list("home")
