@@ -1,7 +1,7 @@
 """Slots from shift calendars, the worklist booked into them, no-shows and their rebooking,
 on the database."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -22,12 +22,14 @@ from cancuoc.scheduling.models import (
     AppointmentState,
     AssignmentRun,
     Slot,
+    Visit,
 )
 from cancuoc.scheduling.services import (
     appointments_assign,
     appointments_mark_no_shows,
     appointments_rebook,
     overbooking_factor,
+    slots_from_visits,
     slots_generate,
 )
 from tests.conftest import person_record
@@ -204,3 +206,25 @@ def test_the_command_makes_slots_books_and_rebooks(station, people):
     assert "0 không đến" in out.getvalue()  # every slot is still to come
     with pytest.raises(CommandError, match="no station"):
         call_command("appointments", "rebook", "NOPE")
+
+
+def test_a_mobile_stop_books_its_village_and_the_station_the_rest(station, people):
+    van = Station.objects.create(
+        code="XE-1", name="Xe lưu động", kind=StationKind.VEHICLE, unit=unit_by_code("16000")
+    )
+    Kit.objects.create(station=van, code="XE-1-K")
+    arrives = timezone.make_aware(datetime.combine(FIRST, time(8)))
+    Visit.objects.create(
+        station=van, day=FIRST, order=1, unit=unit_by_code("16000002"), arrives_at=arrives,
+        leaves_at=arrives + timedelta(hours=1), expected=2,
+    )  # fmt: skip
+    # One kit, ten minutes a person, an hour's stop: six places in two slots of 30 minutes.
+    assert slots_from_visits(station=van, first=FIRST, last=LAST) == 2
+    assert list(Slot.objects.filter(station=van).values_list("capacity", flat=True)) == [3, 3]
+    slots_generate(station=station, first=FIRST, last=LAST)
+    appointments_assign(unit=unit_by_code("38"), first=FIRST, last=LAST, on=TODAY)
+    check_invariants(station)
+    at_the_stop = Appointment.objects.filter(slot__station=van)
+    assert {a.person_id for a in at_the_stop} == {people["H2-0"].pk, people["H2-1"].pk}
+    assert {a.slot.unit.code for a in at_the_stop} == {"16000002"}
+    assert Appointment.objects.filter(slot__station=station).count() == 4  # H3 and "alone"

@@ -116,3 +116,19 @@ def test_a_party_larger_than_every_slot_is_reported_not_split():
     assert solution.party_slot[2] == -1  # the household of three fits no slot of two
     assert solution.unassigned == 3
     check_invariants(problem, solution.party_slot)
+
+
+def test_a_village_with_a_mobile_stop_goes_there_first_and_the_rest_to_its_station():
+    # Station 1 is a mobile team stopping in village 0 on day 1 with room for 3, held for it;
+    # the fixed station 0 is 5 km away. Village 1 may not use the stop.
+    problem = two_villages(capacity_per_day=10, days=3)
+    problem.reach[0] = [(0, 5.0)]
+    problem.slot_held_for[4] = 0  # station 1, day 1
+    problem.slot_capacity[4] = 3
+    solution = assign(problem)
+    check_invariants(problem, solution.party_slot)
+    slots = solution.party_slot.tolist()
+    assert slots[2] == 4  # the household of three takes the stop
+    assert slots[0] == slots[1] == 0  # the others go to station 0 on day 0
+    assert slots[3] == 3  # village 1 to its own station, never the stop
+    assert solution.cost >= solution.lower_bound

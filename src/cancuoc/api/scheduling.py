@@ -16,7 +16,7 @@ from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import additions_text
 from cancuoc.scheduling.assignment import Weights
 from cancuoc.scheduling.models import HOLDING_STATES, Appointment, AppointmentState, Slot
-from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_generate
+from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
 
 from .auth import api_scoped, require_persons
 from .schemas import (
@@ -129,15 +129,16 @@ def appointment(request: HttpRequest, code: str):
 )
 @api_scoped
 def station_slots_make(request: HttpRequest, code: str, data: SlotsIn):
-    """Cut slots from the station's shift calendar for the period, overbooked for the no-show
-    rate given (or observed over the last four weeks). Slots already there stay as they are."""
+    """Cut slots for the period from the station's shift calendar (a mobile team's: from its
+    planned visits, each held for the village visited), overbooked for the no-show rate
+    given (or observed over the last four weeks). Slots already there stay as they are."""
     require_persons(request)
     station = scope_for(request.user).stations().filter(code=code).first()
     if station is None:
         raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
     _period_or_409(data.first, data.last)
     rate = no_show_rate(station) if data.no_show is None else data.no_show
-    made = slots_generate(
+    made = slots_make(
         station=station, first=data.first, last=data.last, slot_minutes=data.slot_minutes,
         no_show=rate,
     )  # fmt: skip

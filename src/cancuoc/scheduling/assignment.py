@@ -41,13 +41,14 @@ class Problem:
     """Parties, places, stations and slots, by index.
 
     ``reach[place]`` lists ``(station, km)`` for the stations that serve the place. A slot
-    held for an institution has ``slot_held_for`` = that institution's place index; only
-    that place's parties go there. Slots must be sorted by station, then time."""
+    held for a place (an institution's session, a mobile team's stop in a village) has
+    ``slot_held_for`` = that place's index; only that place's parties go there, and they go
+    there first. Slots must be sorted by station, then time."""
 
     party_place: np.ndarray  # int, per party
     party_size: np.ndarray  # int, per party (≥ 1)
     party_hard: np.ndarray  # bool, per party
-    reach: list[list[tuple[int, float]]]  # per place
+    reach: list[list[tuple[int, float]]]  # per place (an institution: none)
     slot_station: np.ndarray  # int, per slot
     slot_day: np.ndarray  # int, days from the first day
     slot_capacity: np.ndarray  # int, free places left
@@ -173,9 +174,8 @@ def _solve_flow(problem: Problem) -> _Flow:
     for place, pref in groups:
         group = ids[("group", place, pref)]
         arc(group, sink, total, w.unassigned)
-        if place in held_places:
+        if place in held_places:  # its own slots first; a village also the stations
             arc(group, ids[("session", place, pref)], total, 0)
-            continue
         for station, km in problem.reach[place]:
             if ("hub", station, pref) in ids:
                 a = arc(group, ids[("hub", station, pref)], total, _km_cost(problem, km))

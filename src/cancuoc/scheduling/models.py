@@ -32,12 +32,20 @@ class Slot(models.Model):
     institution = models.ForeignKey(
         Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A mobile team's stop: the slot is held for the residents of this village.
+    unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "khung giờ hẹn"
         verbose_name_plural = "khung giờ hẹn"
         constraints = [
             models.UniqueConstraint(fields=["station", "starts_at"], name="slot_station_start"),
+            models.CheckConstraint(
+                condition=Q(institution__isnull=True) | Q(unit__isnull=True),
+                name="slot_held_for_one_place",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,7 +59,7 @@ def slots_with_room(
         .annotate(room=F("capacity") - holding)
         .filter(room__gt=0)
         .order_by("station__code", "starts_at")
-        .values("pk", "station_id", "starts_at", "room", "institution_id")
+        .values("pk", "station_id", "starts_at", "room", "institution_id", "unit_id")
     )
 
 
@@ -74,7 +74,8 @@ def assignment_input(
 ) -> AssignmentInput:
     """Everyone in ``unit``'s worklist on ``on`` not yet booked, as parties (a household's
     members living in one village; an institution's member, one by one, when the
-    institution has a session in the period), and the free slots of the unit's stations."""
+    institution has a session in the period), and the free slots of the unit's stations
+    (those held for a village's or an institution's people marked so)."""
     stations = stations_in(unit)
     slots = slots_with_room(stations, first, last, after)
     station_index = {s.pk: n for n, s in enumerate(stations)}
@@ -130,15 +131,7 @@ def assignment_input(
             [(timezone.localdate(s["starts_at"]) - first).days for s in slots], dtype=np.int64
         ),
         slot_capacity=np.array([s["room"] for s in slots], dtype=np.int64),
-        slot_held_for=np.array(
-            [
-                places.get(("institution", s["institution_id"]), -2)
-                if s["institution_id"]
-                else OPEN
-                for s in slots
-            ],
-            dtype=np.int64,
-        ),
+        slot_held_for=np.array([_held_for(s, places) for s in slots], dtype=np.int64),
         station_deadline=np.array([deadlines[s.pk] for s in stations], dtype=np.int64),
         weights=weights,
     )
@@ -149,6 +142,19 @@ def assignment_input(
         slot_ids=np.array([s["pk"] for s in slots], dtype=np.int64),
         stations=stations,
     )
+
+
+NOBODY = -2  # a slot held for a place none of whose people are on the worklist
+
+
+def _held_for(slot: dict, places: dict[tuple[str, int], int]) -> int:
+    """The place a slot is held for: an institution's session, or a mobile team's stop in a
+    village; else open to all."""
+    if slot["institution_id"]:
+        return places.get(("institution", slot["institution_id"]), NOBODY)
+    if slot["unit_id"]:
+        return places.get(("unit", slot["unit_id"]), NOBODY)
+    return OPEN
 
 
 def _deadlines(stations: list[Station], first: date, last: date) -> dict[int, int]:

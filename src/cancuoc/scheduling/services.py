@@ -15,7 +15,7 @@ from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application
 from cancuoc.lib.bulk import copy_rows
 from cancuoc.planning.calendar import kit_counts, people_per_shift, working_spans
-from cancuoc.planning.models import Station
+from cancuoc.planning.models import Station, StationKind
 from cancuoc.planning.selectors import service_roots
 from cancuoc.registry.models import Person
 from cancuoc.registry.worklists import worklist
@@ -27,6 +27,7 @@ from .models import (
     AppointmentState,
     AssignmentRun,
     Slot,
+    Visit,
     appointment_code,
 )
 from .selectors import assignment_input
@@ -61,6 +62,51 @@ def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (n < total % parts) for n in range(parts)]
 
 
+def _cut(
+    *,
+    station: Station,
+    kits: int,
+    starts: datetime,
+    ends: datetime,
+    minutes: int,
+    slot_minutes: int,
+    factor: float,
+    unit_id: int | None = None,
+    institution_id: int | None = None,
+) -> list[Slot]:
+    """One stretch of work (naive local times) cut into slots of ``slot_minutes``: its
+    capacity (kits × working minutes ÷ capture minutes, raised by ``factor``) shared over
+    them."""
+    capacity = int(
+        people_per_shift(kits=kits, minutes=minutes, capture_minutes=station.capture_minutes)
+        * factor
+    )
+    begins = []
+    at = starts
+    while at < ends:
+        begins.append(at)
+        at += timedelta(minutes=slot_minutes)
+    return [
+        Slot(
+            station=station,
+            starts_at=timezone.make_aware(start),
+            unit_id=unit_id,
+            institution_id=institution_id,
+            ends_at=timezone.make_aware(min(start + timedelta(minutes=slot_minutes), ends)),
+            capacity=room,
+        )
+        for start, room in zip(begins, _split(capacity, len(begins)), strict=True)
+        if room
+    ]
+
+
+def _save_new(station: Station, slots: list[Slot]) -> int:
+    """Save the slots not there yet (same station and start); return how many were new."""
+    before = Slot.objects.filter(station=station).count()
+    Slot.objects.bulk_create(slots, batch_size=BATCH, ignore_conflicts=True)
+    return Slot.objects.filter(station=station).count() - before
+
+
 @transaction.atomic
 def slots_generate(
     *, station: Station, first: date, last: date, slot_minutes: int = 60, no_show: float = 0.0
@@ -73,29 +119,41 @@ def slots_generate(
     factor = overbooking_factor(no_show)
     made = []
     for span in working_spans([station], first, last):
-        capacity = int(
-            people_per_shift(
-                kits=kits, minutes=span.minutes, capture_minutes=station.capture_minutes
-            )
-            * factor
-        )
-        starts = []
-        at = span.starts
-        while at < span.ends:
-            starts.append(at)
-            at += timedelta(minutes=slot_minutes)
-        for start, room in zip(starts, _split(capacity, len(starts)), strict=True):
-            end = min(start + timedelta(minutes=slot_minutes), span.ends)
-            if room:
-                made.append(
-                    Slot(
-                        station=station, starts_at=timezone.make_aware(start),
-                        ends_at=timezone.make_aware(end), capacity=room,
-                    )
-                )  # fmt: skip
-    before = Slot.objects.filter(station=station).count()
-    Slot.objects.bulk_create(made, batch_size=BATCH, ignore_conflicts=True)
-    return Slot.objects.filter(station=station).count() - before
+        made += _cut(
+            station=station, kits=kits, starts=span.starts, ends=span.ends,
+            minutes=span.minutes, slot_minutes=slot_minutes, factor=factor,
+        )  # fmt: skip
+    return _save_new(station, made)
+
+
+@transaction.atomic
+def slots_from_visits(
+    *, station: Station, first: date, last: date, slot_minutes: int = 30, no_show: float = 0.0
+) -> int:
+    """Slots for a mobile team's or vehicle's visits from ``first`` to ``last``: each stop cut
+    into slots held for the residents of the village it visits (an institution's stop, for
+    its members), so that the assignment books each village into its own stop."""
+    kits = kit_counts([station])[station.pk]
+    factor = overbooking_factor(no_show)
+    made = []
+    for visit in Visit.objects.filter(station=station, day__gte=first, day__lte=last):
+        starts = timezone.make_naive(visit.arrives_at)
+        ends = timezone.make_naive(visit.leaves_at)
+        made += _cut(
+            station=station, kits=kits, starts=starts, ends=ends, slot_minutes=slot_minutes,
+            minutes=int((ends - starts).total_seconds() // 60), factor=factor,
+            unit_id=visit.unit_id, institution_id=visit.institution_id,
+        )  # fmt: skip
+    return _save_new(station, made)
+
+
+def slots_make(
+    *, station: Station, first: date, last: date, slot_minutes: int = 60, no_show: float = 0.0
+) -> int:
+    """A fixed station's slots come from its shift calendar; a mobile team's or vehicle's from
+    its planned visits (``cancuoc routes``)."""
+    make = slots_generate if station.kind == StationKind.FIXED else slots_from_visits
+    return make(station=station, first=first, last=last, slot_minutes=slot_minutes, no_show=no_show)
 
 
 @transaction.atomic

@@ -170,6 +170,7 @@ def workdays(spans: list[Span], first: date) -> tuple[Workday, ...]:
 
 
 @transaction.atomic
+@transaction.atomic
 def visits_plan(
     *, station: Station, first: date, days: int, on: date, time_limit: float = 2.0
 ) -> list[Visit]:

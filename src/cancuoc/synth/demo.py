@@ -20,8 +20,9 @@ from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
 from cancuoc.scheduling.models import Appointment, AssignmentRun
-from cancuoc.scheduling.services import appointments_assign, slots_generate
+from cancuoc.scheduling.services import appointments_assign, slots_make
 from cancuoc.scheduling.simulation import Station as SimulatedStation
+from cancuoc.scheduling.visits import visits_plan
 
 from .generator import synth_province, synth_source
 from .services import synth_load
@@ -134,22 +135,63 @@ class DemoPlan:
     slots: int
     run: AssignmentRun
     booked: int  # in the period, by this run and earlier ones
+    van: Station | None  # the vehicle touring remote villages
+    van_booked: int
+
+
+# Where Thanh Hóa city lies: the routes of the demo vehicle start from coordinates.
+DEMO_PROVINCE_POINT = (19.8067, 105.7852)
+VAN_DAYS = 7
+
+
+def _demo_vehicle(province: AdministrativeUnit, *, first: date, on: date) -> Station | None:
+    """A vehicle (xe lưu động) for the remote villages of the commune with most of them, with
+    a week of visits planned (once)."""
+    van = Station.objects.filter(code="DEMO-XE-1").first()
+    if van is not None:
+        return van
+    if province.latitude is None:
+        province.latitude, province.longitude = DEMO_PROVINCE_POINT
+        province.save(update_fields=["latitude", "longitude"])
+    remote = list(
+        AdministrativeUnit.objects.subtree(province).filter(is_remote=True).order_by("code")
+    )
+    if not remote:
+        return None
+    counts: dict[int, int] = {}
+    for village in remote:
+        counts[village.parent_id] = counts.get(village.parent_id, 0) + 1
+    commune = max(counts, key=lambda pk: (counts[pk], -pk))
+    van = Station.objects.create(
+        code="DEMO-XE-1", name="Xe cấp căn cước lưu động số 1", kind=StationKind.VEHICLE,
+        unit_id=commune,
+    )  # fmt: skip
+    van.service_area.set([v for v in remote if v.parent_id == commune])
+    Kit.objects.bulk_create(Kit(station=van, code=f"DEMO-XE-1-{n}") for n in (1, 2))
+    Shift.objects.create(station=van, name="Ngày", starts=time(7), ends=time(17), break_minutes=60)
+    visits_plan(station=van, first=first, days=VAN_DAYS, on=on)
+    return van
 
 
 def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
-    """The two weeks after ``as_of`` planned: the demo stations work three shifts, slots are
-    cut from them with overbooking for 10% no-shows, and the province's worklist is booked
-    into them. Idempotent: a second run books nobody twice."""
+    """The two weeks after ``as_of`` planned: the demo stations work three shifts; a vehicle
+    tours the remote villages of the commune that has most of them for a week, its stops
+    becoming slots held for each village; slots are cut with overbooking for 10% no-shows,
+    and the province's worklist is booked into them. Idempotent: a second run books nobody
+    twice."""
     province = unit_by_code(province_code)
     first, last = as_of + timedelta(days=1), as_of + timedelta(days=PLAN_DAYS)
-    made = 0
-    for station in Station.objects.filter(code__startswith="DEMO-"):
+    van = _demo_vehicle(province, first=first, on=as_of)
+    made = (
+        slots_make(station=van, first=first, last=last, slot_minutes=30, no_show=0.10) if van else 0
+    )
+    for station in Station.objects.filter(code__startswith="DEMO-", kind=StationKind.FIXED):
         if not station.shifts.exists():
             Shift.objects.bulk_create(
                 Shift(station=station, name=name, starts=starts, ends=ends)
                 for name, starts, ends in DEMO_SHIFTS
             )
-        made += slots_generate(station=station, first=first, last=last, no_show=0.10)
+        made += slots_make(station=station, first=first, last=last, no_show=0.10)
     run = appointments_assign(
         unit=province, first=first, last=last, on=as_of,
         after=timezone.make_aware(datetime.combine(first, time(0))),
@@ -157,4 +199,8 @@ def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
     booked = Appointment.objects.filter(
         slot__starts_at__date__gte=first, slot__starts_at__date__lte=last
     ).count()
-    return DemoPlan(first=first, last=last, slots=made, run=run, booked=booked)
+    van_booked = Appointment.objects.filter(slot__station=van).count() if van else 0
+    return DemoPlan(
+        first=first, last=last, slots=made, run=run, booked=booked, van=van,
+        van_booked=van_booked,
+    )  # fmt: skip

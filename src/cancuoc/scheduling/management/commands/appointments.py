@@ -12,7 +12,7 @@ from cancuoc.scheduling.services import (
     appointments_mark_no_shows,
     appointments_rebook,
     no_show_rate,
-    slots_generate,
+    slots_make,
 )
 
 
@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        slots = sub.add_parser("slots", help="khung giờ từ lịch ca / slots from the shifts")
+        slots = sub.add_parser(
+            "slots", help="khung giờ từ lịch ca hoặc lịch lưu động / slots from shifts or visits"
+        )
         slots.add_argument("station", help="mã điểm thu nhận / station code")
         slots.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
         slots.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
@@ -49,7 +51,7 @@ class Command(BaseCommand):
             station = _station(o["station"])
             rate = no_show_rate(station) if o["no_show"] is None else o["no_show"]
             try:
-                made = slots_generate(
+                made = slots_make(
                     station=station, first=o["first"], last=o["last"],
                     slot_minutes=o["slot_minutes"], no_show=rate,
                 )  # fmt: skip

@@ -70,6 +70,12 @@ class Command(BaseCommand):
             f"{run.unassigned:,} chưa xếp được / without a slot (chi phí / cost {run.cost:,}, "
             f"cận dưới / lower bound {run.lower_bound:,}, {run.seconds:.1f} s)"
         )
+        if plan.van is not None:
+            console.print(
+                f"{plan.van.name} ({plan.van.code}, {plan.van.unit.name}): "
+                f"{plan.van.visits.count()} điểm dừng / stops, {plan.van_booked:,} người đã hẹn "
+                f"tại xe / booked at the vehicle (/diem/{plan.van.code}/)"
+            )
         outlook = catch_up_plan(unit=province, on=as_of, prices=unit_prices())
         behind = sum(1 for unit in outlook.outlooks if unit.forecast.flagged)
         console.print(
