@@ -150,6 +150,8 @@ PARAMETERS = {
     "api:application-advance": {"pk": "application"},
     "api:station-slots": {"code": "station"},
     "api:unit-plan": {"code": "unit"},
+    "api:unit-targets-split": {"code": "unit"},
+    "api:station-visits": {"code": "station"},
     "scheduling:station": {"code": "station"},
     "scheduling:schedule-download": {"code": "station"},
     "scheduling:slips-download": {"code": "station"},
@@ -163,6 +165,7 @@ BODIES = {
     "api:application-advance": {"to": "approved"},
     "api:unit-appointments": {"first": "2021-04-02", "last": "2021-04-08"},
     "api:station-slots": {"first": "2021-04-02", "last": "2021-04-03"},
+    "api:station-visits": {"first": "2021-04-02", "days": 1},
     "api:applications": {
         "person": 1, "kit": "K-own", "started_at": "2021-03-21T08:00:00+07:00",
         "ended_at": "2021-03-21T08:10:00+07:00", "idempotency_key": "matrix-api-own",

@@ -10,9 +10,13 @@ from django.utils import timezone
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.accounts.tokens import token_issue
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.planning.models import Shift
+from cancuoc.planning.models import Kit, Shift, Station, StationKind
+from cancuoc.registry.services import register_load
+from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.scheduling.models import Appointment, AssignmentRun
 from cancuoc.scheduling.services import slots_generate
+from tests.conftest import person_record
+from tests.planning.conftest import ON, target_of
 
 FIRST = timezone.localdate() + timedelta(days=1)
 
@@ -95,3 +99,33 @@ def test_slots_are_made_over_the_api_and_the_plan_read(officer, station):
     assert [s["capacity"] for s in slots] == [15, 15]
     plan = officer.get("/api/v1/units/16000/plan").json()
     assert plan["code"] == "16000" and plan["units"][0]["code"] == "16000001"
+
+
+def test_a_target_is_split_and_a_vehicle_routed_over_the_api(officer, area):
+    target_of("16000", 300)
+    for code, eligible in [("16000001", 2), ("16000002", 1)]:
+        EligibleSnapshot.objects.create(unit=unit_by_code(code), as_of=ON, eligible=eligible)
+    parts = officer.post("/api/v1/units/16000/targets/split").json()
+    assert {p["unit"]: p["count"] for p in parts} == {"16000001": 200, "16000002": 100}
+    assert officer.post("/api/v1/units/16001/targets/split").status_code == 403
+
+    province = unit_by_code("38")
+    province.latitude, province.longitude = 19.8, 105.78
+    province.save()
+    van = Station.objects.create(
+        code="XE-1", name="Xe lưu động", kind=StationKind.VEHICLE, unit=unit_by_code("16000")
+    )
+    Kit.objects.create(station=van, code="XE-1-K")
+    Shift.objects.create(station=van, name="Ngày", starts=time(7), ends=time(17))
+    records = [person_record(full_name=f"Người {n}", permanent_unit="16000002") for n in range(3)]
+    register_load(records=records, source="test")
+    body = {"first": FIRST.isoformat(), "days": 1}
+    visits = officer.post("/api/v1/stations/XE-1/visits", body, content_type="application/json")
+    assert visits.status_code == 201, visits.content
+    [stop] = visits.json()
+    assert (stop["unit"], stop["expected"]) == ("16000002", 3)
+    Station.objects.create(
+        code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED, unit=unit_by_code("16000")
+    )
+    fixed = officer.post("/api/v1/stations/CA-XM/visits", body, content_type="application/json")
+    assert fixed.status_code == 409 and "fixed station" in fixed.json()["detail"]

@@ -12,11 +12,15 @@ from cancuoc.accounts.scope import require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.planning.costs import unit_prices
+from cancuoc.planning.models import Target
 from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import additions_text
+from cancuoc.planning.targets import TargetSplitError, target_split
 from cancuoc.scheduling.assignment import Weights
 from cancuoc.scheduling.models import HOLDING_STATES, Appointment, AppointmentState, Slot
+from cancuoc.scheduling.routes import NoRoutes
 from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
+from cancuoc.scheduling.visits import visits_plan
 
 from .auth import api_scoped, require_persons
 from .schemas import (
@@ -29,6 +33,9 @@ from .schemas import (
     SlotOut,
     SlotsIn,
     SlotsMade,
+    TargetOut,
+    VisitOut,
+    VisitsIn,
 )
 
 router = Router(tags=["hẹn lịch / appointments"])
@@ -170,3 +177,63 @@ def unit_plan(request: HttpRequest, code: str, on: date | None = None):
         "code": unit.code, "on": plan.on, "units": units,
         "behind": sum(1 for u in units if u["flagged"]), "total_cost": plan.total,
     }  # fmt: skip
+
+
+@router.post(
+    "/units/{code}/targets/split",
+    response={201: list[TargetOut], **PROBLEMS, 409: Problem},
+    url_name="unit-targets-split",
+)
+@api_scoped
+def unit_targets_split(request: HttpRequest, code: str):
+    """Split the unit's target (the one with the latest deadline) over the units below by
+    eligible population; the parts sum exactly to it."""
+    require_persons(request)
+    unit = _unit(request, code)
+    target = Target.objects.filter(unit=unit).order_by("-deadline").first()
+    if target is None:
+        raise HttpError(409, f"{unit.code}: chưa có chỉ tiêu / no target to split")
+    try:
+        parts = target_split(target=target)
+    except TargetSplitError as error:
+        raise HttpError(409, str(error)) from error
+    return Status(
+        201,
+        [
+            {"unit": p.unit.code, "name": p.unit.name, "count": p.count, "start": p.start,
+             "deadline": p.deadline}
+            for p in parts
+        ],
+    )  # fmt: skip
+
+
+@router.post(
+    "/stations/{code}/visits",
+    response={201: list[VisitOut], **PROBLEMS, 409: Problem},
+    url_name="station-visits",
+)
+@api_scoped
+def station_visits(request: HttpRequest, code: str, data: VisitsIn):
+    """Plan a mobile team's or vehicle's visits to the villages and institutions of its area
+    for the days asked (replacing those days' visits) and answer the itinerary."""
+    require_persons(request)
+    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
+    if station is None:
+        raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
+    try:
+        visits = visits_plan(
+            station=station, first=data.first, days=data.days, on=timezone.localdate()
+        )
+    except (ValueError, NoRoutes) as error:
+        raise HttpError(409, str(error)) from error
+    return Status(
+        201,
+        [
+            {"day": v.day, "order": v.order, "place": str(v.unit or v.institution),
+             "unit": v.unit.code if v.unit else None,
+             "institution": v.institution.code if v.institution else None,
+             "arrives_at": v.arrives_at, "leaves_at": v.leaves_at, "expected": v.expected,
+             "travel_km": v.travel_km}
+            for v in visits
+        ],
+    )  # fmt: skip

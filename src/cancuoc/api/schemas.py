@@ -184,3 +184,28 @@ class PlanOut(Schema):
     units: list[UnitForecastOut]
     behind: int
     total_cost: int
+
+
+class TargetOut(Schema):
+    unit: str
+    name: str
+    count: int
+    start: date
+    deadline: date
+
+
+class VisitsIn(Schema):
+    first: date = Field(description="ngày đầu / first day")
+    days: int = Field(5, ge=1, le=31, description="số ngày / days")
+
+
+class VisitOut(Schema):
+    day: date
+    order: int
+    place: str
+    unit: str | None
+    institution: str | None
+    arrives_at: datetime
+    leaves_at: datetime
+    expected: int
+    travel_km: float
