@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "cancuoc.planning",
     "cancuoc.intake",
     "cancuoc.scheduling",
+    "cancuoc.imports",
+    "cancuoc.outreach",
     "cancuoc.synth",
     "cancuoc.reports",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "cancuoc.imports"
+    verbose_name = "Nhập dữ liệu dân cư"
