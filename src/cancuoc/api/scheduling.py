@@ -24,6 +24,7 @@ from cancuoc.scheduling.visits import visits_plan
 
 from .auth import api_scoped, require_persons
 from .schemas import (
+    CODE,
     PROBLEMS,
     AppointmentOut,
     AssignIn,
@@ -65,7 +66,7 @@ def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
     "/stations/{code}/slots", response={200: list[SlotOut], **PROBLEMS}, url_name="station-slots"
 )
 @api_scoped
-def station_slots(request: HttpRequest, code: str, day: date | None = None):
+def station_slots(request: HttpRequest, code: str = CODE, day: date | None = None):
     """A station's slots on a day (default today), with how many are booked into each."""
     day = day or timezone.localdate()
     station = scope_for(request.user).stations().filter(code=code).first()
@@ -90,7 +91,7 @@ def station_slots(request: HttpRequest, code: str, day: date | None = None):
     url_name="unit-appointments",
 )
 @api_scoped
-def unit_assign(request: HttpRequest, code: str, data: AssignIn):
+def unit_assign(request: HttpRequest, data: AssignIn, code: str = CODE):
     """Book everyone in the unit's worklist without an appointment into the free slots of
     the unit's stations in the period: households together, easy cases first unless asked."""
     require_persons(request)
@@ -108,7 +109,7 @@ def unit_assign(request: HttpRequest, code: str, data: AssignIn):
     "/appointments/{code}", response={200: AppointmentOut, **PROBLEMS}, url_name="appointment"
 )
 @api_scoped
-def appointment(request: HttpRequest, code: str):
+def appointment(request: HttpRequest, code: str = CODE):
     """An appointment by the code on its slip: at one of the caller's stations, or of a
     person the caller sees."""
     require_persons(request)
@@ -135,7 +136,7 @@ def appointment(request: HttpRequest, code: str):
     url_name="station-slots",
 )
 @api_scoped
-def station_slots_make(request: HttpRequest, code: str, data: SlotsIn):
+def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
     """Cut slots for the period from the station's shift calendar (a mobile team's: from its
     planned visits, each held for the village visited), overbooked for the no-show rate
     given (or observed over the last four weeks). Slots already there stay as they are."""
@@ -154,7 +155,7 @@ def station_slots_make(request: HttpRequest, code: str, data: SlotsIn):
 
 @router.get("/units/{code}/plan", response={200: PlanOut, **PROBLEMS}, url_name="unit-plan")
 @api_scoped
-def unit_plan(request: HttpRequest, code: str, on: date | None = None):
+def unit_plan(request: HttpRequest, code: str = CODE, on: date | None = None):
     """Each unit directly below forecast on ``on`` (default today): flagged when it will miss
     its deadline, with what to add, when it would then finish, and what that costs."""
     unit = _unit(request, code)
@@ -185,7 +186,7 @@ def unit_plan(request: HttpRequest, code: str, on: date | None = None):
     url_name="unit-targets-split",
 )
 @api_scoped
-def unit_targets_split(request: HttpRequest, code: str):
+def unit_targets_split(request: HttpRequest, code: str = CODE):
     """Split the unit's target (the one with the latest deadline) over the units below by
     eligible population; the parts sum exactly to it."""
     require_persons(request)
@@ -213,7 +214,7 @@ def unit_targets_split(request: HttpRequest, code: str):
     url_name="station-visits",
 )
 @api_scoped
-def station_visits(request: HttpRequest, code: str, data: VisitsIn):
+def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     """Plan a mobile team's or vehicle's visits to the villages and institutions of its area
     for the days asked (replacing those days' visits) and answer the itinerary."""
     require_persons(request)

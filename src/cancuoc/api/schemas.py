@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 
 
 class Problem(Schema):
@@ -13,6 +13,12 @@ class Problem(Schema):
 class Invalid(Schema):
     detail: list[dict[str, Any]]
 
+
+# PostgreSQL text cannot hold NUL: every text the API takes says so in its schema, so such a
+# request is refused with 422 before it reaches the database.
+NO_NUL = r"^[^\x00]*$"
+# A unit's, station's or appointment's code in a path.
+CODE = Path(..., min_length=1, max_length=32, pattern=NO_NUL)
 
 # Every operation may answer these besides its own.
 PROBLEMS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Invalid}
@@ -69,15 +75,16 @@ class StationOut(Schema):
 
 class IntakeIn(Schema):
     person: int = Field(gt=0, description="mã công dân trong cơ sở dữ liệu")
-    kit: str = Field(min_length=1, max_length=32)
+    kit: str = Field(min_length=1, max_length=32, pattern=NO_NUL)
     started_at: datetime
     ended_at: datetime
     accepted: bool = True
-    reason: str = Field("", max_length=255)
+    reason: str = Field("", max_length=255, pattern=NO_NUL)
     walk_in: bool = False
     idempotency_key: str = Field(
         min_length=8,
         max_length=64,
+        pattern=NO_NUL,
         description="mã của lần gửi; gửi lại cùng mã không tạo hồ sơ mới",
     )
 
@@ -101,9 +108,9 @@ class ApplicationOut(Schema):
 
 
 class AdvanceIn(Schema):
-    to: str = Field(min_length=1, max_length=16)
-    reason: str = Field("", max_length=255)
-    batch: str = Field("", max_length=64)
+    to: str = Field(min_length=1, max_length=16, pattern=NO_NUL)
+    reason: str = Field("", max_length=255, pattern=NO_NUL)
+    batch: str = Field("", max_length=64, pattern=NO_NUL)
 
 
 class SlotOut(Schema):

@@ -16,7 +16,7 @@ from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, workli
 from cancuoc.reports.progress import Progress, children_progress, progress
 
 from .auth import api_scoped, require_persons
-from .schemas import PROBLEMS, Me, UnitProgress, Worklist
+from .schemas import CODE, PROBLEMS, Me, UnitProgress, Worklist
 
 router = Router(tags=["đơn vị / units"])
 MAX_PAGE = 500
@@ -63,7 +63,7 @@ def me(request: HttpRequest):
 
 @router.get("/units/{code}", response={200: UnitProgress, **PROBLEMS}, url_name="unit")
 @api_scoped
-def unit_progress(request: HttpRequest, code: str, ngay: date | None = None):
+def unit_progress(request: HttpRequest, code: str = CODE, ngay: date | None = None):
     """A unit's progress against its target and its eligible population, on a day."""
     return _figures(progress(_unit(request, code), _on(ngay)))
 
@@ -72,7 +72,7 @@ def unit_progress(request: HttpRequest, code: str, ngay: date | None = None):
     "/units/{code}/children", response={200: list[UnitProgress], **PROBLEMS}, url_name="children"
 )
 @api_scoped
-def unit_children(request: HttpRequest, code: str, ngay: date | None = None):
+def unit_children(request: HttpRequest, code: str = CODE, ngay: date | None = None):
     """The units directly below, best first."""
     return [_figures(p) for p in children_progress(_unit(request, code), _on(ngay))]
 
@@ -80,7 +80,11 @@ def unit_children(request: HttpRequest, code: str, ngay: date | None = None):
 @router.get("/units/{code}/worklist", response={200: Worklist, **PROBLEMS}, url_name="worklist")
 @api_scoped
 def unit_worklist(
-    request: HttpRequest, code: str, ngay: date | None = None, offset: int = 0, limit: int = 100
+    request: HttpRequest,
+    code: str = CODE,
+    ngay: date | None = None,
+    offset: int = 0,
+    limit: int = 100,
 ):
     """Who in the unit still needs a card, ID numbers masked; ``limit`` at most 500."""
     unit = _unit(request, code)
