@@ -28,7 +28,9 @@ PORT = 8765
 
 def cpu_seconds() -> dict[str, float]:
     """CPU time so far of the server's workers, PostgreSQL's backends and this client, from
-    /proc (Linux): where the two cores go."""
+    /proc (Linux): where the two cores go. A process's time includes that of its children
+    that have ended (cutime, cstime): PostgreSQL backends come and go with connections, and
+    their time would otherwise vanish from the postmaster's group."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {"server": 0.0, "postgres": 0.0, "client": 0.0}
     for entry in os.listdir("/proc"):
@@ -41,7 +43,7 @@ def cpu_seconds() -> dict[str, float]:
                 command = handle.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        used = (int(fields[11]) + int(fields[12])) / tick
+        used = sum(int(field) for field in fields[11:15]) / tick
         if int(entry) == os.getpid():
             found["client"] += used
         elif "gunicorn" in command:
@@ -190,6 +192,9 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.02, help="share of intake POSTs")
     parser.add_argument("--warm-up-rate", type=float, default=40, help="captures per second")
     parser.add_argument("--people", type=int, default=60_000)
+    parser.add_argument(
+        "--app", default="cancuoc.wsgi_api", help="cancuoc.wsgi_api (API only) or cancuoc.wsgi"
+    )
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
@@ -217,7 +222,7 @@ def main() -> None:
     print(f"prepared  {len(persons):,} persons in {time.perf_counter() - started:.0f} s")
 
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cancuoc.wsgi", "--bind", f"127.0.0.1:{PORT}",
+        [sys.executable, "-m", "gunicorn", args.app, "--bind", f"127.0.0.1:{PORT}",
          "--worker-class", args.worker_class, "--workers", str(args.workers),
          "--threads", str(args.threads), "--log-level", "warning"],
         env=os.environ | {"PYTHONUNBUFFERED": "1"},
@@ -231,7 +236,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"server    gunicorn, {args.workers} workers × {args.threads} threads, "
+        print(f"server    gunicorn {args.app}, {args.workers} workers × {args.threads} threads, "
               f"{os.cpu_count()} cores shared with PostgreSQL and this client")  # fmt: skip
         posted, sent = asyncio.run(drive(args, key, persons))
     finally:

@@ -25,6 +25,11 @@ class KeyAuth(HttpBearer):
 class OfficerSession(SessionAuth):
     """The browser session of a logged-in officer (CSRF-checked for writes)."""
 
+    def __call__(self, request: HttpRequest):
+        if not hasattr(request, "session"):  # the API-only process keeps no sessions
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
         if user is None:
