@@ -40,6 +40,15 @@ PUBLIC |= {"api:api-root", "api:openapi-json", "api:openapi-view"}
 # What a slip's QR code opens: an appointment's time and place, nothing about the person
 # (tests/scheduling/test_pages.py checks it).
 PUBLIC |= {"scheduling:appointment-public"}
+# The citizens' pages: a commune's schedule, its iCal feed and fanpage image (no person on
+# them), and the lookup of one's own status by ID number and date of birth, throttled
+# (tests/scheduling/test_public.py checks both).
+PUBLIC |= {
+    "scheduling:public-schedule",
+    "scheduling:public-ical",
+    "scheduling:public-post-image",
+    "scheduling:lookup",
+}
 QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).

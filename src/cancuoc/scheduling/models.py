@@ -154,3 +154,21 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.day:%d/%m} #{self.order}"
+
+
+class Lookup(models.Model):
+    """A citizen's lookup of their appointment and card by ID number and date of birth, kept to
+    throttle guessing (by address, and by ID number) and to account for lookups. The ID number
+    is kept only as a keyed hash."""
+
+    at = models.DateTimeField(db_default=Now(), db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    id_digest = models.CharField(max_length=64, db_index=True)
+    found = models.BooleanField()
+
+    class Meta:
+        verbose_name = "lượt tra cứu"
+        verbose_name_plural = "lượt tra cứu"
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m %H:%M} {'✓' if self.found else '✗'}"

@@ -8,4 +8,8 @@ urlpatterns = [
     path("diem/<str:code>/lich-hen.xlsx", views.schedule_download, name="schedule-download"),
     path("diem/<str:code>/phieu-hen.pdf", views.slips_download, name="slips-download"),
     path("hen/<str:code>/", views.appointment_public, name="appointment-public"),
+    path("lich/<str:code>/", views.public_schedule, name="public-schedule"),
+    path("lich/<str:code>/lich.ics", views.public_ical, name="public-ical"),
+    path("lich/<str:code>/bai-dang.png", views.public_post_image, name="public-post-image"),
+    path("tra-cuu/", views.lookup, name="lookup"),
 ]

@@ -1,8 +1,10 @@
-"""Station pages (slots and bookings by day, the schedule and the slips to download) and the
-public page an appointment slip's QR code opens."""
+"""Station pages (slots and bookings by day, the schedule and the slips to download), and the
+public pages: an appointment (what a slip's QR code opens), a commune's schedule with its
+iCal feed and fanpage post, and a citizen's lookup of their own appointment and card."""
 
 from datetime import date, timedelta
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,11 +12,20 @@ from django.shortcuts import render
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.planning.models import Station
 from cancuoc.reports.views import PURPOSES, as_of
 
 from .documents import slot_places, time_window
 from .models import HOLDING_STATES, Appointment, AppointmentState, Slot, Visit
+from .public import (
+    citizen_lookup,
+    fanpage_image,
+    fanpage_post,
+    openings_ical,
+    public_openings,
+)
 from .schedules import schedule_xlsx
 from .slips import BRING, slips_pdf
 
@@ -161,4 +172,67 @@ def appointment_public(request: HttpRequest, code: str) -> HttpResponse:
             "moved": later is not None,
             "bring": BRING,
         },
+    )
+
+
+def _public_unit(code: str) -> AdministrativeUnit:
+    try:
+        return unit_by_code(code)
+    except UnitNotFound as error:
+        raise Http404(str(error)) from error
+
+
+def public_schedule(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _public_unit(code)
+    first = as_of(request)
+    openings = public_openings(unit=unit, first=first)
+    return render(
+        request,
+        "scheduling/public_schedule.html",
+        {"unit": unit, "first": first, "openings": openings, "bring": BRING,
+         "post": fanpage_post(unit=unit, openings=openings, bring=BRING)},
+    )  # fmt: skip
+
+
+def public_ical(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _public_unit(code)
+    openings = public_openings(unit=unit, first=as_of(request))
+    content = openings_ical(unit=unit, openings=openings)
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+def public_post_image(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _public_unit(code)
+    openings = public_openings(unit=unit, first=as_of(request))
+    image = fanpage_image(unit=unit, openings=openings, bring=BRING)
+    return _attachment(image, "image/png", f"lich-cap-can-cuoc-{unit.code}.png")
+
+
+class LookupForm(forms.Form):
+    so_dinh_danh = forms.RegexField(
+        regex=r"^\d{12}$",
+        label="Số định danh cá nhân (12 số) / personal ID number",
+        error_messages={"invalid": "Nhập đủ 12 chữ số / enter the 12 digits"},
+    )
+    ngay_sinh = forms.DateField(
+        label="Ngày sinh / date of birth", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Tra cứu: a citizen's own appointment and card status, by ID number and date of birth."""
+    form = LookupForm(request.POST or None)
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = citizen_lookup(
+            personal_id=form.cleaned_data["so_dinh_danh"],
+            birth_date=form.cleaned_data["ngay_sinh"],
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+        if result.throttled:
+            status = 429
+    return render(
+        request, "scheduling/lookup.html", {"form": form, "result": result}, status=status
     )
