@@ -122,19 +122,19 @@ def _fitted(name: str, station: str, render: Callable[[str, str], str]) -> tuple
     GSM-7 message: the station abbreviated, then cut; the name as initials and given name,
     then cut, only when the station cannot keep even a recognisable stub."""
     stations = [to_gsm7(station), to_gsm7(abbreviate(station))]
-    names = [to_gsm7(name), to_gsm7(_initials(name))]
+    names = [to_gsm7(name), to_gsm7(name_initials(name))]
     for person in names:
         for where in stations:
             if _septets(render(person, where)) <= GSM7_SINGLE:
                 return person, where
         room = GSM7_SINGLE - _septets(render(person, ""))
         if room >= _STATION_AT_LEAST:
-            return person, _cut(stations[-1], room)
-    where = _cut(stations[-1], _STATION_AT_LEAST)
-    return _cut(names[-1], GSM7_SINGLE - _septets(render("", where))), where
+            return person, cut_to_septets(stations[-1], room)
+    where = cut_to_septets(stations[-1], _STATION_AT_LEAST)
+    return cut_to_septets(names[-1], GSM7_SINGLE - _septets(render("", where))), where
 
 
-def _initials(name: str) -> str:
+def name_initials(name: str) -> str:
     """ "Nguyen Thi Huyen Trang" -> "N.T.H. Trang": how a long name is shortened on forms."""
     words = name.split()
     if len(words) < 2:
@@ -142,7 +142,7 @@ def _initials(name: str) -> str:
     return "".join(f"{word[0]}." for word in words[:-1]) + " " + words[-1]
 
 
-def _cut(text: str, septets: int) -> str:
+def cut_to_septets(text: str, septets: int) -> str:
     """The longest start of ``text`` within ``septets``, ending at a word's end when it can:
     "CA P. Dong Huong, TP Thanh Hoa, tinh Thanh Hoa" cut to 34 is "CA P. Dong Huong, TP
     Thanh Hoa"."""
