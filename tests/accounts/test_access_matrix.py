@@ -27,7 +27,7 @@ from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, units_create
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Station, StationKind
-from cancuoc.registry.models import Person
+from cancuoc.registry.models import Handover, Person
 from cancuoc.reports import views as report_views
 from cancuoc.scheduling.models import Appointment, Slot
 from tests.conftest import person_record
@@ -97,6 +97,7 @@ def world(area, django_user_model):
         institutions[key] = institution
     applications = {}
     appointments = {}
+    handovers = {}
     clerk = django_user_model.objects.create_user("matrix-clerk", password="x" * 12)
     for key, unit, person in [
         ("own", "16000", persons["Lê Văn Đã Nộp"]),
@@ -115,6 +116,9 @@ def world(area, django_user_model):
             station=station, starts_at=moment, ends_at=moment + timedelta(hours=1), capacity=4
         )
         appointments[key] = Appointment.objects.create(person=person, slot=slot).code
+        handovers[key] = Handover.objects.create(
+            person=person, from_unit=unit_by_code("16000001"), to_unit=unit_by_code(unit)
+        ).pk
     return {
         "unit": {"own": "16000", "other": "00004"},
         "institution": {k: i.code for k, i in institutions.items()},
@@ -124,6 +128,7 @@ def world(area, django_user_model):
         "application": {k: a.pk for k, a in applications.items()},
         "station": {"own": "D-own", "other": "D-other"},
         "appointment": appointments,
+        "handover": handovers,
     }
 
 
@@ -165,6 +170,9 @@ PARAMETERS = {
     "scheduling:schedule-download": {"code": "station"},
     "scheduling:slips-download": {"code": "station"},
     "planning:plan": {"code": "unit"},
+    "reports:absent": {"code": "unit"},
+    "reports:handover-request": {"code": "unit"},
+    "reports:handover-decide": {"pk": "handover"},
     "api:unit-appointments": {"code": "unit"},
     "api:appointment": {"code": "appointment"},
 }

@@ -286,3 +286,52 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.changed_at:%d/%m/%Y %H:%M}"
+
+
+class HandoverState(models.TextChoices):
+    REQUESTED = "requested", "Đã đề nghị"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+    REFUSED = "refused", "Từ chối"
+
+
+class Handover(models.Model):
+    """Bàn giao: a resident absent from home (vắng mặt) handed to the unit where they live now,
+    so that unit enrols them. Once accepted, the person has a temporary residence there and
+    is on that unit's worklist and in its figures, and on no other."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handovers")
+    from_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi đi"
+    )
+    to_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi đến"
+    )
+    whereabouts = models.CharField("địa chỉ nơi ở hiện tại", max_length=255, blank=True)
+    state = models.CharField(
+        max_length=16, choices=HandoverState.choices, default=HandoverState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(db_default=Now())
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("lý do từ chối", max_length=255, blank=True)
+    residence = models.OneToOneField(
+        Residence, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "bàn giao người vắng mặt"
+        verbose_name_plural = "bàn giao người vắng mặt"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(state="requested"), name="handover_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_unit_id} → {self.to_unit_id}"

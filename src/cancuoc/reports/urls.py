@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import absent, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,11 @@ urlpatterns = [
     path("nguoi/<int:pk>/so-dinh-danh/", views.reveal_id, name="reveal-id"),
     path("don-vi/<str:code>/kho-khan/", views.obstacle_raise_view, name="obstacle-raise"),
     path("don-vi/<str:code>/bao-cao-tuan/", views.weekly_report, name="weekly"),
+    path("don-vi/<str:code>/vang-mat/", absent.absent_page, name="absent"),
+    path(
+        "don-vi/<str:code>/vang-mat/ban-giao/",
+        absent.handover_request_view,
+        name="handover-request",
+    ),
+    path("ban-giao/<int:pk>/", absent.handover_decide, name="handover-decide"),
 ]
