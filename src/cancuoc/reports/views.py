@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, require_unit, scope_for
-from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code
 from cancuoc.lib.tables import write_table
 from cancuoc.registry.choices import ResidenceBasis
@@ -29,6 +29,7 @@ from cancuoc.registry.worklists import (
     worklist_summary,
     worklist_table,
 )
+from cancuoc.reports.institutions import institutions_progress
 from cancuoc.reports.obstacles import obstacle_raise, obstacles_open_in
 from cancuoc.reports.productivity import backlog, productivity
 from cancuoc.reports.progress import children_progress, progress
@@ -42,6 +43,7 @@ from cancuoc.reports.weekly import (
 
 PAGE_SIZE = 50
 KITS_SHOWN = 20  # the most productive kits of the last week
+INSTITUTIONS_SHOWN = 50
 PURPOSES = [
     "Rà soát, vận động công dân làm thủ tục cấp thẻ",
     "Lập kế hoạch thu nhận, hẹn lịch",
@@ -123,6 +125,12 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
         "stations": scope.stations().filter(unit=unit).order_by("code"),
+        "institutions": institutions_progress(
+            scope.institutions_visible().filter(unit__in=AdministrativeUnit.objects.subtree(unit))[
+                :INSTITUTIONS_SHOWN
+            ],
+            on=on,
+        ),
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
@@ -175,11 +183,13 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     except NoPolicy as error:
         raise Http404(str(error)) from error
     persons = scope.persons(institution_worklist(institution=institution, on=on, policy=policy))
+    [figures] = institutions_progress(Institution.objects.filter(pk=institution.pk), on=on)
     context = {
         "institution": institution,
         "on": on,
         "policy": policy,
         "summary": worklist_summary(persons),
+        "figures": figures,
     }
     if scope.sees_persons:
         context |= _page(request, persons, on, ResidenceBasis.BOTH)
