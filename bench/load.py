@@ -50,6 +50,10 @@ def cpu_seconds() -> dict[str, float]:
             found["server"] += used
         elif command.startswith("postgres"):
             found["postgres"] += used
+    with open("/proc/stat") as handle:  # the whole machine: what else ran meanwhile
+        jiffies = [int(n) for n in handle.readline().split()[1:]]
+    busy = (sum(jiffies) - jiffies[3] - jiffies[4]) / tick  # less idle and iowait
+    found["other"] = busy - found["server"] - found["postgres"] - found["client"]
     return found
 
 
