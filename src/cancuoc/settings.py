@@ -198,6 +198,9 @@ CANCUOC_HARD_CASE_RULES = os.getenv(
 CANCUOC_ELDERLY_AGE = envint("CANCUOC_ELDERLY_AGE", "80")
 # The date pages count "as of" when none is asked for (ISO date); empty means today.
 CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")
+# The secret in the URL the SMS provider posts delivery reports to (/sms/bao-cao/SECRET/);
+# empty: no reports taken.
+CANCUOC_SMS_REPORT_SECRET = os.getenv("CANCUOC_SMS_REPORT_SECRET", "")
 # Where citizens reach the site: appointment slips print it as a QR code.
 CANCUOC_PUBLIC_URL = os.getenv("CANCUOC_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("thu-nhan/", include("cancuoc.intake.urls")),
     path("", include("cancuoc.scheduling.urls")),
     path("", include("cancuoc.planning.urls")),
+    path("", include("cancuoc.outreach.urls")),
     path("", include("cancuoc.reports.urls")),
 ]

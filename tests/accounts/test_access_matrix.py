@@ -49,6 +49,8 @@ PUBLIC |= {
     "scheduling:public-post-image",
     "scheduling:lookup",
 }
+# The SMS provider's delivery reports: a secret in the URL, 404 without it (test_reports.py).
+PUBLIC |= {"outreach:delivery-report"}
 QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).
