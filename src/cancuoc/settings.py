@@ -198,6 +198,8 @@ CANCUOC_HARD_CASE_RULES = os.getenv(
 CANCUOC_ELDERLY_AGE = envint("CANCUOC_ELDERLY_AGE", "80")
 # The date pages count "as of" when none is asked for (ISO date); empty means today.
 CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")
+# The file gateway's outbox (outreach.gateways.FileGateway), one JSON line per SMS.
+CANCUOC_SMS_OUTBOX = os.getenv("CANCUOC_SMS_OUTBOX", "sms-outbox.jsonl")
 # The secret in the URL the SMS provider posts delivery reports to (/sms/bao-cao/SECRET/);
 # empty: no reports taken.
 CANCUOC_SMS_REPORT_SECRET = os.getenv("CANCUOC_SMS_REPORT_SECRET", "")

@@ -54,7 +54,7 @@ class FileGateway:
     honours_key = True
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path or getattr(settings, "CANCUOC_SMS_OUTBOX", "sms-outbox.jsonl"))
+        self.path = Path(path or settings.CANCUOC_SMS_OUTBOX)
         self._keys: set[str] | None = None
 
     def _written(self) -> set[str]:
