@@ -8,9 +8,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from cancuoc.accounts.scope import require_unit, scope_for
-from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.accounts.scope import scope_for
 from cancuoc.planning.costs import unit_prices
 from cancuoc.planning.models import Target
 from cancuoc.planning.plan import catch_up_plan
@@ -38,6 +36,7 @@ from .schemas import (
     VisitOut,
     VisitsIn,
 )
+from .units import scoped_unit
 
 router = Router(tags=["hẹn lịch / appointments"])
 _STATES = dict(AppointmentState.choices)
@@ -51,15 +50,6 @@ def _period_or_409(first: date, last: date) -> None:
             f"từ ngày đến ngày phải trong {MAX_DAYS} ngày / the period must run forward "
             f"and be shorter than {MAX_DAYS} days",
         )
-
-
-def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
-    try:
-        unit = unit_by_code(code)
-    except UnitNotFound as error:
-        raise HttpError(404, str(error)) from error
-    require_unit(request.user, unit)
-    return unit
 
 
 @router.get(
@@ -96,7 +86,7 @@ def unit_assign(request: HttpRequest, data: AssignIn, code: str = CODE):
     the unit's stations in the period: households together, easy cases first unless asked."""
     require_persons(request)
     _period_or_409(data.first, data.last)
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     run = appointments_assign(
         unit=unit, first=data.first, last=data.last, by=request.user,
         weights=Weights(easy_first=not data.hard_first),
@@ -158,7 +148,7 @@ def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
 def unit_plan(request: HttpRequest, code: str = CODE, on: date | None = None):
     """Each unit directly below forecast on ``on`` (default today): flagged when it will miss
     its deadline, with what to add, when it would then finish, and what that costs."""
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     plan = catch_up_plan(unit=unit, on=on or timezone.localdate(), prices=unit_prices())
     units = []
     for outlook in plan.outlooks:
@@ -190,7 +180,7 @@ def unit_targets_split(request: HttpRequest, code: str = CODE):
     """Split the unit's target (the one with the latest deadline) over the units below by
     eligible population; the parts sum exactly to it."""
     require_persons(request)
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     target = Target.objects.filter(unit=unit).order_by("-deadline").first()
     if target is None:
         raise HttpError(409, f"{unit.code}: chưa có chỉ tiêu / no target to split")

@@ -28,7 +28,8 @@ def _on(ngay: date | None) -> date:
     return date.fromisoformat(settings.CANCUOC_AS_OF) if settings.CANCUOC_AS_OF else date.today()
 
 
-def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+    """The unit a path names, if it lies in the caller's area (404 unknown, 403 outside)."""
     try:
         unit = unit_by_code(code)
     except UnitNotFound as error:
@@ -65,7 +66,7 @@ def me(request: HttpRequest):
 @api_scoped
 def unit_progress(request: HttpRequest, code: str = CODE, ngay: date | None = None):
     """A unit's progress against its target and its eligible population, on a day."""
-    return _figures(progress(_unit(request, code), _on(ngay)))
+    return _figures(progress(scoped_unit(request, code), _on(ngay)))
 
 
 @router.get(
@@ -74,7 +75,7 @@ def unit_progress(request: HttpRequest, code: str = CODE, ngay: date | None = No
 @api_scoped
 def unit_children(request: HttpRequest, code: str = CODE, ngay: date | None = None):
     """The units directly below, best first."""
-    return [_figures(p) for p in children_progress(_unit(request, code), _on(ngay))]
+    return [_figures(p) for p in children_progress(scoped_unit(request, code), _on(ngay))]
 
 
 @router.get("/units/{code}/worklist", response={200: Worklist, **PROBLEMS}, url_name="worklist")
@@ -87,7 +88,7 @@ def unit_worklist(
     limit: int = 100,
 ):
     """Who in the unit still needs a card, ID numbers masked; ``limit`` at most 500."""
-    unit = _unit(request, code)
+    unit = scoped_unit(request, code)
     require_persons(request)
     if offset < 0 or not 0 < limit <= MAX_PAGE:
         raise HttpError(422, f"offset ≥ 0 và 0 < limit ≤ {MAX_PAGE} / out of range")
