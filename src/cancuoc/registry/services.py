@@ -1,7 +1,7 @@
 """Writes to the register."""
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +68,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     A large load locks the register's tables on PostgreSQL until it commits.
 
     Personal IDs are checked against the date of birth and sex; one that fails is kept as
-    ``unverified_id`` for correction and the person is loaded without it."""
+    ``unverified_id`` for correction and the person is loaded without it. A household whose
+    code already exists is not created again: the new members join it (and its head, if it
+    had none yet), so a file can be loaded in several batches."""
     unit_ids = _unit_ids(records)
     valid_ids = _valid_ids(records)
 
@@ -88,10 +90,13 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                     (unit_ids[record.permanent_unit], record.permanent_address),
                 )
         person_id += 1
-    next_household = reserve_ids(Household, len(households))
-    for offset, code in enumerate(households):
+    existing = _household_ids(households)
+    new_codes = [code for code in households if code not in existing]
+    households.update(existing)
+    next_household = reserve_ids(Household, len(new_codes))
+    for offset, code in enumerate(new_codes):
         households[code] = next_household + offset
-    missing = [code for code in households if code not in household_units]
+    missing = [code for code in new_codes if code not in household_units]
     if missing:
         raise RegisterLoadError(
             f"hộ {missing[0]} không có nơi thường trú / household {missing[0]} has no "
@@ -112,9 +117,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             )  # fmt: skip
 
     def household_rows() -> Iterator[tuple[Any, ...]]:
-        for code, pk in households.items():
+        for code in new_codes:
             unit, address = household_units[code]
-            yield pk, code, unit, address, heads.get(code)
+            yield households[code], code, unit, address, heads.get(code)
 
     first_residence = reserve_ids(Residence, 0)
     first_home = reserve_ids(Home, 0)
@@ -168,6 +173,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         card_count = copy_rows(
             Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
         )
+    for code, head in heads.items():
+        if code in existing:  # its first members came in an earlier load, without the head
+            Household.objects.filter(pk=existing[code], head__isnull=True).update(head_id=head)
     for model in tables:
         reset_sequence(model)
     invalid = sum(
@@ -240,6 +248,18 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
                     f"bản ghi {index} ({record.ref}), cột {column}: không có đơn vị mã {code} / "
                     f"record {index} ({record.ref}), column {column}: no unit with code {code}"
                 )
+    return found
+
+
+def _household_ids(codes: Iterable[str], chunk: int = 10_000) -> dict[str, int]:
+    """The households that already exist among ``codes`` (a later load of the same
+    households: their members join them), asked in chunks to stay under the databases'
+    limits on query parameters."""
+    codes = list(codes)
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), chunk):
+        part = codes[start : start + chunk]
+        found.update(Household.objects.filter(code__in=part).values_list("code", "pk"))
     return found
 
 

@@ -1,0 +1,110 @@
+"""Which column of a commune's file is which field of a person (PersonRecord).
+
+A header matches when it equals an alias once both are reduced to lower-case ASCII words
+(diacritics, punctuation and notes in brackets dropped): "Ngày, tháng, năm sinh (*)" and
+"ngay_thang_nam_sinh" both read as "ngay thang nam sinh". Sites add their own headers with
+the setting ``CANCUOC_IMPORT_COLUMNS = {"ref": ["STT hồ sơ"], ...}`` (field: extra headers).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from cancuoc.lib.text import nfc, strip_diacritics
+from cancuoc.registry.canonical import HEADERS
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the PersonRecord attribute
+    header: str  # the header of the canonical file (docs/import-format.md)
+    hint: str  # what the template tells the commune to type
+    required: bool = False
+
+
+FIELDS = [
+    Field("ref", HEADERS[0], "mã của dòng trong nguồn, không trùng", required=True),
+    Field("personal_id", HEADERS[1], "12 chữ số"),
+    Field("full_name", HEADERS[2], "họ, chữ đệm, tên (có dấu)", required=True),
+    Field("birth_date", HEADERS[3], "dd/mm/yyyy, mm/yyyy hoặc yyyy", required=True),
+    Field("sex", HEADERS[4], "Nam / Nữ", required=True),
+    Field("ethnicity", HEADERS[5], "Kinh, Mường, …"),
+    Field("religion", HEADERS[6], "Không nếu không theo tôn giáo"),
+    Field("nationality", HEADERS[7], "để trống: Việt Nam"),
+    Field("birth_registration_place", HEADERS[8], "văn bản"),
+    Field("native_place", HEADERS[9], "văn bản"),
+    Field("phone", HEADERS[10], "chữ số"),
+    Field("household_code", HEADERS[11], "thành viên cùng hộ có cùng mã"),
+    Field("relation_to_head", HEADERS[12], "Chủ hộ, Vợ/chồng, Con, Cha/mẹ, Cháu, …"),
+    Field("permanent_unit", HEADERS[13], "mã thôn/tổ hoặc mã xã"),
+    Field("permanent_address", HEADERS[14], "văn bản"),
+    Field("temporary_unit", HEADERS[15], "mã thôn/tổ hoặc mã xã"),
+    Field("temporary_address", HEADERS[16], "văn bản"),
+    Field("temporary_since", HEADERS[17], "dd/mm/yyyy"),
+    Field("presence", HEADERS[18], "Đang cư trú, Vắng mặt khỏi nơi cư trú, Đã chết, Đã chuyển đi"),
+    Field("presence_since", HEADERS[19], "dd/mm/yyyy"),
+    Field("whereabouts", HEADERS[20], "văn bản"),
+    Field("card_kind", HEADERS[21], "CMND 9 số, CMND 12 số, CCCD mã vạch, CCCD gắn chip, …"),
+    Field("card_number", HEADERS[22], "chữ số"),
+    Field("card_issued_on", HEADERS[23], "dd/mm/yyyy"),
+    Field("card_expires_on", HEADERS[24], "dd/mm/yyyy; để trống: tính theo luật"),
+]
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+REQUIRED = [f.name for f in FIELDS if f.required]
+
+# Headers seen in commune files and in the fields of form DC01 (Circular 66/2015, amended by
+# 104/2020), besides the canonical header and the field's own name.
+ALIASES: dict[str, list[str]] = {
+    "ref": ["Mã", "Mã công dân", "Mã nhân khẩu", "ID"],
+    "personal_id": [
+        "Số định danh", "Mã định danh", "Mã định danh cá nhân", "Số ĐDCN", "Số CCCD",
+        "Số CMND/CCCD", "Số định danh cá nhân/CMND", "Số CCCD/ĐDCN",
+    ],
+    "full_name": [
+        "Họ, chữ đệm và tên khai sinh", "Họ và tên", "Họ tên", "Họ tên khai sinh",
+        "Họ và tên khai sinh", "Name",
+    ],
+    "birth_date": ["Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Năm sinh", "Sinh ngày"],
+    "sex": ["Giới", "Nam/Nữ", "Sex"],
+    "birth_registration_place": ["Nơi ĐKKS", "Nơi đăng ký khai sinh (tỉnh)"],
+    "native_place": ["Nguyên quán"],
+    "phone": ["Điện thoại", "SĐT", "Số ĐT", "Điện thoại liên hệ"],
+    "household_code": ["Số hộ khẩu", "Số sổ hộ khẩu", "Mã hộ gia đình", "Số hộ"],
+    "relation_to_head": ["Quan hệ chủ hộ", "QH với chủ hộ", "Quan hệ"],
+    "permanent_unit": ["Mã ĐV thường trú", "Mã thôn thường trú", "Mã nơi thường trú"],
+    "permanent_address": ["Nơi thường trú", "Thường trú"],
+    "temporary_unit": ["Mã ĐV tạm trú", "Mã thôn tạm trú", "Mã nơi tạm trú"],
+    "temporary_address": ["Nơi tạm trú", "Tạm trú"],
+    "temporary_since": ["Tạm trú từ ngày", "Ngày tạm trú"],
+    "presence": ["Tình trạng cư trú"],
+    "whereabouts": ["Nơi ở khi vắng mặt", "Hiện ở"],
+    "card_kind": ["Loại giấy tờ tùy thân", "Loại thẻ"],
+    "card_number": ["Số CMND", "Số thẻ"],
+    "card_issued_on": ["Ngày cấp CMND/CCCD", "Ngày cấp thẻ"],
+    "card_expires_on": ["Ngày hết hạn", "Giá trị đến"],
+}  # fmt: skip
+
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def header_key(text: str) -> str:
+    """ "Ngày, tháng, năm sinh (*)" -> "ngay thang nam sinh"."""
+    plain = strip_diacritics(nfc(_BRACKETS.sub(" ", text))).lower()
+    return _NOT_WORD.sub(" ", plain.replace("_", " ")).strip()
+
+
+def column_aliases() -> dict[str, str]:
+    """Header key -> field, with the site's additions from ``CANCUOC_IMPORT_COLUMNS``."""
+    extra: dict[str, list[str]] = getattr(settings, "CANCUOC_IMPORT_COLUMNS", {})
+    unknown = set(extra) - set(FIELD_BY_NAME)
+    if unknown:
+        raise ValueError(f"CANCUOC_IMPORT_COLUMNS: unknown fields {sorted(unknown)}")
+    found = {
+        header_key(text): field.name
+        for field in FIELDS
+        for text in (field.header, field.name, *ALIASES.get(field.name, []))
+    }
+    found.update({header_key(text): name for name, texts in extra.items() for text in texts})
+    return found

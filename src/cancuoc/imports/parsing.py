@@ -1,0 +1,413 @@
+"""One row of a commune's file read into a PersonRecord, with every problem named by column.
+
+What a row may look like: text in NFC or NFD with stray spaces, dates as dd/mm/yyyy text
+(also d-m-yyyy, d.m.yyyy, yyyy-mm-dd), mm/yyyy or yyyy when only the month or year of birth
+is known, Excel dates and serial numbers, numbers whose leading zero Excel dropped.
+
+Rejected: a row the register cannot hold as typed (a required field empty, a date that is not
+a date or not plausible, an unknown value of a closed list, text too long for its column).
+Accepted with a warning: a personal ID that fails the rules of Circular 07/2016 (kept as
+``unverified_id`` for correction, as register_load does), a relation to the head that is not
+in the list (recorded as "Khác").
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.utils.datetime import from_excel
+
+from cancuoc.lib.text import nfc, strip_diacritics
+from cancuoc.registry import personal_id
+from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation, Sex
+from cancuoc.registry.records import PersonRecord
+
+from .errors import FieldError, ImportRowError
+from .readers import SourceRow
+
+EARLIEST_BIRTH = date(1900, 1, 1)  # digit 4 of the personal ID starts its centuries here
+# When a card says only "CCCD", the chip card replaced the barcode one from 2021.
+CHIP_CARDS_FROM = date(2021, 1, 1)
+# Lengths of the register's columns (registry.models); longer text would fail the batch.
+MAX_LENGTH = {
+    "ref": 64, "full_name": 200, "ethnicity": 64, "religion": 64, "nationality": 64,
+    "birth_registration_place": 255, "native_place": 255, "household_code": 32,
+    "permanent_address": 255, "temporary_address": 255, "whereabouts": 255,
+    "permanent_unit": 16, "temporary_unit": 16, "personal_id": 32, "phone": 20,
+    "card_number": 12,
+}  # fmt: skip
+TEXT_FIELDS = [
+    "ref", "full_name", "ethnicity", "religion", "nationality", "birth_registration_place",
+    "native_place", "household_code", "permanent_address", "temporary_address", "whereabouts",
+]  # fmt: skip
+OTHER_DATES = ["temporary_since", "presence_since", "card_issued_on", "card_expires_on"]
+# Digits that Excel turns into a number lose their leading zero: the lengths they come back to.
+# Personal IDs all begin with 0 (province codes 001–096); commune codes have 5 digits and
+# village codes 8; mobile numbers 10; CMND 9 or 12.
+PAD_TO = {
+    "personal_id": {11: 12},
+    "phone": {9: 10},
+    "card_number": {8: 9, 11: 12},
+    "permanent_unit": {n: 5 for n in range(1, 5)} | {6: 8, 7: 8},
+    "temporary_unit": {n: 5 for n in range(1, 5)} | {6: 8, 7: 8},
+}
+CARD_LENGTHS = {
+    CardKind.CMND_9: 9, CardKind.CMND_12: 12, CardKind.CCCD_BARCODE: 12,
+    CardKind.CCCD_CHIP: 12, CardKind.CAN_CUOC: 12,
+}  # fmt: skip
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_MY = re.compile(r"(\d{1,2})[/.-](\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def text(cell: Any) -> str:
+    """NFC, single spaces, no spaces around; whole numbers without ".0"."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(cell, datetime | date):
+        return f"{cell:%d/%m/%Y}"
+    return " ".join(nfc(str(cell)).split())
+
+
+def digits(cell: Any, name: str) -> str:
+    """A number that is typed as text: spaces, dots and dashes dropped, the leading zero that
+    Excel took away put back. What is not digits stays as typed, for the rules to judge."""
+    value = _SEPARATORS.sub("", text(cell))
+    if value.isdigit():
+        width = PAD_TO.get(name, {}).get(len(value))
+        if width:
+            value = value.zfill(width)
+    return value
+
+
+def parse_date(cell: Any) -> tuple[date, str]:
+    """A date and how much of it is known (DatePrecision)."""
+    if isinstance(cell, datetime):
+        return cell.date(), DatePrecision.DAY
+    if isinstance(cell, date):
+        return cell, DatePrecision.DAY
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if float(cell).is_integer() and 1000 <= cell <= 2200:
+            return date(int(cell), 1, 1), DatePrecision.YEAR
+        return _serial(cell), DatePrecision.DAY
+    value = _TIME.sub("", text(cell))
+    if match := _DMY.fullmatch(value):
+        return _day(value, int(match[3]), int(match[2]), int(match[1])), DatePrecision.DAY
+    if match := _YMD.fullmatch(value):
+        return _day(value, int(match[1]), int(match[2]), int(match[3])), DatePrecision.DAY
+    if match := _MY.fullmatch(value):
+        return _day(value, int(match[2]), int(match[1]), 1), DatePrecision.MONTH
+    if value.isdigit() and len(value) == 4:
+        return _day(value, int(value), 1, 1), DatePrecision.YEAR
+    if _SERIAL.fullmatch(value):
+        return _serial(float(value)), DatePrecision.DAY
+    raise FieldError(
+        f"“{value}” không phải ngày (dd/mm/yyyy, mm/yyyy hoặc yyyy)",
+        f"“{value}” is not a date (dd/mm/yyyy, mm/yyyy or yyyy)",
+    )
+
+
+def _day(typed: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise FieldError(
+            f"“{typed}” không phải ngày có thật", f"“{typed}” is not a real date"
+        ) from None
+
+
+def _serial(number: float) -> date:
+    """An Excel date serial number (days since 30/12/1899), as an unformatted cell shows it."""
+    try:
+        return from_excel(number).date()
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        raise FieldError(
+            f"số {number} không phải ngày Excel", f"number {number} is not an Excel date"
+        ) from None
+
+
+class Choices:
+    """The values of a closed list, matched on NFC lower-case text; without diacritics too,
+    where that is not ambiguous ("ba" could be "bà" or the southern "ba", father)."""
+
+    def __init__(self, choices, aliases: dict[str, str]) -> None:
+        named = {label: value for value, label in choices.choices} | aliases
+        named |= {value: value for value in choices.values}
+        self.exact = {self.key(k): v for k, v in named.items()}
+        plain: dict[str, set[str]] = {}
+        for key, value in self.exact.items():
+            plain.setdefault(strip_diacritics(key), set()).add(value)
+        self.plain = {k: next(iter(v)) for k, v in plain.items() if len(v) == 1}
+
+    @staticmethod
+    def key(value: str) -> str:
+        return " ".join(nfc(value).lower().replace("/", " / ").split())
+
+    def get(self, value: str) -> str | None:
+        key = self.key(value)
+        return self.exact.get(key) or self.plain.get(strip_diacritics(key))
+
+
+SEXES = Choices(Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "nữ giới": Sex.FEMALE,
+                      "nam giới": Sex.MALE})  # fmt: skip
+RELATIONS = Choices(
+    Relation,
+    {
+        "vợ": Relation.SPOUSE, "chồng": Relation.SPOUSE, "con đẻ": Relation.CHILD,
+        "con ruột": Relation.CHILD, "con nuôi": Relation.CHILD, "cha": Relation.PARENT,
+        "mẹ": Relation.PARENT, "bố": Relation.PARENT, "cha đẻ": Relation.PARENT,
+        "ba": Relation.PARENT, "má": Relation.PARENT,  # father and mother in the South
+        "mẹ đẻ": Relation.PARENT, "cháu nội": Relation.GRANDCHILD,
+        "cháu ngoại": Relation.GRANDCHILD, "ông": Relation.GRANDPARENT,
+        "bà": Relation.GRANDPARENT, "ông nội": Relation.GRANDPARENT,
+        "bà nội": Relation.GRANDPARENT, "ông ngoại": Relation.GRANDPARENT,
+        "bà ngoại": Relation.GRANDPARENT, "anh": Relation.SIBLING, "chị": Relation.SIBLING,
+        "em": Relation.SIBLING, "anh trai": Relation.SIBLING, "chị gái": Relation.SIBLING,
+        "em trai": Relation.SIBLING, "em gái": Relation.SIBLING, "chủ hộ": Relation.HEAD,
+    },
+)  # fmt: skip
+PRESENCES = Choices(
+    Presence,
+    {
+        "có mặt": Presence.ALIVE, "thường trú": Presence.ALIVE, "vắng mặt": Presence.ABSENT,
+        "vắng": Presence.ABSENT, "đã mất": Presence.DECEASED, "chết": Presence.DECEASED,
+        "chuyển đi": Presence.MOVED_OUT,
+    },
+)  # fmt: skip
+CARD_KINDS = Choices(
+    CardKind,
+    {
+        "cmnd 9": CardKind.CMND_9, "cmnd 12": CardKind.CMND_12,
+        "cccd chip": CardKind.CCCD_CHIP, "cccd có gắn chip": CardKind.CCCD_CHIP,
+        "căn cước": CardKind.CAN_CUOC, "căn cước công dân gắn chip": CardKind.CCCD_CHIP,
+        "cmnd": "cmnd", "chứng minh nhân dân": "cmnd", "cccd": "cccd",
+        "căn cước công dân": "cccd",
+    },
+)  # fmt: skip
+
+
+@dataclass
+class ParsedRow:
+    row: SourceRow
+    record: PersonRecord | None = None
+    errors: list[ImportRowError] = field(default_factory=list)
+    warnings: list[ImportRowError] = field(default_factory=list)
+
+    def problem(self, name: str, vi: str, en: str, *, warning: bool = False) -> None:
+        found = ImportRowError(
+            sheet=self.row.sheet_name, row=self.row.number,
+            column=self.row.header(name) if name else "", message_vi=vi, message_en=en,
+        )  # fmt: skip
+        (self.warnings if warning else self.errors).append(found)
+
+
+def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
+    """Read one row; ``record`` is None when the row is rejected (``errors`` say why)."""
+    parsed = ParsedRow(row)
+    values: dict[str, Any] = {}
+    for name, cell in row.cells.items():
+        try:
+            values[name] = _READERS[name](cell, name)
+        except FieldError as error:
+            parsed.problem(name, error.vi, error.en)
+    for name in ("ref", "full_name", "birth_date", "sex"):
+        if name in row.cells and not values.get(name) and not _failed(parsed, row, name):
+            parsed.problem(name, "không được để trống", "must not be empty")
+    for name, limit in MAX_LENGTH.items():
+        if len(values.get(name) or "") > limit:
+            parsed.problem(
+                name, f"dài quá {limit} ký tự", f"longer than {limit} characters"
+            )  # fmt: skip
+    birth, precision = values.get("birth_date") or (None, DatePrecision.DAY)
+    if birth is not None:
+        _check_dates(parsed, values, birth, today)
+    _check_residence(parsed, values)
+    card_kind = _card(parsed, values)
+    relation = values.get("relation_to_head", "")
+    if relation and RELATIONS.get(relation) is None:
+        parsed.problem(
+            "relation_to_head",
+            f"quan hệ “{relation}” không có trong danh mục, ghi là “Khác”",
+            f"relation “{relation}” is not in the list, recorded as “Khác” (other)",
+            warning=True,
+        )
+    if parsed.errors:
+        return parsed
+    number = values.get("personal_id", "")
+    if number:
+        for problem in personal_id.problems(number, birth_year=birth.year, sex=values["sex"]):
+            parsed.problem(
+                "personal_id",
+                f"{problem.message_vi}; lưu là số chưa hợp lệ để sửa",
+                f"{problem.message_en}; kept as an unverified number for correction",
+                warning=True,
+            )
+    parsed.record = PersonRecord(
+        ref=values["ref"], personal_id=number, full_name=values["full_name"],
+        birth_date=birth, birth_date_precision=precision, sex=values["sex"],
+        ethnicity=values.get("ethnicity", ""), religion=values.get("religion", ""),
+        nationality=values.get("nationality") or "Việt Nam",
+        birth_registration_place=values.get("birth_registration_place", ""),
+        native_place=values.get("native_place", ""), phone=values.get("phone", ""),
+        household_code=values.get("household_code", ""),
+        relation_to_head=(RELATIONS.get(relation) or Relation.OTHER) if relation else "",
+        permanent_unit=values.get("permanent_unit", ""),
+        permanent_address=values.get("permanent_address", ""),
+        temporary_unit=values.get("temporary_unit", ""),
+        temporary_address=values.get("temporary_address", ""),
+        temporary_since=values.get("temporary_since"),
+        presence=values.get("presence") or Presence.ALIVE,
+        presence_since=values.get("presence_since"), whereabouts=values.get("whereabouts", ""),
+        card_kind=card_kind, card_number=values.get("card_number", ""),
+        card_issued_on=values.get("card_issued_on"),
+        card_expires_on=values.get("card_expires_on"),
+    )  # fmt: skip
+    return parsed
+
+
+def _failed(parsed: ParsedRow, row: SourceRow, name: str) -> bool:
+    return any(e.column == row.header(name) for e in parsed.errors)
+
+
+def _check_dates(parsed: ParsedRow, values: dict, birth: date, today: date) -> None:
+    if not EARLIEST_BIRTH <= birth <= today:
+        parsed.problem(
+            "birth_date",
+            f"ngày sinh phải trong khoảng 01/01/1900 đến hôm nay ({today:%d/%m/%Y})",
+            f"the date of birth must lie between 01/01/1900 and today ({today:%d/%m/%Y})",
+        )
+        return
+    for name in OTHER_DATES:
+        day = values.get(name)
+        if day is None or name == "card_expires_on":
+            continue
+        if day < birth:
+            parsed.problem(
+                name,
+                f"{day:%d/%m/%Y} trước ngày sinh {birth:%d/%m/%Y}",
+                f"{day:%d/%m/%Y} is before the date of birth {birth:%d/%m/%Y}",
+            )
+        elif day > today:
+            parsed.problem(
+                name, f"{day:%d/%m/%Y} là ngày trong tương lai", f"{day:%d/%m/%Y} is in the future"
+            )
+    issued, expires = values.get("card_issued_on"), values.get("card_expires_on")
+    if issued and expires and expires <= issued:
+        parsed.problem(
+            "card_expires_on", "hết hạn trước ngày cấp", "expires before it was issued"
+        )  # fmt: skip
+
+
+def _check_residence(parsed: ParsedRow, values: dict) -> None:
+    """Every person lives somewhere; a household is where its members are permanent residents
+    (hộ khẩu: thường trú); an address needs its unit, or it would have nowhere to be kept."""
+    if not values.get("permanent_unit") and not values.get("temporary_unit"):
+        parsed.problem(
+            "permanent_unit" if "permanent_unit" in parsed.row.cells else "",
+            "cần mã đơn vị thường trú hoặc tạm trú",
+            "a unit of permanent or temporary residence is needed",
+        )
+    elif values.get("household_code") and not values.get("permanent_unit"):
+        parsed.problem(
+            "permanent_unit",
+            "thành viên hộ cần mã đơn vị thường trú",
+            "a household member needs a unit of permanent residence",
+        )
+    for kind, vi in (("permanent", "thường trú"), ("temporary", "tạm trú")):
+        if values.get(f"{kind}_address") and not values.get(f"{kind}_unit"):
+            parsed.problem(
+                f"{kind}_unit",
+                f"có địa chỉ {vi} nhưng thiếu mã đơn vị {vi}",
+                f"an address of {kind} residence needs its unit code",
+            )
+
+
+def _card(parsed: ParsedRow, values: dict) -> str:
+    """The kind of the latest card; "CMND" and "CCCD" alone are told apart by the number's
+    length and the issue date."""
+    kind, number, issued = (
+        values.get("card_kind", ""), values.get("card_number", ""), values.get("card_issued_on")
+    )  # fmt: skip
+    if not (kind or number or issued):
+        return ""
+    if not (kind and issued):
+        missing = "card_kind" if not kind else "card_issued_on"
+        parsed.problem(
+            missing,
+            "giấy tờ cần đủ loại, số và ngày cấp",
+            "a card needs its kind, number and issue date",
+        )
+        return ""
+    if kind == "cmnd":
+        kind = CardKind.CMND_12 if len(number) == 12 else CardKind.CMND_9
+    elif kind == "cccd":
+        kind = CardKind.CCCD_CHIP if issued >= CHIP_CARDS_FROM else CardKind.CCCD_BARCODE
+    length = CARD_LENGTHS[CardKind(kind)]
+    if number and not (number.isdigit() and len(number) == length):
+        parsed.problem(
+            "card_number",
+            f"số {CardKind(kind).label} phải có {length} chữ số",
+            f"a {CardKind(kind).label} number has {length} digits",
+        )
+    return kind
+
+
+def _choice(choices: Choices, what_vi: str, what_en: str) -> Callable[[Any, str], str]:
+    def read(cell: Any, name: str) -> str:
+        typed = text(cell)
+        if not typed:
+            return ""
+        found = choices.get(typed)
+        if found is None:
+            raise FieldError(
+                f"không hiểu {what_vi} “{typed}”", f"“{typed}” is not a known {what_en}"
+            )
+        return found
+
+    return read
+
+
+def _birth(cell: Any, name: str) -> tuple[date, str] | None:
+    return parse_date(cell) if text(cell) else None
+
+
+def _full_date(cell: Any, name: str) -> date | None:
+    if not text(cell):
+        return None
+    day, precision = parse_date(cell)
+    if precision != DatePrecision.DAY:
+        raise FieldError("cần ngày đầy đủ dd/mm/yyyy", "a full date dd/mm/yyyy is needed")
+    return day
+
+
+def _phone(cell: Any, name: str) -> str:
+    value = digits(cell, name)
+    if value.startswith("+84"):
+        value = "0" + value[3:]
+    if value and not value.isdigit():
+        raise FieldError(f"số điện thoại “{value}” có ký tự lạ", f"phone “{value}” is not digits")
+    return value
+
+
+_READERS: dict[str, Callable[[Any, str], Any]] = {
+    **{name: lambda cell, name: text(cell) for name in TEXT_FIELDS},
+    **{name: _full_date for name in OTHER_DATES},
+    "birth_date": _birth,
+    "personal_id": digits,
+    "card_number": digits,
+    "permanent_unit": digits,
+    "temporary_unit": digits,
+    "phone": _phone,
+    "sex": _choice(SEXES, "giới tính", "sex"),
+    "presence": _choice(PRESENCES, "tình trạng", "presence"),
+    "card_kind": _choice(CARD_KINDS, "loại giấy tờ", "kind of card"),
+    "relation_to_head": lambda cell, name: text(cell),
+}

@@ -1,0 +1,281 @@
+"""Rows of a commune's file (CSV or XLSX), streamed, each with where it came from.
+
+Files are read as communes make them: title rows above the header (the header is the first
+row, among the first :data:`HEADER_SEARCH_ROWS`, where at least three cells name a field),
+several sheets, a row of column numbers "(1) (2) (3)" under the header, the header repeated
+further down, blank lines. XLSX is read with openpyxl in read-only mode and CSV with the csv
+module, so memory stays flat whatever the size of the file.
+"""
+
+import codecs
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from cancuoc.lib.text import nfc
+
+from .errors import ImportFileError
+from .mapping import FIELD_BY_NAME, REQUIRED, column_aliases, header_key
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_FIELDS = 3
+CSV_SUFFIXES = {".csv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,3}\)?")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    sha256: str
+    lines: int  # newlines in the file: the size of a CSV in rows, for the progress bar
+    encoding: str  # of a CSV: utf-8-sig, or cp1258 (Vietnamese Windows) when not UTF-8
+
+
+def file_facts(path: Path) -> FileFacts:
+    """One pass over the bytes: the checksum that identifies the file, and its encoding."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, lines = True, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return FileFacts(digest.hexdigest(), lines, "utf-8-sig" if utf8 else "cp1258")
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    index: int
+    header_row: int
+    headers: list[str]  # the header text of each position, as typed ("" if none)
+    fields: dict[int, str]  # position -> field of PersonRecord
+    estimated_rows: int
+
+    def unmapped(self) -> list[str]:
+        return [h for i, h in enumerate(self.headers) if h and i not in self.fields]
+
+    @cached_property
+    def field_headers(self) -> dict[str, str]:
+        return {name: self.headers[i] for i, name in self.fields.items()}
+
+    def column(self, position: int) -> str:
+        """The header of a position, or its letter when it has none."""
+        if position < len(self.headers) and self.headers[position]:
+            return self.headers[position]
+        return get_column_letter(position + 1)
+
+    def repeats_header(self, cells) -> bool:
+        return all(i < len(cells) and _text(cells[i]) == self.headers[i] for i in self.fields)
+
+
+@dataclass
+class FileLayout:
+    sheets: list[SheetLayout]
+    notes: list[str] = field(default_factory=list)  # what is not imported, and why
+
+    @property
+    def estimated_rows(self) -> int:
+        return sum(s.estimated_rows for s in self.sheets)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    sheet: SheetLayout
+    number: int  # the row as Excel shows it (1-based, title and header rows included)
+    raw: tuple  # every cell as read (text, number, datetime)
+    cells: dict[str, Any]  # field -> its cell
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet.name
+
+    def header(self, name: str) -> str:
+        """The header the file gives to field ``name`` (the canonical one if it has none)."""
+        return self.sheet.field_headers.get(name, FIELD_BY_NAME[name].header)
+
+    def values(self) -> list[tuple[str, Any]]:
+        """(header, value as JSON) of every column, to keep the row whole."""
+        width = len(self.sheet.headers)
+        return [
+            (self.sheet.column(i), _json(cell))
+            for i, cell in enumerate(self.raw)
+            if i < width or not _blank([cell])
+        ]
+
+
+def file_layout(path: Path, facts: FileFacts) -> FileLayout:
+    """Find the header of every sheet, before any row is imported: a sheet whose header
+    lacks a required column, or maps two columns to one field, stops the import here."""
+    aliases = column_aliases()
+    layout = FileLayout([])
+    for name, index, estimated, rows in _sheets(path, facts):
+        found, filled = None, 0
+        for number, cells in rows:
+            fields = _header_fields(cells, aliases) if number <= HEADER_SEARCH_ROWS else {}
+            if len(fields) >= MIN_HEADER_FIELDS:
+                found = number, [_text(c) for c in cells], fields
+                break
+            filled += not _blank(cells)
+        if found is None:
+            layout.notes.append(
+                f"Trang tính “{name}”: không thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng "
+                f"đầu, không nhập {filled} dòng có dữ liệu / sheet “{name}”: no header row in "
+                f"the first {HEADER_SEARCH_ROWS} rows, {filled} non-empty rows not imported"
+            )
+            continue
+        number, headers, fields = found
+        _check_fields(name, headers, fields)
+        sheet = SheetLayout(name, index, number, headers, fields, max(estimated - number, 0))
+        if sheet.unmapped():
+            columns = ", ".join(sheet.unmapped())
+            layout.notes.append(
+                f"Trang tính “{name}”: các cột không nhập vào sổ (giữ trong tệp gốc) / sheet "
+                f"“{name}”: columns not imported into the register (kept in the file): {columns}"
+            )
+        layout.sheets.append(sheet)
+    if not layout.sheets:
+        raise ImportFileError(
+            "không tìm thấy dòng tiêu đề danh sách nhân khẩu trong tệp",
+            "no header row of a list of persons in the file",
+        )
+    return layout
+
+
+def _check_fields(sheet: str, headers: list[str], fields: dict[int, str]) -> None:
+    seen: dict[str, int] = {}
+    for position, name in fields.items():
+        if name in seen:
+            first, second = headers[seen[name]], headers[position]
+            raise ImportFileError(
+                f"trang tính “{sheet}”: hai cột “{first}” và “{second}” cùng là "
+                f"“{FIELD_BY_NAME[name].header}”",
+                f"sheet “{sheet}”: columns “{first}” and “{second}” both map to “{name}”",
+            )
+        seen[name] = position
+    missing = [FIELD_BY_NAME[n].header for n in REQUIRED if n not in seen]
+    if missing:
+        raise ImportFileError(
+            f"trang tính “{sheet}”: thiếu cột bắt buộc {', '.join(missing)}",
+            f"sheet “{sheet}”: required columns missing: {', '.join(missing)}",
+        )
+
+
+def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[SourceRow]:
+    """Every data row of the file, in order; blank rows, the column-number row under the
+    header and repeated headers are left out (they are no one's data)."""
+    by_index = {s.index: s for s in layout.sheets}
+    for _name, index, _estimated, rows in _sheets(path, facts):
+        sheet = by_index.get(index)
+        if sheet is None:
+            continue
+        fields = sheet.fields.items()
+        for number, cells in rows:
+            if number <= sheet.header_row or _blank(cells):
+                continue
+            if number == sheet.header_row + 1 and _column_numbers(cells):
+                continue
+            if sheet.repeats_header(cells):
+                continue
+            width = len(cells)
+            row_cells = {name: cells[i] if i < width else None for i, name in fields}
+            yield SourceRow(sheet, number, cells, row_cells)
+
+
+def _sheets(path: Path, facts: FileFacts) -> Iterator[tuple[str, int, int, Iterator]]:
+    """(name, index, estimated rows, iterator of (row number, cells)) of every sheet."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        yield from _csv_sheet(path, facts)
+    elif suffix in XLSX_SUFFIXES:
+        yield from _xlsx_sheets(path)
+    else:
+        raise ImportFileError(
+            f"không đọc được tệp {suffix or 'không đuôi'}: hãy lưu thành .xlsx hoặc .csv",
+            f"cannot read a {suffix or 'suffix-less'} file: save it as .xlsx or .csv",
+        )
+
+
+def _csv_sheet(path: Path, facts: FileFacts) -> Iterator[tuple[str, int, int, Iterator]]:
+    with path.open(encoding=facts.encoding, newline="") as handle:
+        sample = handle.read(64 * 1024)
+        handle.seek(0)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = enumerate(csv.reader(handle, dialect), start=1)
+        yield path.name, 0, facts.lines, rows
+
+
+def _xlsx_sheets(path: Path) -> Iterator[tuple[str, int, int, Iterator]]:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise ImportFileError(
+            f"tệp không phải XLSX hợp lệ ({type(error).__name__})",
+            f"not a valid XLSX file ({type(error).__name__})",
+        ) from error
+    try:
+        for index, sheet in enumerate(book.worksheets):
+            estimated = sheet.max_row or 0
+            # Some programs write a wrong size into the file: read to the real end instead.
+            sheet.reset_dimensions()
+            yield sheet.title, index, estimated, enumerate(sheet.iter_rows(values_only=True), 1)
+    finally:
+        book.close()
+
+
+def _header_fields(cells, aliases: dict[str, str]) -> dict[int, str]:
+    return {
+        i: aliases[key]
+        for i, cell in enumerate(cells)
+        if isinstance(cell, str) and (key := header_key(cell)) in aliases
+    }
+
+
+def _column_numbers(cells) -> bool:
+    filled = [_text(c) for c in cells if not _blank([c])]
+    return len(filled) >= MIN_HEADER_FIELDS and all(_COLUMN_NUMBER.fullmatch(c) for c in filled)
+
+
+def _blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return " ".join(nfc(str(cell)).split())
+
+
+def _json(cell: Any) -> Any:
+    """The cell as JSON keeps it: text and numbers as they are, dates as dd/mm/yyyy."""
+    if cell is None or isinstance(cell, bool | int | float | str):
+        return cell
+    if isinstance(cell, datetime):
+        return f"{cell:%d/%m/%Y}" if cell.time() == time.min else f"{cell:%d/%m/%Y %H:%M}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    return str(cell)

@@ -1,0 +1,366 @@
+"""Import of persons and households from commune files, in batches that each commit whole.
+
+A row ends in exactly one of three counts: accepted (written through register_load),
+rejected (kept as a RejectedRow with every reason), or merged (its source and Mã bản ghi are
+already in the register with the same data, so it changes nothing). The job's counts and its
+place in the file are written in the batch's own transaction: a run stopped at any moment
+(even by SIGKILL) leaves whole batches, and the same command again resumes after the last one.
+"""
+
+import json
+import logging
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cancuoc.accounts.audit import audit_record
+from cancuoc.geo.models import AdministrativeUnit, Reorganisation
+from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
+from cancuoc.lib.redact import redact
+from cancuoc.registry import personal_id
+from cancuoc.registry.models import Person
+from cancuoc.registry.records import PersonRecord
+from cancuoc.registry.services import register_load
+
+from .errors import ImportFileError, ImportRowError
+from .exports import rejected_rows_write
+from .models import ImportJob, ImportStatus, RejectedRow, RowWarning
+from .parsing import ParsedRow, row_parse
+from .readers import FileFacts, FileLayout, SourceRow, file_facts, file_layout, file_rows
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5000
+MAX_BATCH_SIZE = 20_000  # a batch's look-ups stay under the databases' parameter limits
+ERRORS_KEPT = 20  # errors a result carries for the console; all of them are in the database
+
+# What a re-imported row is compared on: the person's own fields (residences and cards are
+# not compared; a re-import never overwrites, corrections go through person_update / DC02).
+COMPARED = [
+    "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity", "religion",
+    "nationality", "birth_registration_place", "native_place", "phone", "relation_to_head",
+    "presence", "presence_since", "whereabouts",
+]  # fmt: skip
+
+
+class ImportConflict(RuntimeError):
+    """Another process moved the same job on: only one may import a file at a time."""
+
+
+@dataclass
+class ImportResult:
+    job: ImportJob
+    resumed: bool
+    dry_run: bool
+    errors: list[ImportRowError] = field(default_factory=list)  # the first ERRORS_KEPT
+
+
+def default_source(path: Path) -> str:
+    """The file's name without extension: give ``source`` when files of one origin change
+    names, since a re-import is recognised by source and Mã bản ghi."""
+    return path.stem[:64]
+
+
+def person_import(
+    *,
+    path: Path,
+    source: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    dry_run: bool = False,
+    rejected_out: Path | None = None,
+    on_batch: Callable[[ImportJob, int], None] | None = None,
+) -> ImportResult:
+    """Import a CSV or XLSX file of persons (docs/import-format.md), resuming an unfinished
+    job of the same file and source. ``dry_run`` does everything in one transaction and rolls
+    it back: the counts and errors are exactly those a real import would give.
+    ``rejected_out``: write the rejected rows there as XLSX (see :func:`rejected_rows_write`).
+    ``on_batch(job, estimated_rows)`` is called after each batch, for a progress bar.
+    Raises :class:`ImportFileError` when the file cannot be read as a list of persons."""
+    source = (source or default_source(path)).strip()
+    if not 0 < len(source) <= 64:
+        raise ImportFileError("tên nguồn cần 1–64 ký tự", "the source name needs 1–64 characters")
+    if not 0 < batch_size <= MAX_BATCH_SIZE:
+        raise ValueError(f"batch size must be 1–{MAX_BATCH_SIZE}")
+    facts = file_facts(path)
+    layout = file_layout(path, facts)
+    if dry_run:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                file_name=path.name, sha256=facts.sha256, source=f"dry-run:{source}"[:64],
+                notes=layout.notes,
+            )  # fmt: skip
+            result = ImportResult(job, resumed=False, dry_run=True)
+            _run(result, path, facts, layout, source, batch_size, on_batch)
+            if rejected_out:
+                rejected_rows_write(job=job, path=rejected_out)
+            transaction.set_rollback(True)
+        return result
+    job, resumed = _job_start(path, facts, layout, source)
+    result = ImportResult(job, resumed=resumed, dry_run=False)
+    _run(result, path, facts, layout, source, batch_size, on_batch)
+    audit_record(
+        action="import",
+        obj=job,
+        detail={"source": source, "read": job.rows_read, "accepted": job.rows_accepted,
+                "rejected": job.rows_rejected, "merged": job.rows_merged},
+    )  # fmt: skip
+    if rejected_out:
+        rejected_rows_write(job=job, path=rejected_out)
+    return result
+
+
+def _job_start(path: Path, facts: FileFacts, layout: FileLayout, source: str):
+    unfinished = ImportJob.objects.exclude(status=ImportStatus.DONE)
+    job = unfinished.filter(sha256=facts.sha256, source=source).first()
+    if job is not None:
+        log.info("import job %d resumes after batch %d", job.pk, job.batches_done)
+        job.status, job.error = ImportStatus.RUNNING, ""
+        job.save(update_fields=["status", "error"])
+        return job, True
+    try:
+        job = ImportJob.objects.create(
+            file_name=path.name[:255], sha256=facts.sha256, source=source, notes=layout.notes,
+            stored_file=_keep_copy(path, facts),
+        )  # fmt: skip
+    except IntegrityError:  # another process started the same file just now
+        raise ImportConflict(
+            "tệp này đang được nhập / this file is being imported by another process"
+        ) from None
+    log.info("import job %d started", job.pk)
+    return job, False
+
+
+def _keep_copy(path: Path, facts: FileFacts) -> str:
+    """The file as imported, under CANCUOC_IMPORT_DIR (deleted by `cancuoc retention apply`
+    after CANCUOC_IMPORT_RETENTION_DAYS), so that what was imported can be checked later."""
+    folder: Path = settings.CANCUOC_IMPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{facts.sha256}{path.suffix.lower()}"
+    if not copy.exists():
+        partial = copy.with_name(copy.name + ".part")
+        shutil.copyfile(path, partial)
+        partial.replace(copy)
+    return str(copy)
+
+
+def _run(
+    result: ImportResult,
+    path: Path,
+    facts: FileFacts,
+    layout: FileLayout,
+    source: str,
+    batch_size: int,
+    on_batch: Callable[[ImportJob, int], None] | None,
+) -> None:
+    job = result.job
+    units: dict[str, bool] = {}
+    today = timezone.localdate()
+    batch: list[SourceRow] = []
+    try:
+        for row in file_rows(path, facts, layout):
+            if (row.sheet.index, row.number) <= (job.sheet_index, job.row):
+                continue  # committed by an earlier run of this job
+            batch.append(row)
+            if len(batch) == batch_size:
+                _batch_write(result, batch, source=source, today=today, units=units)
+                batch = []
+                if on_batch:
+                    on_batch(job, layout.estimated_rows)
+        if batch:
+            _batch_write(result, batch, source=source, today=today, units=units)
+            if on_batch:
+                on_batch(job, layout.estimated_rows)
+    except Exception as error:
+        job.status, job.error = ImportStatus.FAILED, redact(f"{type(error).__name__}: {error}")
+        job.save(update_fields=["status", "error"])
+        raise
+    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    log.info(
+        "import job %d done: %d rows read, %d accepted, %d rejected, %d merged",
+        job.pk, job.rows_read, job.rows_accepted, job.rows_rejected, job.rows_merged,
+    )  # fmt: skip
+
+
+@dataclass
+class _Outcome:
+    accepted: list[ParsedRow] = field(default_factory=list)
+    rejected: list[ParsedRow] = field(default_factory=list)
+    merged: int = 0
+
+
+def _batch_write(
+    result: ImportResult,
+    rows: list[SourceRow],
+    *,
+    source: str,
+    today: date,
+    units: dict[str, bool],
+) -> None:
+    job = result.job
+    parsed = [row_parse(row, today=today) for row in rows]
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if current.batches_done != job.batches_done:
+            raise ImportConflict(
+                f"lần nhập {job.pk} đã được tiến trình khác ghi tiếp / import job {job.pk} "
+                "was moved on by another process"
+            )
+        outcome = _classify(parsed, source=source, units=units)
+        if outcome.accepted:
+            register_load(records=[p.record for p in outcome.accepted], source=source)
+        _rows_keep(job, outcome)
+        job.rows_read += len(rows)
+        job.rows_accepted += len(outcome.accepted)
+        job.rows_rejected += len(outcome.rejected)
+        job.rows_merged += outcome.merged
+        job.rows_warned += sum(1 for p in outcome.accepted if p.warnings)
+        job.batches_done += 1
+        job.sheet_index, job.row = rows[-1].sheet.index, rows[-1].number
+        job.save(
+            update_fields=["rows_read", "rows_accepted", "rows_rejected", "rows_merged",
+                           "rows_warned", "batches_done", "sheet_index", "row"]
+        )  # fmt: skip
+    room = ERRORS_KEPT - len(result.errors)
+    if room > 0:
+        result.errors.extend(e for p in outcome.rejected for e in p.errors[:room])
+        del result.errors[ERRORS_KEPT:]
+    log.info(
+        "import job %d batch %d (sheet %d, up to row %d): %d accepted, %d rejected, %d merged",
+        job.pk, job.batches_done, job.sheet_index, job.row, len(outcome.accepted),
+        len(outcome.rejected), outcome.merged,
+    )  # fmt: skip
+
+
+def _rows_keep(job: ImportJob, outcome: "_Outcome") -> None:
+    """The batch's rejected rows, whole, and the warnings on its accepted ones, in bulk: a
+    file of another source's people can reject every row."""
+    first = reserve_ids(RejectedRow, len(outcome.rejected))
+    copy_rows(
+        RejectedRow,
+        ["id", "job_id", "sheet", "row", "column", "cells", "reasons"],
+        ((first + n, job.pk, p.row.sheet_name[:100], p.row.number, p.errors[0].column[:200],
+          json.dumps(p.row.values(), ensure_ascii=False),
+          json.dumps([{"column": e.column, "vi": e.message_vi, "en": e.message_en}
+                      for e in p.errors], ensure_ascii=False))
+         for n, p in enumerate(outcome.rejected)),
+    )  # fmt: skip
+    warnings = [(p, w) for p in outcome.accepted for w in p.warnings]
+    first = reserve_ids(RowWarning, len(warnings))
+    copy_rows(
+        RowWarning,
+        ["id", "job_id", "sheet", "row", "column", "source_ref", "message_vi", "message_en"],
+        ((first + n, job.pk, p.row.sheet_name[:100], p.row.number, w.column[:200],
+          p.record.ref, w.message_vi[:500], w.message_en[:500])
+         for n, (p, w) in enumerate(warnings)),
+    )  # fmt: skip
+    reset_sequence(RejectedRow)
+    reset_sequence(RowWarning)
+
+
+def _classify(parsed: list[ParsedRow], *, source: str, units: dict[str, bool]) -> _Outcome:
+    """Sort a batch into accepted, rejected and merged, with the same result whether an
+    earlier row it depends on is in this batch or committed by an earlier one."""
+    records = [p.record for p in parsed if p.record is not None]
+    present = _present(source, [r.ref for r in records])
+    _units_known(units, {c for r in records for c in (r.permanent_unit, r.temporary_unit) if c})
+    valid = {r.ref: _valid_id(r) for r in records}
+    taken = set(
+        Person.objects.filter(
+            personal_id__in=[r.personal_id for r in records if valid[r.ref]]
+        ).values_list("personal_id", flat=True)
+    )
+    outcome = _Outcome()
+    seen: dict[str, tuple] = {}
+    seen_ids: dict[str, int] = {}
+    for p in parsed:
+        record = p.record
+        if record is None:
+            outcome.rejected.append(p)
+            continue
+        earlier = present.get(record.ref) or seen.get(record.ref)
+        if earlier is not None:
+            pairs = zip(_COMPARED_AS, earlier, _compared(record), strict=True)
+            different = [name for name, old, new in pairs if old != new]
+            if not different:
+                outcome.merged += 1
+                continue
+            columns = ", ".join(p.row.header(name) for name in different)
+            p.problem(
+                "ref",
+                f"mã bản ghi đã có trong sổ với dữ liệu khác ở: {columns}; sửa qua phiếu DC02",
+                f"this record id is already in the register with other data in: {columns}; "
+                "correct it with a DC02 request",
+            )
+        else:
+            _check_units(p, units)
+            number = record.personal_id
+            if valid[record.ref] and number in seen_ids:
+                p.problem(
+                    "personal_id",
+                    f"số định danh trùng với dòng {seen_ids[number]}",
+                    f"the same personal ID as row {seen_ids[number]}",
+                )
+            elif valid[record.ref] and number in taken:
+                p.problem(
+                    "personal_id",
+                    "số định danh đã có trong sổ ở bản ghi khác",
+                    "this personal ID is already in the register for another record",
+                )
+        if p.errors:
+            p.record = None
+            outcome.rejected.append(p)
+            continue
+        outcome.accepted.append(p)
+        seen[record.ref] = _compared(record)
+        if valid[record.ref]:
+            seen_ids[record.personal_id] = p.row.number
+    return outcome
+
+
+_COMPARED_AS = [*COMPARED, "personal_id", "household_code"]
+
+
+def _compared(record: PersonRecord) -> tuple:
+    return (*(getattr(record, name) for name in COMPARED), record.personal_id,
+            record.household_code)  # fmt: skip
+
+
+def _present(source: str, refs: list[str]) -> dict[str, tuple]:
+    rows = Person.objects.filter(source=source, source_ref__in=refs).values_list(
+        "source_ref", *COMPARED, "personal_id", "unverified_id", "household__code"
+    )
+    return {
+        ref: (*values, number or unverified, household or "")
+        for ref, *values, number, unverified, household in rows
+    }
+
+
+def _valid_id(record: PersonRecord) -> bool:
+    return bool(record.personal_id) and not personal_id.problems(
+        record.personal_id, birth_year=record.birth_date.year, sex=record.sex
+    )
+
+
+def _units_known(known: dict[str, bool], codes: Iterable[str]) -> None:
+    """Remember which unit codes exist (current units, of 2025); each is asked once a job."""
+    new = [code for code in codes if code not in known]
+    found = set(
+        AdministrativeUnit.objects.filter(
+            reorganisation=Reorganisation.Y2025, code__in=new
+        ).values_list("code", flat=True)
+    )
+    known.update({code: code in found for code in new})
+
+
+def _check_units(p: ParsedRow, known: dict[str, bool]) -> None:
+    for name in ("permanent_unit", "temporary_unit"):
+        code = getattr(p.record, name)
+        if code and not known[code]:
+            p.problem(name, f"không có đơn vị mã {code}", f"there is no unit with code {code}")

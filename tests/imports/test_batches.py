@@ -1,0 +1,86 @@
+"""Batches commit one by one; where the batch boundaries fall never changes the outcome."""
+
+import pytest
+
+from cancuoc.imports import services
+from cancuoc.imports.models import ImportJob
+from cancuoc.imports.services import person_import
+from cancuoc.registry import personal_id
+from cancuoc.registry.models import Household, Person
+from tests.conftest import person_record
+
+from .conftest import canonical_csv, family
+
+
+def an_id(serial: int) -> str:
+    return personal_id.generate(province_code="038", birth_year=1980, sex="M", serial=serial)
+
+
+@pytest.fixture
+def commune_file(area, tmp_path):
+    children_first = list(reversed(family("H1", size=4)))  # the head comes last
+    records = [
+        *children_first,
+        person_record(ref="A", personal_id=an_id(1)),
+        person_record(ref="B", personal_id=an_id(1)),  # the same number as A
+        person_record(ref="C", personal_id=an_id(2)),
+        person_record(ref="A", personal_id=an_id(1)),  # A again, the same: merged
+        person_record(ref="C", personal_id=an_id(2), phone="0900000000"),  # C, changed
+        *family("H2", size=3, first_ref=20, unit="16001001"),
+    ]
+    return canonical_csv(tmp_path / "xa.csv", records)
+
+
+def outcome() -> tuple:
+    job = ImportJob.objects.get(status="done")
+    return (
+        (job.rows_read, job.rows_accepted, job.rows_rejected, job.rows_merged),
+        sorted(Person.objects.values_list("source_ref", "personal_id", "household__code")),
+        sorted(Household.objects.values_list("code", "head__source_ref")),
+        sorted(job.rejected.values_list("row", "column")),
+    )
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 5000])
+def test_the_outcome_is_the_same_for_any_batch_size(commune_file, batch_size):
+    person_import(path=commune_file, source="xa", batch_size=batch_size)
+
+    assert outcome() == (
+        (12, 9, 2, 1),
+        sorted(
+            [("A", an_id(1), None), ("C", an_id(2), None)]
+            + [(f"F{n}", "", "H1") for n in (1, 2, 3, 4)]
+            + [(f"F{n}", "", "H2") for n in (20, 21, 22)]
+        ),
+        [("H1", "F1"), ("H2", "F20")],
+        [(7, "Số định danh cá nhân"), (10, "Mã bản ghi")],
+    )
+
+
+def test_a_run_stopped_by_an_error_resumes_after_the_last_whole_batch(commune_file, monkeypatch):
+    real_load, loads = services.register_load, []
+
+    def failing_third(**kwargs):
+        loads.append(1)
+        if len(loads) == 3:
+            raise RuntimeError("disk full")
+        return real_load(**kwargs)
+
+    monkeypatch.setattr(services, "register_load", failing_third)
+    with pytest.raises(RuntimeError):
+        person_import(path=commune_file, source="xa", batch_size=2)
+    job = ImportJob.objects.get()
+    assert (job.status, job.batches_done, job.row) == ("failed", 2, 5)
+    assert job.error == "RuntimeError: disk full"
+    assert Person.objects.count() == 4
+
+    monkeypatch.setattr(services, "register_load", real_load)
+    again = person_import(path=commune_file, source="xa", batch_size=2)
+
+    assert again.resumed and again.job.pk == job.pk
+    resumed = outcome()
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    ImportJob.objects.all().delete()
+    person_import(path=commune_file, source="xa", batch_size=5000)
+    assert resumed == outcome()
