@@ -1,10 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
 from cancuoc.lib.text import name_keys, normalise_name
 
-from .models import Card, Household, Person, PersonChange, Residence
+from .corrections import (
+    CorrectionRefused,
+    correction_apply,
+    correction_check,
+    correction_file,
+    correction_reject,
+)
+from .models import Card, CorrectionRequest, Household, Person, PersonChange, Residence
 from .services import person_update
 
 
@@ -77,3 +85,78 @@ class HouseholdAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit", "head"]
     list_select_related = ["unit", "head"]
     show_full_result_count = False
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = CorrectionRequest
+        fields = ["person", "changes", "reason", "evidence", "review_note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and data.get("person") is not None:
+            try:
+                correction_check(
+                    person=data["person"], changes=data.get("changes") or {},
+                    reason=data.get("reason") or "", evidence=data.get("evidence") or "",
+                )  # fmt: skip
+            except CorrectionRefused as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    """Phiếu DC02: filed here (the service checks it), then approved and applied, or rejected
+    with the reviewer's note, by the actions of the list. Nothing is deleted."""
+
+    list_display = ["pk", "person", "state", "filed_at", "filed_by", "reviewed_by"]
+    list_filter = ["state"]
+    raw_id_fields = ["person"]
+    fields = ["person", "changes", "reason", "evidence", "state", "review_note"]
+    actions = ["apply_selected", "reject_selected"]
+    form = CorrectionForm
+
+    def get_queryset(self, request):
+        persons = scope_for(request.user).persons()
+        return super().get_queryset(request).filter(person__in=persons)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["state"] if obj is None else ["person", "changes", "reason", "evidence", "state"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:  # only the reviewer's note changes here; decisions are the actions
+            CorrectionRequest.objects.filter(pk=obj.pk).update(review_note=obj.review_note)
+            return
+        saved = correction_file(  # checked by the form already
+            person=obj.person,
+            changes=obj.changes,
+            reason=obj.reason,
+            evidence=obj.evidence,
+            by=request.user,
+        )
+        obj.pk = saved.pk
+
+    def _decide(self, request, queryset, decide) -> None:
+        for correction in queryset:
+            try:
+                decide(correction)
+                self.message_user(
+                    request, f"DC02 #{correction.pk}: {correction.get_state_display()}"
+                )
+            except (CorrectionRefused, ValueError) as error:
+                self.message_user(request, f"DC02 #{correction.pk}: {error}", level=messages.ERROR)
+
+    @admin.action(description="Duyệt và sửa / approve and apply")
+    def apply_selected(self, request, queryset) -> None:
+        self._decide(request, queryset, lambda c: correction_apply(request=c, by=request.user))
+
+    @admin.action(description="Từ chối (ghi ý kiến trước) / reject (note first)")
+    def reject_selected(self, request, queryset) -> None:
+        self._decide(
+            request, queryset,
+            lambda c: correction_reject(request=c, note=c.review_note, by=request.user),
+        )  # fmt: skip

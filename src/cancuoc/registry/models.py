@@ -335,3 +335,41 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.from_unit_id} → {self.to_unit_id}"
+
+
+class CorrectionState(models.TextChoices):
+    FILED = "filed", "Đã tiếp nhận"
+    APPLIED = "applied", "Đã duyệt, đã sửa"
+    REJECTED = "rejected", "Từ chối"
+
+
+class CorrectionRequest(models.Model):
+    """Phiếu DC02: a request to change named fields of a person, with its reason and the
+    paper that proves it; reviewed, then applied whole (each change in the person's history)
+    or rejected with a reason. Kept either way."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="corrections")
+    changes = models.JSONField("nội dung đề nghị sửa")  # field → new value, as text
+    reason = models.TextField("lý do")
+    evidence = models.CharField("giấy tờ chứng minh", max_length=255)
+    state = models.CharField(
+        max_length=16, choices=CorrectionState.choices, default=CorrectionState.FILED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_at = models.DateTimeField(db_default=Now())
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField("ý kiến người duyệt", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "phiếu điều chỉnh (DC02)"
+        verbose_name_plural = "phiếu điều chỉnh (DC02)"
+        ordering = ["-filed_at"]
+
+    def __str__(self) -> str:
+        return f"DC02 #{self.pk}"

@@ -1,0 +1,116 @@
+"""Phiếu DC02: corrections of a person's data, filed with a reason and evidence, reviewed by
+an authorised officer, applied whole through ``person_update`` (so each field's before and
+after, who and why, are in the history) or rejected with a reason; every request is kept."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cancuoc.accounts.audit import audit_record
+
+from .models import CorrectionRequest, CorrectionState, Person
+from .services import PERSON_EDITABLE, person_update
+
+# Which fields a DC02 may change (a household move is not a correction of data).
+CORRECTABLE = PERSON_EDITABLE - {"household"}
+
+
+class CorrectionRefused(ValueError):
+    """A correction that cannot be filed or decided, said in Vietnamese and English."""
+
+
+def _value(name: str, text: str) -> Any:
+    """The typed value of a field from what the form says (dates also as dd/mm/yyyy)."""
+    field = Person._meta.get_field(name)
+    if field.get_internal_type() == "DateField" and "/" in text:
+        try:
+            text = datetime.strptime(text.strip(), "%d/%m/%Y").date().isoformat()
+        except ValueError as error:
+            raise CorrectionRefused(
+                f"{name}: “{text}” không phải ngày / is not a date (dd/mm/yyyy)"
+            ) from error
+    try:
+        value = field.to_python(text.strip() if isinstance(text, str) else text)
+        if field.choices and value not in dict(field.choices):
+            raise ValidationError(f"not one of {', '.join(dict(field.choices))}")
+    except ValidationError as error:
+        raise CorrectionRefused(f"{name}: {'; '.join(error.messages)}") from error
+    return value
+
+
+def _typed(changes: dict[str, str]) -> dict[str, Any]:
+    unknown = set(changes) - CORRECTABLE
+    if unknown:
+        raise CorrectionRefused(
+            f"không sửa được trường / cannot correct fields: {', '.join(sorted(unknown))}"
+        )
+    return {name: _value(name, str(text)) for name, text in changes.items()}
+
+
+def correction_check(*, person: Person, changes: dict, reason: str, evidence: str) -> None:
+    """Whether a request can be filed: raises ``CorrectionRefused`` saying why not."""
+    if not reason.strip() or not evidence.strip():
+        raise CorrectionRefused(
+            "cần lý do và giấy tờ chứng minh / a reason and the evidence are needed"
+        )
+    if not isinstance(changes, dict) or not changes:
+        raise CorrectionRefused("cần nêu trường và giá trị mới / name the fields and values")
+    typed = _typed(changes)
+    if all(getattr(person, name) == value for name, value in typed.items()):
+        raise CorrectionRefused("không có gì thay đổi / nothing would change")
+
+
+@transaction.atomic
+def correction_file(
+    *, person: Person, changes: dict[str, str], reason: str, evidence: str, by=None
+) -> CorrectionRequest:
+    correction_check(person=person, changes=changes, reason=reason, evidence=evidence)
+    request = CorrectionRequest.objects.create(
+        person=person, changes={k: str(v) for k, v in changes.items()},
+        reason=reason.strip(), evidence=evidence.strip()[:255], filed_by=by,
+    )  # fmt: skip
+    audit_record(action="dc02-file", obj=request, user=by, detail={"fields": sorted(changes)})
+    return request
+
+
+def _decided(request: CorrectionRequest) -> CorrectionRequest:
+    locked = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.state != CorrectionState.FILED:
+        raise CorrectionRefused(
+            f"DC02 #{locked.pk} đã được xử lý / was already decided ({locked.state})"
+        )
+    return locked
+
+
+@transaction.atomic
+def correction_apply(*, request: CorrectionRequest, by=None, note: str = "") -> CorrectionRequest:
+    """Approve and apply every change of the request at once, or none."""
+    request = _decided(request)
+    person_update(
+        person=request.person, changes=_typed(request.changes), by=by, source="DC02",
+        reason=f"DC02 #{request.pk}: {request.reason} ({request.evidence})",
+    )  # fmt: skip
+    request.state, request.reviewed_by, request.reviewed_at = (
+        CorrectionState.APPLIED, by, timezone.now(),
+    )  # fmt: skip
+    request.review_note = note.strip()[:255]
+    request.save()
+    audit_record(action="dc02-apply", obj=request, user=by)
+    return request
+
+
+@transaction.atomic
+def correction_reject(*, request: CorrectionRequest, note: str, by=None) -> CorrectionRequest:
+    if not note.strip():
+        raise CorrectionRefused("cần ghi lý do từ chối / a rejection needs a reason")
+    request = _decided(request)
+    request.state, request.reviewed_by, request.reviewed_at = (
+        CorrectionState.REJECTED, by, timezone.now(),
+    )  # fmt: skip
+    request.review_note = note.strip()[:255]
+    request.save()
+    audit_record(action="dc02-reject", obj=request, user=by)
+    return request
