@@ -167,3 +167,17 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     page.goto(f"{base}/hen/{codes[0]}/")
     assert page.locator("#state").inner_text() == "Đã hẹn"
     shot(page, "8-public-appointment")
+
+    # What citizens see without a login: the commune's schedule with its fanpage post.
+    commune = commune_url.rstrip("/").rsplit("/", 1)[-1]
+    page.context.clear_cookies()
+    page.goto(f"{base}/lich/{commune}/?ngay=2021-04-01")
+    assert page.locator("#openings tbody tr").count() > 1
+    assert "THÔNG BÁO LỊCH CẤP THẺ CĂN CƯỚC" in page.locator("#post").input_value()
+    shot(page, "9-public-schedule")
+    page.goto(f"{base}/tra-cuu/")
+    page.fill("input[name=so_dinh_danh]", "038080001234")
+    page.fill("input[name=ngay_sinh]", "1980-05-10")
+    page.click("form button[type=submit]")
+    assert "Không tìm thấy" in page.locator("#result").inner_text()
+    shot(page, "10-lookup")
