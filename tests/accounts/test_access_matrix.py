@@ -173,6 +173,7 @@ PARAMETERS = {
     "scheduling:slips-download": {"code": "station"},
     "planning:plan": {"code": "unit"},
     "reports:absent": {"code": "unit"},
+    "reports:quality": {"code": "unit"},
     "reports:handover-request": {"code": "unit"},
     "reports:handover-decide": {"pk": "handover"},
     "api:unit-appointments": {"code": "unit"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import absent, views
+from . import absent, quality_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
         name="handover-request",
     ),
     path("ban-giao/<int:pk>/", absent.handover_decide, name="handover-decide"),
+    path("don-vi/<str:code>/chat-luong/", quality_views.quality_page, name="quality"),
 ]

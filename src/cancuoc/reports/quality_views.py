@@ -1,0 +1,71 @@
+"""A unit's data-quality report ("đúng, đủ, sạch, sống"): the figures as a page, the lists
+behind them as a workbook (names, so for roles that see persons, with a purpose, audited)."""
+
+from io import BytesIO
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from openpyxl import Workbook
+
+from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.registry.personal_id import mask
+from cancuoc.registry.quality import quality_figures, quality_lists
+
+from .views import PURPOSES, as_of, scoped_unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEETS = {
+    "invalid_id": "Số định danh sai", "no_id": "Chưa có số định danh",
+    "implausible_birth": "Ngày sinh bất thường", "incomplete": "Thiếu thông tin",
+    "same_name_and_birth": "Trùng họ tên, ngày sinh", "left": "Đã chết, chuyển đi",
+}  # fmt: skip
+ROWS_PER_SHEET = 50_000
+
+
+@area_scoped
+def quality_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = scoped_unit(request, code)
+    on = as_of(request)
+    scope = scope_for(request.user)
+    if request.GET.get("tai") == "xlsx":
+        return _download(request, unit, on)
+    return render(
+        request,
+        "reports/quality.html",
+        {"unit": unit, "on": on, "figures": quality_figures(unit, on),
+         "sees_persons": scope.sees_persons, "purposes": PURPOSES},
+    )  # fmt: skip
+
+
+def _download(request: HttpRequest, unit, on) -> HttpResponse:
+    scope = scope_for(request.user)
+    purpose = request.GET.get("muc_dich", "")
+    if not scope.sees_persons:
+        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
+    if purpose not in PURPOSES:
+        raise PermissionDenied("cần chọn mục đích tải / choose the purpose of the download")
+    book = Workbook()
+    book.remove(book.active)
+    counts = {}
+    for name, persons in quality_lists(unit, on).items():
+        sheet = book.create_sheet(SHEETS[name])
+        sheet.append(["Họ, chữ đệm và tên", "Ngày sinh", "Số định danh", "Số chưa hợp lệ",
+                      "Dân tộc", "Quê quán", "Tình trạng"])  # fmt: skip
+        rows = scope.persons(persons).order_by("sort_key")[:ROWS_PER_SHEET]
+        for p in rows:
+            sheet.append([
+                p.full_name, p.birth_date, mask(p.personal_id) if p.personal_id else "",
+                mask(p.unverified_id) if p.unverified_id else "", p.ethnicity, p.native_place,
+                p.get_presence_display(),
+            ])  # fmt: skip
+        counts[name] = sheet.max_row - 1
+    out = BytesIO()
+    book.save(out)
+    audit_record(
+        action="export", obj=unit, purpose=purpose, detail={"document": "quality"} | counts
+    )
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="chat-luong-{unit.code}.xlsx"'
+    return response
