@@ -23,6 +23,7 @@ from cancuoc.reports.progress import FORECAST_DAYS, Progress, _progress_of, prog
 from .calendar import days, kit_counts, people_per_shift, working_spans
 from .costs import PlanQuantities
 from .models import Station, StationKind, Target
+from .selectors import stations_in
 
 SHIFT_MINUTES = 8 * 60
 # "03 ca, tối thiểu 18 tiếng/01 ngày": at most three 8-hour shifts a day, every day of the
@@ -261,18 +262,10 @@ def _forecast(status: Progress, loads: list[StationLoad]) -> Forecast:
     return replace(base, expected_per_day=base.capacity_per_day * ASSUMED_UTILISATION)
 
 
-def _stations_under(unit: AdministrativeUnit) -> list[Station]:
-    return list(
-        Station.objects.filter(unit__in=AdministrativeUnit.objects.subtree(unit))
-        .select_related("unit")
-        .order_by("code")
-    )
-
-
 def forecast_unit(*, unit: AdministrativeUnit, on: date) -> Forecast:
     """The unit's forecast on ``on`` with the stations of its whole subtree."""
     status = progress(unit, on)
-    stations = _stations_under(unit)
+    stations = stations_in(unit)
     window = _window(status)
     loads = _station_loads(stations, on, dict.fromkeys([s.pk for s in stations], window))
     return _forecast(status, list(loads.values()))
@@ -293,7 +286,7 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
     ):
         daily[unit_id].append((day, captured))
     windows = {status.unit.pk: _window(status) for status in statuses}
-    stations = _stations_under(unit)
+    stations = stations_in(unit)
     owner = {}
     for station in stations:
         child = next((c for c in children if station.unit.path.startswith(c.path)), None)

@@ -5,6 +5,12 @@ from cancuoc.geo.models import AdministrativeUnit
 from .models import Station
 
 
+def stations_in(unit: AdministrativeUnit) -> list[Station]:
+    """The stations of ``unit``'s subtree, by code, with their units."""
+    subtree = AdministrativeUnit.objects.subtree(unit).values("pk")
+    return list(Station.objects.filter(unit__in=subtree).select_related("unit").order_by("code"))
+
+
 def service_roots(station: Station) -> list[AdministrativeUnit]:
     """The units whose subtrees a station serves: its service area, or else its own unit."""
     return list(station.service_area.all()) or [station.unit]

@@ -11,12 +11,12 @@ from django.utils import timezone
 from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
 from cancuoc.lib.geo import place_km
 from cancuoc.planning.models import Station, Target
-from cancuoc.planning.selectors import service_roots
+from cancuoc.planning.selectors import service_roots, stations_in
 from cancuoc.registry.difficulty import hard_case
 from cancuoc.registry.worklists import counted_residence, worklist
 
 from .assignment import OPEN, Problem, Weights
-from .models import HOLDING_STATES, Appointment, AppointmentState, Slot
+from .models import HOLDING_STATES, AppointmentState, Slot
 
 
 def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
@@ -36,11 +36,6 @@ class AssignmentInput:
     party_household: list[int | None]
     slot_ids: np.ndarray  # Slot pk per slot index
     stations: list[Station]
-
-
-def stations_in(unit: AdministrativeUnit) -> list[Station]:
-    subtree = AdministrativeUnit.objects.subtree(unit).values("pk")
-    return list(Station.objects.filter(unit__in=subtree).select_related("unit").order_by("code"))
 
 
 def slots_with_room(
@@ -169,7 +164,3 @@ def _deadlines(stations: list[Station], first: date, last: date) -> dict[int, in
         deadline = target.deadline if target else last
         result[station.pk] = (deadline - first).days
     return result
-
-
-def booked_in(*, slot: Slot) -> int:
-    return Appointment.objects.filter(slot=slot, state__in=HOLDING_STATES).count()
