@@ -16,7 +16,7 @@ from cancuoc.intake.models import Application
 from cancuoc.lib.bulk import copy_rows
 from cancuoc.planning.calendar import kit_counts, people_per_shift, working_spans
 from cancuoc.planning.models import Station, StationKind
-from cancuoc.planning.selectors import service_roots
+from cancuoc.planning.selectors import service_roots, stations_in
 from cancuoc.registry.models import Person
 from cancuoc.registry.worklists import worklist
 
@@ -173,14 +173,13 @@ def appointments_assign(
     two runs never fill the same places twice."""
     started = time.perf_counter()
     on = on or timezone.localdate()
-    args = dict(
+    # Lock first, then read the room left: what another run booked meanwhile is seen.
+    stations = [s.pk for s in stations_in(unit)]
+    list(Station.objects.select_for_update().filter(pk__in=stations).order_by("pk"))
+    data = assignment_input(
         unit=unit, first=first, last=last, on=on, after=after or timezone.now(),
         weights=weights or Weights(),
     )  # fmt: skip
-    data = assignment_input(**args)
-    list(Station.objects.select_for_update().filter(pk__in=[s.pk for s in data.stations]))
-    if data.stations:  # the room left may have changed while waiting for the lock
-        data = assignment_input(**args)
     solution = assign(data.problem)
     run = AssignmentRun.objects.create(
         unit=unit, by=by, first_day=first, last_day=last, persons=solution.persons,
