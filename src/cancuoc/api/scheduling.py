@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
@@ -15,7 +15,7 @@ from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import additions_text
 from cancuoc.planning.targets import TargetSplitError, target_split
 from cancuoc.scheduling.assignment import Weights
-from cancuoc.scheduling.models import HOLDING_STATES, Appointment, AppointmentState, Slot
+from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 from cancuoc.scheduling.routes import NoRoutes
 from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
 from cancuoc.scheduling.visits import visits_plan
@@ -64,13 +64,13 @@ def station_slots(request: HttpRequest, code: str = CODE, day: date | None = Non
         raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
     slots = (
         Slot.objects.filter(station=station, starts_at__date=day)
-        .annotate(booked=Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES)))
+        .with_room()
         .select_related("institution")
         .order_by("starts_at")
     )
     return [
         {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "capacity": s.capacity,
-         "booked": s.booked, "institution": s.institution.code if s.institution else None}
+         "booked": s.held, "institution": s.institution.code if s.institution else None}
         for s in slots
     ]  # fmt: skip
 

@@ -20,6 +20,25 @@ def appointment_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+class AppointmentState(models.TextChoices):
+    BOOKED = "booked", "Đã hẹn"
+    ATTENDED = "attended", "Đã đến"
+    NO_SHOW = "no_show", "Không đến"
+    CANCELLED = "cancelled", "Đã huỷ"
+
+
+# The states in which an appointment holds its place in the slot.
+HOLDING_STATES = [AppointmentState.BOOKED, AppointmentState.ATTENDED, AppointmentState.NO_SHOW]
+
+
+class SlotQuerySet(models.QuerySet):
+    def with_room(self) -> "SlotQuerySet":
+        """Annotate ``held`` (appointments holding a place: booked, attended, no-show) and
+        ``room`` (the capacity left)."""
+        held = models.Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES))
+        return self.annotate(held=held).annotate(room=models.F("capacity") - models.F("held"))
+
+
 class Slot(models.Model):
     """A stretch of a shift at a station: ``capacity`` people may be booked into it. The
     capacity is kits × length ÷ capture minutes, raised by the overbooking factor."""
@@ -37,6 +56,8 @@ class Slot(models.Model):
         AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = SlotQuerySet.as_manager()
+
     class Meta:
         verbose_name = "khung giờ hẹn"
         verbose_name_plural = "khung giờ hẹn"
@@ -50,17 +71,6 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.starts_at:%d/%m %H:%M}"
-
-
-class AppointmentState(models.TextChoices):
-    BOOKED = "booked", "Đã hẹn"
-    ATTENDED = "attended", "Đã đến"
-    NO_SHOW = "no_show", "Không đến"
-    CANCELLED = "cancelled", "Đã huỷ"
-
-
-# The states in which an appointment holds its place in the slot.
-HOLDING_STATES = [AppointmentState.BOOKED, AppointmentState.ATTENDED, AppointmentState.NO_SHOW]
 
 
 class AssignmentRun(models.Model):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Subquery
 from django.utils import timezone
 
 from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
@@ -16,7 +16,7 @@ from cancuoc.registry.difficulty import hard_case
 from cancuoc.registry.worklists import counted_residence, worklist
 
 from .assignment import OPEN, Problem, Weights
-from .models import HOLDING_STATES, AppointmentState, Slot
+from .models import AppointmentState, Slot
 
 
 def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
@@ -43,7 +43,6 @@ def slots_with_room(
 ) -> list[dict]:
     """Slots of the stations from ``first`` to ``last`` that start after ``after``, with how
     many places each has left, in order of station and time."""
-    holding = Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES))
     return list(
         Slot.objects.filter(
             station__in=stations,
@@ -51,7 +50,7 @@ def slots_with_room(
             starts_at__date__lte=last,
             starts_at__gt=after,
         )
-        .annotate(room=F("capacity") - holding)
+        .with_room()
         .filter(room__gt=0)
         .order_by("station__code", "starts_at")
         .values("pk", "station_id", "starts_at", "room", "institution_id", "unit_id")

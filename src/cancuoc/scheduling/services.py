@@ -22,7 +22,6 @@ from cancuoc.registry.worklists import worklist
 
 from .assignment import Weights, assign
 from .models import (
-    HOLDING_STATES,
     Appointment,
     AppointmentState,
     AssignmentRun,
@@ -254,15 +253,12 @@ def appointments_rebook(
         for root in service_roots(station)
         for pk in worklist(unit=root, on=on).filter(pk__in=missing).values_list("pk", flat=True)
     }
-    holding = Count("appointments", filter=Q(appointments__state__in=HOLDING_STATES))
-    room = {
-        slot.pk: slot.capacity - slot.held
-        for slot in Slot.objects.filter(
-            station=station, starts_at__gt=after, institution__isnull=True
-        )
-        .annotate(held=holding)
+    room = dict(
+        Slot.objects.filter(station=station, starts_at__gt=after, institution__isnull=True)
+        .with_room()
         .order_by("starts_at")
-    }
+        .values_list("pk", "room")
+    )
     rebooked = no_room = not_needed = 0
     for group in parties.values():
         people = [a for a in group if a.person_id in still_needed]

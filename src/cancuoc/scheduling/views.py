@@ -18,7 +18,7 @@ from cancuoc.planning.models import Station
 from cancuoc.reports.views import PURPOSES, as_of
 
 from .documents import slot_places, time_window
-from .models import HOLDING_STATES, Appointment, AppointmentState, Slot, Visit
+from .models import Appointment, AppointmentState, Slot, Visit
 from .public import (
     citizen_lookup,
     fanpage_image,
@@ -61,12 +61,11 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     station = _station(request, code)
     first = _day(request, "tu", as_of(request) + timedelta(days=1))
     last = first + timedelta(days=DAYS_SHOWN - 1)
-    held = Q(appointments__state__in=HOLDING_STATES)
     days = {}
     for slot in (
         Slot.objects.filter(station=station, starts_at__date__gte=first, starts_at__date__lte=last)
+        .with_room()
         .annotate(
-            booked=Count("appointments", filter=held),
             came=Count("appointments", filter=Q(appointments__state=AppointmentState.ATTENDED)),
             missed=Count("appointments", filter=Q(appointments__state=AppointmentState.NO_SHOW)),
         )
@@ -77,7 +76,8 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
             starts.date(), {"slots": 0, "capacity": 0, "booked": 0, "came": 0, "missed": 0}
         )
         day["slots"] += 1
-        for field in ("capacity", "booked", "came", "missed"):
+        day["booked"] += slot.held
+        for field in ("capacity", "came", "missed"):
             day[field] += getattr(slot, field)
     totals = Slot.objects.filter(station=station).aggregate(
         slots=Count("pk"), capacity=Sum("capacity")
