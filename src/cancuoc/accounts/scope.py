@@ -109,6 +109,12 @@ def require_unit(user, unit: AdministrativeUnit) -> None:
         raise PermissionDenied("đơn vị ngoài phạm vi được giao / unit outside your area")
 
 
+def require_persons(user) -> None:
+    """Refuse roles that see figures only (viewers) what names people."""
+    if not scope_for(user).sees_persons:
+        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
+
+
 def area_scoped(view: Callable) -> Callable:
     """Mark a view as keeping to the user's area (and require a login). The view itself must
     read persons and units only through :func:`scope_for`; the matrix test checks it does."""

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from cancuoc.accounts.scope import require_persons as require_persons_seen
 from cancuoc.accounts.scope import scope_for
 from cancuoc.accounts.tokens import token_user
 
@@ -58,5 +59,5 @@ def api_scoped(operation: Callable) -> Callable:
 
 
 def require_persons(request: HttpRequest) -> None:
-    if not scope_for(request.user).sees_persons:
-        raise HttpError(403, "vai trò chỉ xem số liệu / your role sees figures only")
+    """As on the pages (the API answers PermissionDenied with 403)."""
+    require_persons_seen(request.user)

@@ -4,13 +4,12 @@ import uuid
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.lib.text import normalise_name
 from cancuoc.planning.models import Kit
 from cancuoc.registry.personal_id import mask
@@ -27,9 +26,8 @@ def _stations(request: HttpRequest):
 
 @area_scoped
 def checkin(request: HttpRequest) -> HttpResponse:
+    require_persons(request.user)
     scope = scope_for(request.user)
-    if not scope.sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
     stations = list(_stations(request).prefetch_related("kits"))
     query = request.GET.get("q", "").strip()
     persons = []

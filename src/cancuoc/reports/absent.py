@@ -2,12 +2,11 @@
 be; hand-overs to the unit where they live now, and the ones it is asked to take over."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.registry.handovers import (
@@ -26,15 +25,10 @@ from .views import as_of, scoped_unit
 SHOWN = 200
 
 
-def _persons_only(request: HttpRequest) -> None:
-    if not scope_for(request.user).sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
-
-
 @area_scoped
 def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
-    _persons_only(request)
+    require_persons(request.user)
     on = as_of(request)
     scope = scope_for(request.user)
     subtree = AdministrativeUnit.objects.subtree(unit)
@@ -67,7 +61,7 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
-    _persons_only(request)
+    require_persons(request.user)
     on = as_of(request)
     person = (
         scope_for(request.user)
@@ -93,7 +87,7 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The receiving unit accepts or refuses (with a reason)."""
-    _persons_only(request)
+    require_persons(request.user)
     scope = scope_for(request.user)
     handover = (
         Handover.objects.filter(pk=pk, to_unit__in=scope.units()).select_related("to_unit").first()

@@ -3,7 +3,6 @@ behind them as a workbook (names, so for roles that see persons, with a purpose,
 
 from io import BytesIO
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
@@ -13,7 +12,7 @@ from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.quality import quality_figures, quality_lists
 
-from .views import PURPOSES, as_of, scoped_unit
+from .views import PURPOSES, as_of, export_purpose, scoped_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
@@ -40,12 +39,8 @@ def quality_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _download(request: HttpRequest, unit, on) -> HttpResponse:
+    purpose = export_purpose(request)
     scope = scope_for(request.user)
-    purpose = request.GET.get("muc_dich", "")
-    if not scope.sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
-    if purpose not in PURPOSES:
-        raise PermissionDenied("cần chọn mục đích tải / choose the purpose of the download")
     book = Workbook()
     book.remove(book.active)
     counts = {}

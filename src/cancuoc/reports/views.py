@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
-from cancuoc.accounts.scope import area_scoped, require_unit, scope_for
+from cancuoc.accounts.scope import area_scoped, require_persons, require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code
 from cancuoc.lib.tables import write_table
@@ -49,6 +49,16 @@ PURPOSES = [
     "Lập kế hoạch thu nhận, hẹn lịch",
     "Báo cáo cấp trên",
 ]
+
+
+def export_purpose(request: HttpRequest) -> str:
+    """The purpose a download of names is made for (``?muc_dich=``, audited with it): only
+    for roles that see persons, and only with one of ``PURPOSES``."""
+    require_persons(request.user)
+    purpose = request.GET.get("muc_dich", "")
+    if purpose not in PURPOSES:
+        raise PermissionDenied("cần chọn mục đích tải danh sách / choose the purpose of the export")
+    return purpose
 
 
 def as_of(request: HttpRequest) -> date:
@@ -211,12 +221,8 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 @area_scoped
 def worklist_download(request: HttpRequest, code: str) -> FileResponse:
     unit = scoped_unit(request, code)
+    purpose = export_purpose(request)
     scope = scope_for(request.user)
-    purpose = request.GET.get("muc_dich", "")
-    if not scope.sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
-    if purpose not in PURPOSES:
-        raise PermissionDenied("cần chọn mục đích tải danh sách / choose the purpose of the export")
     on, basis = as_of(request), _basis(request)
     persons = scope.persons(worklist(unit=unit, on=on, basis=basis))
     title = f"Danh sách công dân cần cấp thẻ — {unit.name} — ngày {on:%d/%m/%Y}"

@@ -5,7 +5,6 @@ iCal feed and fanpage post, and a citizen's lookup of their own appointment and 
 from datetime import date, timedelta
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +14,7 @@ from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.planning.models import Station
-from cancuoc.reports.views import PURPOSES, as_of
+from cancuoc.reports.views import PURPOSES, as_of, export_purpose
 
 from .documents import slot_places, time_window
 from .models import Appointment, AppointmentState, Slot, Visit
@@ -106,11 +105,7 @@ def _export(request: HttpRequest, code: str) -> tuple[Station, date, date, str]:
     """The station, period and purpose of a download of names: refused to roles that see
     figures only and without a purpose, and audited by the caller."""
     station = _station(request, code)
-    if not scope_for(request.user).sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
-    purpose = request.GET.get("muc_dich", "")
-    if purpose not in PURPOSES:
-        raise PermissionDenied("cần chọn mục đích tải / choose the purpose of the download")
+    purpose = export_purpose(request)
     first, last = _period(request)
     return station, first, last, purpose
 
