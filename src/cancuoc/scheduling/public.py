@@ -91,6 +91,14 @@ def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_A
     return sorted(openings, key=lambda o: (o.starts, o.station))
 
 
+def _by_day(openings: list[Opening]) -> dict[date, list[Opening]]:
+    """The openings by local day, in order."""
+    days: dict[date, list[Opening]] = {}
+    for opening in openings:
+        days.setdefault(timezone.localtime(opening.starts).date(), []).append(opening)
+    return days
+
+
 def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes:
     """The openings as an iCalendar feed (RFC 5545) people can subscribe to."""
     from icalendar import Calendar, Event
@@ -123,9 +131,7 @@ def fanpage_post(*, unit: AdministrativeUnit, openings: list[Opening], bring: tu
         "",
         "Công an xã thông báo lịch thu nhận hồ sơ cấp thẻ căn cước:",
     ]
-    by_day: dict[date, list[Opening]] = {}
-    for opening in openings:
-        by_day.setdefault(timezone.localtime(opening.starts).date(), []).append(opening)
+    by_day = _by_day(openings)
     for day, day_openings in by_day.items():
         lines.append(f"🗓 {day:%d/%m/%Y}:")
         for o in day_openings:
@@ -201,9 +207,7 @@ def fanpage_image(*, unit: AdministrativeUnit, openings: list[Opening], bring: t
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    by_day: dict[date, list[Opening]] = {}
-    for opening in openings:
-        by_day.setdefault(timezone.localtime(opening.starts).date(), []).append(opening)
+    by_day = _by_day(openings)
     html = render_to_string(
         "scheduling/fanpage_card.html",
         {
