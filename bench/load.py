@@ -22,7 +22,8 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+
+from register import recreate_database  # bench/register.py, next to this file
 
 PORT = 8765
 
@@ -216,12 +217,7 @@ def main() -> None:
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not server.startswith("postgres"):
         sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
-    import psycopg
-
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {args.database}")
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(server)._replace(path=f"/{args.database}"))
+    os.environ["DATABASE_URL"] = recreate_database(server, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cancuoc.settings")
     os.environ["LOG_LEVEL"] = "WARNING"  # 404s and 409s are logged as warnings; errors show
     os.environ["CANCUOC_REQUIRE_2FA"] = "False"
