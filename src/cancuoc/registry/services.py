@@ -237,7 +237,7 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
     codes.discard("")
     found = dict(
         AdministrativeUnit.objects.filter(
-            reorganisation=Reorganisation.Y2025, code__in=codes
+            reorganisation=Reorganisation.Y2025, code__any_of=codes
         ).values_list("code", "pk")
     )
     for index, record in enumerate(records, start=1):
@@ -259,7 +259,7 @@ def _household_ids(codes: Iterable[str], chunk: int = 10_000) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(codes), chunk):
         part = codes[start : start + chunk]
-        found.update(Household.objects.filter(code__in=part).values_list("code", "pk"))
+        found.update(Household.objects.filter(code__any_of=part).values_list("code", "pk"))
     return found
 
 
