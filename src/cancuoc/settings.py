@@ -214,3 +214,6 @@ CANCUOC_AUDIT_RETENTION_DAYS = max(envint("CANCUOC_AUDIT_RETENTION_DAYS", "1825"
 CANCUOC_IMPORT_RETENTION_DAYS = envint("CANCUOC_IMPORT_RETENTION_DAYS", "90")
 CANCUOC_ARCHIVE_DIR = Path(os.getenv("CANCUOC_ARCHIVE_DIR", "archive")).resolve()
 CANCUOC_IMPORT_DIR = Path(os.getenv("CANCUOC_IMPORT_DIR", "imports")).resolve()
+# Files of this many rows or more are read and parsed in a second process while the first
+# writes (imports/pipeline.py); 0: always.
+CANCUOC_IMPORT_FORK_FROM_ROWS = envint("CANCUOC_IMPORT_FORK_FROM_ROWS", "20000")

@@ -1,8 +1,11 @@
-"""Batches commit one by one; where the batch boundaries fall never changes the outcome."""
+"""Batches commit one by one; where the batch boundaries fall never changes the outcome, nor
+whether the file is read in a second process (imports/pipeline.py)."""
+
+import multiprocessing
 
 import pytest
 
-from cancuoc.imports import services
+from cancuoc.imports import pipeline, services
 from cancuoc.imports.models import ImportJob
 from cancuoc.imports.services import person_import
 from cancuoc.registry import personal_id
@@ -42,9 +45,14 @@ def outcome() -> tuple:
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 3, 5000])
-def test_the_outcome_is_the_same_for_any_batch_size(commune_file, batch_size):
+@pytest.mark.parametrize("fork_from_rows", [0, 10**9], ids=["forked-reader", "reader-here"])
+def test_the_outcome_is_the_same_for_any_batch_size_and_reader(
+    commune_file, batch_size, fork_from_rows, settings
+):
+    settings.CANCUOC_IMPORT_FORK_FROM_ROWS = fork_from_rows
     person_import(path=commune_file, source="xa", batch_size=batch_size)
 
+    assert not multiprocessing.active_children()
     assert outcome() == (
         (12, 9, 2, 1),
         sorted(
@@ -84,3 +92,42 @@ def test_a_run_stopped_by_an_error_resumes_after_the_last_whole_batch(commune_fi
     ImportJob.objects.all().delete()
     person_import(path=commune_file, source="xa", batch_size=5000)
     assert resumed == outcome()
+
+
+def test_an_error_in_the_reading_process_stops_the_import_with_its_message(
+    commune_file, monkeypatch, settings
+):
+    settings.CANCUOC_IMPORT_FORK_FROM_ROWS = 0
+    real_parse = pipeline.row_parse
+
+    def failing_on_row_6(row, **kwargs):  # runs in the forked reader
+        if row.number == 6:
+            raise OSError("read error on row 6")
+        return real_parse(row, **kwargs)
+
+    monkeypatch.setattr(pipeline, "row_parse", failing_on_row_6)
+    with pytest.raises(OSError, match="read error on row 6"):
+        person_import(path=commune_file, source="xa", batch_size=2)
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.batches_done, job.row) == ("failed", 2, 5)
+    assert job.error == "OSError: read error on row 6"
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_in_the_writer_stops_the_reading_process(commune_file, monkeypatch, settings):
+    settings.CANCUOC_IMPORT_FORK_FROM_ROWS = 0
+    real_load, loads = services.register_load, []
+
+    def failing_second(**kwargs):
+        loads.append(1)
+        if len(loads) == 2:
+            raise RuntimeError("disk full")
+        return real_load(**kwargs)
+
+    monkeypatch.setattr(services, "register_load", failing_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        person_import(path=commune_file, source="xa", batch_size=1)
+
+    assert ImportJob.objects.get().batches_done == 1
+    assert not multiprocessing.active_children()

@@ -65,6 +65,37 @@ def state(database) -> dict:
         }
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc: Linux, as the fork is)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        if entry.isdigit() and int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def alive(pids: list[int], *, within: float) -> list[int]:
+    """Those of ``pids`` still running (not zombies) after waiting up to ``within`` s."""
+    deadline = time.monotonic() + within
+    while True:
+        running = []
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        running.append(pid)
+            except OSError:
+                pass
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.05)
+
+
 def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
     clean, crashed = tmp_path / "clean.sqlite3", tmp_path / "crashed.sqlite3"
     out = tmp_path / "out"
@@ -78,9 +109,10 @@ def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
 
     subprocess.run(command, env=environment(clean, tmp_path), check=True, capture_output=True)
 
+    # The crashed import reads in a second process (imports/pipeline.py), the clean one here.
+    forked = environment(crashed, tmp_path) | {"CANCUOC_IMPORT_FORK_FROM_ROWS": "0"}
     process = subprocess.Popen(
-        command, env=environment(crashed, tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        command, env=forked, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )  # fmt: skip
     deadline = time.monotonic() + 60
     with sqlite3.connect(crashed) as db:
@@ -89,15 +121,16 @@ def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
             row = db.execute("SELECT batches_done FROM imports_importjob").fetchone()
             done = row[0] if row else 0
             time.sleep(0.005)
+    readers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert readers, "the import did not read in a second process"
+    assert not alive(readers, within=10), "the reading process outlived the killed import"
     killed = state(crashed)
     assert killed["job"][0][0] == "running", "the import ended before it could be killed"
     assert 0 < killed["counts"]["registry_person"] < state(clean)["counts"]["registry_person"]
 
-    rerun = subprocess.run(
-        command, env=environment(crashed, tmp_path), check=True, capture_output=True, text=True
-    )
+    rerun = subprocess.run(command, env=forked, check=True, capture_output=True, text=True)
 
     assert "resumed" in rerun.stdout
     after, expected = state(crashed), state(clean)

@@ -1,11 +1,21 @@
-"""What can be wrong with a file or a row, said in Vietnamese and English, with where."""
+"""What can be wrong with a file or a row, said in Vietnamese and English, with where.
+
+Each pickles (``__reduce__``): parsed rows and their errors cross from the reading process to
+the writing one (pipeline.py), and an exception's default pickling would lose the fields.
+"""
+
+from functools import partial
 
 
 class ImportFileError(ValueError):
     """The file cannot be read as a list of persons; nothing of it is imported."""
 
     def __init__(self, vi: str, en: str) -> None:
+        self.vi, self.en = vi, en
         super().__init__(f"{vi} / {en}")
+
+    def __reduce__(self):
+        return (type(self), (self.vi, self.en))
 
 
 class FieldError(ValueError):
@@ -26,6 +36,11 @@ class ImportRowError(ValueError):
         self.sheet, self.row, self.column = sheet, row, column
         self.message_vi, self.message_en = message_vi, message_en
         super().__init__(str(self))
+
+    def __reduce__(self):
+        fields = {"sheet": self.sheet, "row": self.row, "column": self.column,
+                  "message_vi": self.message_vi, "message_en": self.message_en}  # fmt: skip
+        return (partial(type(self), **fields), ())
 
     @property
     def message(self) -> str:

@@ -12,6 +12,7 @@ in the list (recorded as "Khác").
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,6 +69,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 def text(cell: Any) -> str:
     """NFC, single spaces, no spaces around; whole numbers without ".0"."""
+    if type(cell) is str:  # most cells: the same result, without the checks below
+        return " ".join((cell if cell.isascii() else unicodedata.normalize("NFC", cell)).split())
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -80,7 +83,9 @@ def text(cell: Any) -> str:
 def digits(cell: Any, name: str) -> str:
     """A number that is typed as text: spaces, dots and dashes dropped, the leading zero that
     Excel took away put back. What is not digits stays as typed, for the rules to judge."""
-    value = _SEPARATORS.sub("", text(cell))
+    value = text(cell)
+    if not value.isdigit():
+        value = _SEPARATORS.sub("", value)
     if value.isdigit():
         width = PAD_TO.get(name, {}).get(len(value))
         if width:
@@ -146,14 +151,22 @@ class Choices:
         for key, value in self.exact.items():
             plain.setdefault(strip_diacritics(key), set()).add(value)
         self.plain = {k: next(iter(v)) for k, v in plain.items() if len(v) == 1}
+        self._seen: dict[str, str | None] = {}
 
     @staticmethod
     def key(value: str) -> str:
         return " ".join(nfc(value).lower().replace("/", " / ").split())
 
     def get(self, value: str) -> str | None:
+        try:
+            return self._seen[value]
+        except KeyError:
+            pass
         key = self.key(value)
-        return self.exact.get(key) or self.plain.get(strip_diacritics(key))
+        found = self.exact.get(key) or self.plain.get(strip_diacritics(key))
+        if len(self._seen) < 10_000:  # a file types a closed list a few ways: keep them
+            self._seen[value] = found
+        return found
 
 
 SEXES = Choices(Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "nữ giới": Sex.FEMALE,

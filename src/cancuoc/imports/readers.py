@@ -109,6 +109,11 @@ class SourceRow:
     def sheet_name(self) -> str:
         return self.sheet.name
 
+    def __reduce__(self):
+        # By position: a dataclass with slots pickles through dataclasses.fields() per object
+        # (rows cross from the reading process to the writing one, see pipeline.py).
+        return (SourceRow, (self.sheet, self.number, self.raw, self.cells))
+
     def header(self, name: str) -> str:
         """The header the file gives to field ``name`` (the canonical one if it has none)."""
         return self.sheet.field_headers.get(name, FIELD_BY_NAME[name].header)
@@ -259,7 +264,10 @@ def _column_numbers(cells) -> bool:
 
 
 def _blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    for cell in cells:  # a loop, not all(…): asked of every row, and the first cell decides
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def _text(cell: Any) -> str:

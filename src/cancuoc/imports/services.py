@@ -11,12 +11,12 @@ import json
 import logging
 import shutil
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cancuoc.accounts.audit import audit_record
@@ -31,8 +31,9 @@ from cancuoc.registry.services import register_load
 from .errors import ImportFileError, ImportRowError
 from .exports import rejected_rows_write
 from .models import ImportJob, ImportStatus, RejectedRow, RowWarning
-from .parsing import ParsedRow, row_parse
-from .readers import FileFacts, FileLayout, SourceRow, file_facts, file_layout, file_rows
+from .parsing import ParsedRow
+from .pipeline import parsed_batches
+from .readers import FileFacts, FileLayout, file_facts, file_layout
 
 log = logging.getLogger(__name__)
 
@@ -160,22 +161,16 @@ def _run(
 ) -> None:
     job = result.job
     units: dict[str, bool] = {}
-    today = timezone.localdate()
-    batch: list[SourceRow] = []
+    batches = parsed_batches(
+        path, facts, layout, after=(job.sheet_index, job.row), batch_size=batch_size,
+        today=timezone.localdate(),
+    )  # fmt: skip
     try:
-        for row in file_rows(path, facts, layout):
-            if (row.sheet.index, row.number) <= (job.sheet_index, job.row):
-                continue  # committed by an earlier run of this job
-            batch.append(row)
-            if len(batch) == batch_size:
-                _batch_write(result, batch, source=source, today=today, units=units)
-                batch = []
+        with closing(batches):  # on an error, the reading process stops now
+            for batch in batches:
+                _batch_write(result, batch, source=source, units=units)
                 if on_batch:
                     on_batch(job, layout.estimated_rows)
-        if batch:
-            _batch_write(result, batch, source=source, today=today, units=units)
-            if on_batch:
-                on_batch(job, layout.estimated_rows)
     except Exception as error:
         job.status, job.error = ImportStatus.FAILED, redact(f"{type(error).__name__}: {error}")
         job.save(update_fields=["status", "error"])
@@ -196,16 +191,12 @@ class _Outcome:
 
 
 def _batch_write(
-    result: ImportResult,
-    rows: list[SourceRow],
-    *,
-    source: str,
-    today: date,
-    units: dict[str, bool],
+    result: ImportResult, parsed: list[ParsedRow], *, source: str, units: dict[str, bool]
 ) -> None:
     job = result.job
-    parsed = [row_parse(row, today=today) for row in rows]
+    rows = [p.row for p in parsed]
     with transaction.atomic():
+        _commit_without_waiting()
         current = ImportJob.objects.select_for_update().get(pk=job.pk)
         if current.batches_done != job.batches_done:
             raise ImportConflict(
@@ -236,6 +227,17 @@ def _batch_write(
         job.pk, job.batches_done, job.sheet_index, job.row, len(outcome.accepted),
         len(outcome.rejected), outcome.merged,
     )  # fmt: skip
+
+
+def _commit_without_waiting() -> None:
+    """On PostgreSQL, let this batch's commit return before its WAL reaches the disk
+    (synchronous_commit off, for this transaction only). Safe here: a crash can lose only the
+    last batches whole, never part of one, and their job counts with them, so the same
+    command redoes them; the job's final "done" is an ordinary commit, which waits for
+    everything written before it. Each batch saves a disk flush (a tenth of its time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _rows_keep(job: ImportJob, outcome: "_Outcome") -> None:
@@ -273,7 +275,7 @@ def _classify(parsed: list[ParsedRow], *, source: str, units: dict[str, bool]) -
     valid = {r.ref: _valid_id(r) for r in records}
     taken = set(
         Person.objects.filter(
-            personal_id__in=[r.personal_id for r in records if valid[r.ref]]
+            personal_id__any_of=[r.personal_id for r in records if valid[r.ref]]
         ).values_list("personal_id", flat=True)
     )
     outcome = _Outcome()
@@ -333,7 +335,7 @@ def _compared(record: PersonRecord) -> tuple:
 
 
 def _present(source: str, refs: list[str]) -> dict[str, tuple]:
-    rows = Person.objects.filter(source=source, source_ref__in=refs).values_list(
+    rows = Person.objects.filter(source=source, source_ref__any_of=refs).values_list(
         "source_ref", *COMPARED, "personal_id", "unverified_id", "household__code"
     )
     return {
@@ -353,7 +355,7 @@ def _units_known(known: dict[str, bool], codes: Iterable[str]) -> None:
     new = [code for code in codes if code not in known]
     found = set(
         AdministrativeUnit.objects.filter(
-            reorganisation=Reorganisation.Y2025, code__in=new
+            reorganisation=Reorganisation.Y2025, code__any_of=new
         ).values_list("code", flat=True)
     )
     known.update({code: code in found for code in new})

@@ -1,0 +1,133 @@
+"""The rows of a file, parsed, in batches: read and parsed in a second process while this one
+writes the batch before, so that on two cores the parsing (pure Python, about half of an
+import's time) and the database's work run side by side.
+
+The second process is forked: it inherits the layout, the settings and the parsing tables as
+they are, needs no Django set-up and never touches the database connection it inherits. A
+batch crosses a pipe, which holds at most the one batch being sent (memory stays flat); the
+child stops when the pipe breaks, so it never outlives an import that was killed. Small
+files (CANCUOC_IMPORT_FORK_FROM_ROWS), and systems without fork, are parsed in this process,
+in the same order: both ways run the same :func:`_batches`.
+"""
+
+import gc
+import logging
+import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from django.conf import settings
+
+from .parsing import ParsedRow, row_parse
+from .readers import FileFacts, FileLayout, SourceRow, file_rows
+
+log = logging.getLogger(__name__)
+
+WAIT_SECONDS = 5.0
+
+
+class ReaderDied(RuntimeError):
+    """The reading process ended without saying why (killed, out of memory)."""
+
+
+def parsed_batches(
+    path: Path,
+    facts: FileFacts,
+    layout: FileLayout,
+    *,
+    after: tuple[int, int],
+    batch_size: int,
+    today: date,
+) -> Iterator[list[ParsedRow]]:
+    """Batches of ``batch_size`` parsed rows (the last one shorter), in file order, of the
+    rows after ``after`` = (sheet index, row number): those an earlier run committed."""
+    arguments = (path, facts, layout, after, batch_size, today)
+    # Below CANCUOC_IMPORT_FORK_FROM_ROWS a second process costs more than it saves.
+    forked = layout.estimated_rows >= settings.CANCUOC_IMPORT_FORK_FROM_ROWS
+    if not forked or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _batches(*arguments)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(sender, receiver, *arguments), daemon=True)
+    child.start()
+    sender.close()  # the child holds the only sending end: its exit ends the pipe
+    try:
+        while True:
+            while not receiver.poll(WAIT_SECONDS):
+                if not child.is_alive():
+                    raise ReaderDied(f"the reading process ended with code {child.exitcode}")
+            try:
+                with _collector_off():
+                    kind, payload = receiver.recv()
+            except EOFError:
+                raise ReaderDied(f"the reading process ended with code {child.exitcode}") from None
+            if kind == "error":
+                raise payload
+            if kind == "done":
+                return
+            yield payload
+    finally:
+        receiver.close()  # a child still sending gets a broken pipe and stops
+        child.join(WAIT_SECONDS)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _batches(
+    path: Path,
+    facts: FileFacts,
+    layout: FileLayout,
+    after: tuple[int, int],
+    batch_size: int,
+    today: date,
+) -> Iterator[list[ParsedRow]]:
+    batch: list[ParsedRow] = []
+    for row in file_rows(path, facts, layout):
+        if (row.sheet.index, row.number) <= after:
+            continue  # committed by an earlier run of this job
+        batch.append(row_parse(row, today=today))
+        if len(batch) == batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """Unpickling a batch makes a hundred thousand objects, none of them garbage: with the
+    collector on, its passes over everything took eight times the unpickling itself."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _produce(sender: Connection, receiver: Connection, *arguments) -> None:
+    """In the child: send every batch, then "done"; or the error that stopped the reading."""
+    receiver.close()  # the writer's end, inherited: held here, it would keep the pipe open
+    gc.freeze()  # what the child inherited is never garbage: the collector need not walk it
+    try:
+        for batch in _batches(*arguments):
+            for parsed in batch:  # the cells by field are parsed: the writer needs the row
+                row = parsed.row
+                parsed.row = SourceRow(row.sheet, row.number, row.raw, {})
+            sender.send(("batch", batch))
+        sender.send(("done", None))
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the writer stopped: nobody to send to
+    except Exception as error:
+        try:
+            sender.send(("error", error))
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        except Exception:  # an error that does not pickle: send what it said
+            sender.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        sender.close()
