@@ -217,3 +217,5 @@ CANCUOC_IMPORT_DIR = Path(os.getenv("CANCUOC_IMPORT_DIR", "imports")).resolve()
 # Files of this many rows or more are read and parsed in a second process while the first
 # writes (imports/pipeline.py); 0: always.
 CANCUOC_IMPORT_FORK_FROM_ROWS = envint("CANCUOC_IMPORT_FORK_FROM_ROWS", "20000")
+# Files uploaded in the admin are imported in the request; larger ones go through the command.
+CANCUOC_IMPORT_UPLOAD_MAX_MB = envint("CANCUOC_IMPORT_UPLOAD_MAX_MB", "20")

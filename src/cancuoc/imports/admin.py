@@ -1,20 +1,180 @@
-from django.contrib import admin
+"""Import jobs in the admin: the list (read only, written by imports), a page to upload a
+commune's file and import it, the rejected rows of a job as XLSX, and the blank template.
+
+An upload is imported in the request: meant for a commune's or a district's file (tens of
+thousands of rows, seconds). A province's file goes through ``cancuoc import``, which shows
+a progress bar and can be resumed; both run the same person_import."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
 
+from .errors import ImportFileError
+from .exports import rejected_rows_write, template_write
 from .models import ImportJob, RejectedRow, RowWarning
+from .readers import CSV_SUFFIXES, XLSX_SUFFIXES
+from .services import ImportConflict, person_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp danh sách nhân khẩu / list of persons",
+        help_text=".xlsx hoặc .csv, theo mẫu hoặc với tiêu đề của xã / .xlsx or .csv",
+    )
+    source = forms.CharField(
+        label="Nguồn / source", max_length=64, required=False,
+        help_text="để trống: tên tệp. Nhập lại cùng nguồn không tạo bản ghi trùng / "
+        "empty: the file's name. Importing again under the same source adds nothing twice",
+    )  # fmt: skip
+    dry_run = forms.BooleanField(
+        label="Chỉ kiểm tra, không ghi / check only, write nothing", required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
+            raise forms.ValidationError(
+                f"không đọc được tệp {suffix or 'không đuôi'}: hãy lưu thành .xlsx hoặc .csv / "
+                f"cannot read a {suffix or 'suffix-less'} file: save it as .xlsx or .csv"
+            )
+        limit = settings.CANCUOC_IMPORT_UPLOAD_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                f"tệp lớn hơn {limit} MB: hãy dùng lệnh `cancuoc import` / the file is larger "
+                f"than {limit} MB: use the `cancuoc import` command"
+            )
+        return upload
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
-    """Written by ``cancuoc import`` only."""
+    """Written by imports only; uploads through :meth:`upload_view`."""
 
     list_display = [
         "file_name", "source", "status", "rows_read", "rows_accepted", "rows_rejected",
         "rows_merged", "rows_warned", "batches_done", "started_at", "finished_at",
+        "rejected_rows",
     ]  # fmt: skip
     list_filter = ["status"]
     search_fields = ["file_name", "source", "sha256"]
+    readonly_fields = ["rejected_rows"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="imports_importjob_upload"),
+            path("template.xlsx", wrap(self.template_view), name="imports_importjob_template"),
+            path(
+                "<int:object_id>/rejected.xlsx",
+                wrap(self.rejected_view),
+                name="imports_importjob_rejected",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Dòng bị loại / rejected rows")
+    def rejected_rows(self, job: ImportJob) -> str:
+        if not job.pk or not (job.rows_rejected or job.rows_warned):
+            return "—"
+        url = reverse("admin:imports_importjob_rejected", args=[job.pk])
+        return format_html('<a href="{}">{} + {} (XLSX)</a>', url, job.rows_rejected,
+                           job.rows_warned)  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = (extra_context or {}) | {"may_import": _may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        if not _may_import(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = _import_upload(form.cleaned_data)
+            except (ImportFileError, ImportConflict) as error:
+                form.add_error("file", str(error))
+            else:
+                job = result.job
+                summary = (
+                    f"{job.file_name}: {job.rows_read:,} dòng đọc / read = "
+                    f"{job.rows_accepted:,} nhập / accepted + {job.rows_rejected:,} loại / "
+                    f"rejected + {job.rows_merged:,} đã có / merged"
+                )
+                if not result.dry_run:
+                    messages.success(request, summary)
+                    return redirect("admin:imports_importjob_change", job.pk)
+                messages.info(request, f"Thử / dry run, không ghi gì / nothing written — {summary}")
+        context = self.admin_site.each_context(request) | {
+            "title": "Nhập danh sách nhân khẩu / import a list of persons",
+            "opts": self.model._meta,
+            "form": form,
+            "result": result,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, "admin/imports/importjob/upload.html", context)
+
+    def template_view(self, request: HttpRequest) -> FileResponse:
+        folder = Path(tempfile.mkdtemp(prefix="cancuoc-template-"))
+        written = template_write(folder / "mau-nhan-khau.xlsx")
+        return _file_response(written, folder, "mau-nhan-khau.xlsx")
+
+    def rejected_view(self, request: HttpRequest, object_id: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=object_id)
+        folder = Path(tempfile.mkdtemp(prefix="cancuoc-rejected-"))
+        written = folder / f"dong-bi-loai-{job.pk}.xlsx"
+        rejected_rows_write(job=job, path=written)
+        return _file_response(written, folder, written.name)
+
+
+def _may_import(request: HttpRequest) -> bool:
+    """Importing writes persons anywhere in the province: the model's "add" permission."""
+    return request.user.has_perm("imports.add_importjob")
+
+
+def _import_upload(data: dict):
+    """The upload kept under its own name (the job records it, and the source defaults to
+    it) in a folder of its own, imported, then removed: person_import keeps its own copy."""
+    upload = data["file"]
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads_dir()))
+    try:
+        target = folder / Path(upload.name).name
+        with target.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        return person_import(path=target, source=data["source"] or None,
+                             dry_run=data["dry_run"])  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _uploads_dir() -> Path:
+    folder = settings.CANCUOC_IMPORT_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _file_response(written: Path, folder: Path, name: str) -> FileResponse:
+    handle = written.open("rb")
+    shutil.rmtree(folder, ignore_errors=True)  # the open handle keeps the data until sent
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 
 @admin.register(RejectedRow)

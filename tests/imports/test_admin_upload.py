@@ -1,0 +1,109 @@
+"""A commune's file uploaded in the admin: imported as the command would, rejected rows and
+the template downloadable, only for users allowed to import."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from cancuoc.accounts.models import Assignment, AuditEvent, Role
+from cancuoc.imports.models import ImportJob
+from cancuoc.registry.models import Person
+
+from .test_messy_workbook import messy_workbook
+
+UPLOAD = "/admin/imports/importjob/upload/"
+
+
+def admin_user(django_user_model, username: str):
+    """Staff with a national assignment: who may open the admin at all (admin_site.py)."""
+    user = django_user_model.objects.create_user(username, password="x" * 12, is_staff=True)
+    Assignment.objects.create(user=user, role=Role.NATIONAL)
+    return user
+
+
+@pytest.fixture
+def importer(django_user_model, client):
+    user = admin_user(django_user_model, "tinh")
+    user.user_permissions.add(
+        Permission.objects.get(codename="add_importjob"),
+        Permission.objects.get(codename="view_importjob"),
+    )
+    client.force_login(user)
+    return user
+
+
+def upload(client, path, **fields):
+    file = SimpleUploadedFile(path.name, path.read_bytes())
+    return client.post(UPLOAD, {"file": file, "source": "", **fields})
+
+
+def test_an_uploaded_workbook_is_imported_with_its_rejected_rows_downloadable(
+    area, importer, client, tmp_path
+):
+    listing = client.get("/admin/imports/importjob/")
+    assert UPLOAD in listing.content.decode()
+
+    response = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"))
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/imports/importjob/{job.pk}/change/"
+    assert (job.file_name, job.source, job.status) == ("xa-mot.xlsx", "xa-mot", "done")
+    assert (job.rows_read, job.rows_accepted, job.rows_rejected, job.rows_merged) == (10, 7, 3, 0)
+    assert Person.objects.filter(source="xa-mot").count() == 7
+    assert AuditEvent.objects.filter(action="import", username="tinh").count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "10 dòng đọc / read = 7 nhập / accepted + 3 loại / rejected" in page
+
+    rejected = client.get(f"/admin/imports/importjob/{job.pk}/rejected.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(rejected.streaming_content)))
+    rows = list(book["Dòng bị loại"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Trang tính / sheet", "Dòng / row", "Cột / column", "Lý do", "Reason")
+    assert {(r[0], r[1]) for r in rows[1:]} == {("Thôn 1", 10), ("Thôn 1", 12), ("Tổ 1", 3)}
+
+    again = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"))  # the same file twice
+    assert again.status_code == 302
+    assert Person.objects.filter(source="xa-mot").count() == 7
+
+
+def test_a_dry_run_writes_nothing_and_shows_the_errors(area, importer, client, tmp_path):
+    response = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"), dry_run="on")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "dry run" in page and "“31/02/1990” is not a real date" in page
+    assert not ImportJob.objects.exists() and not Person.objects.exists()
+
+
+def test_a_file_that_is_not_a_list_is_refused_with_the_reason(area, importer, client, tmp_path):
+    pdf = tmp_path / "danh-sach.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    refused = upload(client, pdf)
+    assert refused.status_code == 200
+    assert "save it as .xlsx or .csv" in refused.content.decode()
+
+    headless = tmp_path / "ghi-chu.csv"
+    headless.write_text("chỉ là ghi chú\nkhông có tiêu đề\n", encoding="utf-8")
+    refused = upload(client, headless)
+    assert "no header row of a list of persons" in refused.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_only_users_allowed_to_import_may_upload(area, django_user_model, client, tmp_path):
+    viewer = admin_user(django_user_model, "xem")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_importjob"))
+    client.force_login(viewer)
+
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, messy_workbook(tmp_path / "xa.xlsx")).status_code == 403
+    assert UPLOAD not in client.get("/admin/imports/importjob/").content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_template_downloads_from_the_admin(importer, client):
+    response = client.get("/admin/imports/importjob/template.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book["Danh sách"]["B1"].value == "Số định danh cá nhân"
