@@ -44,16 +44,17 @@ def copy_rows(
     table of ``model``; return how many were written."""
     table = model._meta.db_table
     written = 0
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(c) for c in columns)
     if connection.vendor == "postgresql":
-        qn = connection.ops.quote_name
-        sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        sql = f"COPY {qn(table)} ({names}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
                 written += 1
         return written
     placeholders = ", ".join(["%s"] * len(columns))
-    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})'
+    sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({placeholders})"
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
