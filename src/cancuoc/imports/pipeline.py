@@ -11,7 +11,6 @@ in the same order: both ways run the same :func:`_batches`.
 """
 
 import gc
-import logging
 import multiprocessing
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +22,6 @@ from django.conf import settings
 
 from .parsing import ParsedRow, row_parse
 from .readers import FileFacts, FileLayout, SourceRow, file_rows
-
-log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 5.0
 
