@@ -108,3 +108,24 @@ def column_aliases() -> dict[str, str]:
     }
     found.update({header_key(text): name for name, texts in extra.items() for text in texts})
     return found
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What one kind of file holds, for the reader (readers.file_layout): each field's
+    canonical header, the headers that name a field (by :func:`header_key`), the fields
+    without which a sheet is not read, and what the file is, for messages."""
+
+    headers: dict[str, str]  # field -> canonical header
+    aliases: dict[str, str]  # header key -> field
+    required: tuple[str, ...]
+    what_vi: str
+    what_en: str
+
+
+def person_columns() -> Columns:
+    """The person file (docs/import-format.md), with the site's added headers."""
+    return Columns(
+        headers={f.name: f.header for f in FIELDS}, aliases=column_aliases(),
+        required=tuple(REQUIRED), what_vi="danh sách nhân khẩu", what_en="a list of persons",
+    )  # fmt: skip

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from cancuoc.lib.text import nfc
 
 from .errors import ImportFileError
-from .mapping import FIELD_BY_NAME, REQUIRED, column_aliases, header_key
+from .mapping import Columns, header_key, person_columns
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
@@ -68,8 +68,9 @@ class SheetLayout:
     index: int
     header_row: int
     headers: list[str]  # the header text of each position, as typed ("" if none)
-    fields: dict[int, str]  # position -> field of PersonRecord
+    fields: dict[int, str]  # position -> field (of PersonRecord, or of the columns read)
     estimated_rows: int
+    canonical: dict[str, str]  # field -> its canonical header, for fields the file lacks
 
     def unmapped(self) -> list[str]:
         return [h for i, h in enumerate(self.headers) if h and i not in self.fields]
@@ -116,7 +117,7 @@ class SourceRow:
 
     def header(self, name: str) -> str:
         """The header the file gives to field ``name`` (the canonical one if it has none)."""
-        return self.sheet.field_headers.get(name, FIELD_BY_NAME[name].header)
+        return self.sheet.field_headers.get(name) or self.sheet.canonical.get(name, name)
 
     def values(self) -> list[tuple[str, Any]]:
         """(header, value as JSON) of every column, to keep the row whole."""
@@ -128,16 +129,18 @@ class SourceRow:
         ]
 
 
-def file_layout(path: Path, facts: FileFacts) -> FileLayout:
+def file_layout(path: Path, facts: FileFacts, columns: Columns | None = None) -> FileLayout:
     """Find the header of every sheet, before any row is imported: a sheet whose header
-    lacks a required column, or maps two columns to one field, stops the import here."""
-    aliases = column_aliases()
+    lacks a required column, or maps two columns to one field, stops the import here.
+    ``columns``: what the file holds (by default the person file; rosters have their own)."""
+    columns = columns or person_columns()
     layout = FileLayout([])
     for name, index, estimated, rows in _sheets(path, facts):
         found, filled = None, 0
         for number, cells in rows:
-            fields = _header_fields(cells, aliases) if number <= HEADER_SEARCH_ROWS else {}
-            if len(fields) >= MIN_HEADER_FIELDS:
+            fields = _header_fields(cells, columns.aliases) if number <= HEADER_SEARCH_ROWS else {}
+            named = set(fields.values())
+            if len(fields) >= MIN_HEADER_FIELDS or named.issuperset(columns.required):
                 found = number, [_text(c) for c in cells], fields
                 break
             filled += not _blank(cells)
@@ -149,35 +152,37 @@ def file_layout(path: Path, facts: FileFacts) -> FileLayout:
             )
             continue
         number, headers, fields = found
-        _check_fields(name, headers, fields)
-        sheet = SheetLayout(name, index, number, headers, fields, max(estimated - number, 0))
+        _check_fields(name, headers, fields, columns)
+        sheet = SheetLayout(
+            name, index, number, headers, fields, max(estimated - number, 0), columns.headers
+        )
         if sheet.unmapped():
-            columns = ", ".join(sheet.unmapped())
+            unmapped = ", ".join(sheet.unmapped())
             layout.notes.append(
                 f"Trang tính “{name}”: các cột không nhập vào sổ (giữ trong tệp gốc) / sheet "
-                f"“{name}”: columns not imported into the register (kept in the file): {columns}"
+                f"“{name}”: columns not imported into the register (kept in the file): {unmapped}"
             )
         layout.sheets.append(sheet)
     if not layout.sheets:
         raise ImportFileError(
-            "không tìm thấy dòng tiêu đề danh sách nhân khẩu trong tệp",
-            "no header row of a list of persons in the file",
+            f"không tìm thấy dòng tiêu đề {columns.what_vi} trong tệp",
+            f"no header row of {columns.what_en} in the file",
         )
     return layout
 
 
-def _check_fields(sheet: str, headers: list[str], fields: dict[int, str]) -> None:
+def _check_fields(sheet: str, headers: list[str], fields: dict[int, str], columns: Columns) -> None:
     seen: dict[str, int] = {}
     for position, name in fields.items():
         if name in seen:
             first, second = headers[seen[name]], headers[position]
             raise ImportFileError(
                 f"trang tính “{sheet}”: hai cột “{first}” và “{second}” cùng là "
-                f"“{FIELD_BY_NAME[name].header}”",
+                f"“{columns.headers.get(name, name)}”",
                 f"sheet “{sheet}”: columns “{first}” and “{second}” both map to “{name}”",
             )
         seen[name] = position
-    missing = [FIELD_BY_NAME[n].header for n in REQUIRED if n not in seen]
+    missing = [columns.headers.get(n, n) for n in columns.required if n not in seen]
     if missing:
         raise ImportFileError(
             f"trang tính “{sheet}”: thiếu cột bắt buộc {', '.join(missing)}",
