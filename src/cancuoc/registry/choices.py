@@ -22,6 +22,9 @@ class Presence(models.TextChoices):
     ABSENT = "absent", "Vắng mặt khỏi nơi cư trú"
     DECEASED = "deceased", "Đã chết"
     MOVED_OUT = "moved_out", "Đã chuyển đi"
+    # A second record of someone already in the register, merged into that record (kept,
+    # linked by Person.merged_into, never deleted).
+    MERGED = "merged", "Trùng, đã hợp nhất"
 
 
 IN_REGISTER = [Presence.ALIVE, Presence.ABSENT]

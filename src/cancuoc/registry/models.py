@@ -136,6 +136,11 @@ class Person(models.Model):
     )
     presence_since = models.DateField(null=True, blank=True)
     whereabouts = models.CharField("nơi ở hiện tại khi vắng mặt", max_length=255, blank=True)
+    # Set with presence MERGED: the record this one was found to duplicate.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
+        verbose_name="hợp nhất vào",
+    )  # fmt: skip
     source = models.CharField("nguồn", max_length=64, blank=True)
     source_ref = models.CharField("mã bản ghi nguồn", max_length=64, blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)

@@ -18,7 +18,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
     "invalid_id": "Số định danh sai", "no_id": "Chưa có số định danh",
     "implausible_birth": "Ngày sinh bất thường", "incomplete": "Thiếu thông tin",
-    "same_name_and_birth": "Trùng họ tên, ngày sinh", "left": "Đã chết, chuyển đi",
+    "same_name_and_birth": "Trùng họ tên, ngày sinh",
+    "to_review": "Nghi trùng, chờ xem xét", "left": "Đã chết, chuyển đi",
 }  # fmt: skip
 ROWS_PER_SHEET = 50_000
 

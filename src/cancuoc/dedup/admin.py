@@ -1,0 +1,126 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.scope import scope_for
+from cancuoc.lib.redact import redact
+
+from .models import MatchPair, MatchRun, PairState
+from .services import MergeRefused, pair_distinct, pair_merge
+
+# What the reviewer sees of the two records, side by side.
+SHOWN = [
+    ("Họ tên / name", "full_name"), ("Ngày sinh / born", "birth_date"), ("Giới tính / sex", "sex"),
+    ("Số định danh / ID", "personal_id"), ("Điện thoại / phone", "phone"),
+    ("Quê quán / native place", "native_place"), ("Dân tộc / ethnicity", "ethnicity"),
+    ("Hộ / household", "household"), ("Tình trạng / state", "presence"),
+    ("Nguồn / source", "source"),
+]  # fmt: skip
+MASKED = {"personal_id", "phone"}
+
+
+def _shown(person, name: str) -> str:
+    value = getattr(person, name)
+    if name in {"sex", "presence"}:
+        value = getattr(person, f"get_{name}_display")()
+    text = "" if value is None else str(value)
+    return redact(text) if name in MASKED else text
+
+
+@admin.register(MatchPair)
+class MatchPairAdmin(admin.ModelAdmin):
+    """The review queue: pairs the matcher could not decide, highest weight first. A reviewer
+    merges them or says they are two people; the decision is kept and audited."""
+
+    list_display = ["pk", "left_name", "right_name", "born", "match_weight", "state"]
+    list_filter = ["state"]
+    ordering = ["-match_weight"]
+    fields = ["comparison", "match_weight", "match_probability", "levels", "state", "note"]
+    readonly_fields = ["comparison", "match_weight", "match_probability", "levels", "state"]
+    actions = ["merge_selected", "distinct_selected"]
+    list_select_related = ["left", "right"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        persons = scope_for(request.user).persons()
+        return (
+            super().get_queryset(request).filter(left__in=persons, right__in=persons)
+            .select_related("left__household", "right__household")
+        )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":  # two persons' records are read
+            audit_record(action="read", object_type="dedup.matchpair", object_id=object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Only the note is edited here; decisions are the actions of the list.
+        MatchPair.objects.filter(pk=obj.pk).update(note=obj.note)
+
+    @admin.display(description="Bản ghi 1 / record 1")
+    def left_name(self, pair: MatchPair) -> str:
+        return pair.left.full_name
+
+    @admin.display(description="Bản ghi 2 / record 2")
+    def right_name(self, pair: MatchPair) -> str:
+        return pair.right.full_name
+
+    @admin.display(description="Ngày sinh / born")
+    def born(self, pair: MatchPair) -> str:
+        return f"{pair.left.birth_date:%d/%m/%Y} · {pair.right.birth_date:%d/%m/%Y}"
+
+    @admin.display(description="So sánh / side by side")
+    def comparison(self, pair: MatchPair) -> str:
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            ((label, _shown(pair.left, name), _shown(pair.right, name)) for label, name in SHOWN),
+        )  # fmt: skip
+        return format_html(
+            '<table class="dedup-pair"><tr><th></th><th>#{}</th><th>#{}</th></tr>{}</table>',
+            pair.left_id, pair.right_id, rows,
+        )  # fmt: skip
+
+    def _decide(self, request, queryset, decide, outcome: PairState) -> None:
+        for pair in queryset.filter(state=PairState.PENDING):
+            try:
+                decide(pair)
+            except MergeRefused as error:
+                self.message_user(request, str(error), level=messages.ERROR)
+                continue
+            self.message_user(request, f"#{pair.pk}: {outcome.label}")
+
+    @admin.action(description="Hợp nhất / merge: the same person")
+    def merge_selected(self, request, queryset) -> None:
+        self._decide(
+            request, queryset, lambda p: pair_merge(pair=p, by=request.user, note=p.note),
+            PairState.MERGED,
+        )  # fmt: skip
+
+    @admin.action(description="Không phải một người / not the same person")
+    def distinct_selected(self, request, queryset) -> None:
+        self._decide(
+            request, queryset, lambda p: pair_distinct(pair=p, by=request.user, note=p.note),
+            PairState.DISTINCT,
+        )  # fmt: skip
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "started_at", "unit", "records", "pairs_kept", "auto_merged",
+                    "to_review", "trained"]  # fmt: skip
+    exclude = ["model"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in MatchRun._meta.fields if f.name != "model"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DedupConfig(AppConfig):
+    name = "cancuoc.dedup"
+    verbose_name = "Trùng lặp / Duplicates"

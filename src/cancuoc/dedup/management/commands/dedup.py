@@ -1,0 +1,85 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.lib.redact import redact
+from cancuoc.planning.report import number
+
+from ...models import MatchPair, MatchRun
+from ...services import dedup_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Dò trùng / duplicate detection: `dedup run [--unit CODE] [--reuse | --model FILE] "
+        "[--save-model FILE] [--auto-merge W] [--review W]` scores the register's pairs, merges "
+        "the clear ones and queues the rest for review (in the admin); `dedup queue` lists it"
+    )
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("run")
+        run.add_argument("--unit", metavar="CODE", help="only this unit's subtree")
+        saved = run.add_mutually_exclusive_group()
+        saved.add_argument("--reuse", action="store_true", help="the last run's trained model")
+        saved.add_argument("--model", type=Path, help="a model saved with --save-model")
+        run.add_argument("--save-model", type=Path, help="write the model used (JSON)")
+        run.add_argument("--auto-merge", type=float, help="merge at or above this weight")
+        run.add_argument("--review", type=float, help="queue at or above this weight")
+        queue = sub.add_parser("queue")
+        queue.add_argument("--limit", type=int, default=20)
+
+    def handle(self, *args, action: str, **options) -> None:
+        console = Console(file=self.stdout, width=120)
+        if action == "queue":
+            self._queue(console, options["limit"])
+            return
+        unit = None
+        if options["unit"]:
+            try:
+                unit = unit_by_code(options["unit"])
+            except UnitNotFound as error:
+                raise CommandError(str(error)) from error
+        saved = None
+        if options["reuse"]:
+            last = MatchRun.objects.order_by("-pk").first()
+            if last is None:
+                raise CommandError("chưa có lần dò trùng nào / no earlier run to reuse")
+            saved = last.model
+        elif options["model"]:
+            try:
+                saved = json.loads(options["model"].read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise CommandError(f"{options['model']}: {error}") from error
+        run = dedup_run(
+            unit=unit, saved_model=saved, review_weight=options["review"],
+            auto_merge_weight=options["auto_merge"],
+        )  # fmt: skip
+        if options["save_model"]:
+            options["save_model"].write_text(json.dumps(run.model, indent=2), encoding="utf-8")
+        console.print(
+            f"Lần dò trùng #{run.pk}: {number(run.records)} bản ghi, {number(run.pairs_compared)}"
+            f" cặp so sánh, {number(run.pairs_kept)} cặp giữ lại (trọng số ≥ "
+            f"{run.review_weight:g}), {number(run.auto_merged)} tự động hợp nhất (≥ "
+            f"{run.auto_merge_weight:g}), {number(run.to_review)} chờ xem xét.\n"
+            f"Run #{run.pk}: {run.records:,} records, {run.pairs_compared:,} pairs compared, "
+            f"{run.pairs_kept:,} kept, {run.auto_merged:,} merged, {run.to_review:,} to review."
+        )
+
+    def _queue(self, console: Console, limit: int) -> None:
+        pairs = MatchPair.objects.to_review().select_related("left", "right")
+        table = Table(title=f"Cặp chờ xem xét / pairs to review: {pairs.count():,}")
+        for heading in ("#", "trọng số", "bản ghi 1", "bản ghi 2", "ngày sinh"):
+            table.add_column(heading)
+        for pair in pairs.order_by("-match_weight")[:limit]:
+            table.add_row(
+                str(pair.pk), f"{pair.match_weight:.1f}",
+                f"{pair.left.full_name} ({redact(pair.left.personal_id)})",
+                f"{pair.right.full_name} ({redact(pair.right.personal_id)})",
+                f"{pair.left.birth_date:%d/%m/%Y} / {pair.right.birth_date:%d/%m/%Y}",
+            )  # fmt: skip
+        console.print(table)

@@ -1,0 +1,94 @@
+"""The review queue: a pair merged by a reviewer (the kept record takes the cards and the
+fields it lacked, all in its history), or marked as two people; decisions are final,
+audited, and a merged record is out of worklists and figures."""
+
+from datetime import date
+
+import pytest
+
+from cancuoc.accounts.models import AuditEvent
+from cancuoc.dedup.models import MatchPair, MatchRun, PairState
+from cancuoc.dedup.services import MergeRefused, pair_distinct, pair_merge
+from cancuoc.geo.selectors import unit_by_code
+from cancuoc.registry.choices import CardKind, Presence
+from cancuoc.registry.models import Card, Person, PersonChange
+from cancuoc.registry.quality import quality_figures
+from cancuoc.registry.services import card_issue
+from cancuoc.registry.worklists import worklist
+
+ON = date(2021, 4, 1)
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    return django_user_model.objects.create_user("ra-soat", password="x" * 12)
+
+
+def queued(a: Person, b: Person, weight: float = 4.0) -> MatchPair:
+    run = MatchRun.objects.create(review_weight=0, auto_merge_weight=8, model={})
+    left, right = sorted([a, b], key=lambda p: p.pk)
+    return MatchPair.objects.create(
+        run=run, left=left, right=right, match_weight=weight, match_probability=0.94,
+        levels={"name": 3},
+    )  # fmt: skip
+
+
+def test_a_reviewer_merges_a_pair(add_person, reviewer):
+    original = add_person(personal_id="038080001234", full_name="Nguyễn Văn An", phone="")
+    again = add_person(full_name="Nguyen Van An", phone="0912000111", religion="Phật giáo")
+    card_issue(person=again, kind=CardKind.CCCD_CHIP, number="038080001234",
+               issued_on=date(2021, 3, 20))  # fmt: skip
+    pair = queued(original, again)
+    # The chip card is on the second record: the person is on the worklist as the first.
+    assert list(worklist(unit=unit_by_code("16000"), on=ON)) == [original]
+
+    kept = pair_merge(pair=pair, by=reviewer, note="Cùng một người, nhập hai lần")
+
+    assert kept == original  # the record with the valid ID number
+    again.refresh_from_db()
+    kept.refresh_from_db()
+    assert again.presence == Presence.MERGED and again.merged_into == kept
+    assert (kept.phone, kept.religion) == ("0912000111", "Phật giáo")
+    assert Card.objects.get().person == kept
+    assert Person.objects.count() == 2  # nothing deleted
+    changes = {(c.person_id, c.field) for c in PersonChange.objects.filter(source="dedup")}
+    assert {(kept.pk, "phone"), (kept.pk, "religion"), (kept.pk, "cards"),
+            (again.pk, "presence"), (again.pk, "merged_into")} <= changes  # fmt: skip
+    pair.refresh_from_db()
+    assert (pair.state, pair.decided_by, pair.note) == (
+        PairState.MERGED, reviewer, "Cùng một người, nhập hai lần"
+    )
+    assert AuditEvent.objects.filter(action="dedup.merge", object_id=str(pair.pk)).exists()
+    # The kept record now holds the chip card: nobody of the two is left to enrol.
+    assert list(worklist(unit=unit_by_code("16000"), on=ON)) == []
+    with pytest.raises(MergeRefused, match="decided already"):
+        pair_distinct(pair=pair, by=reviewer)
+
+
+def test_two_people_stay_two_and_leave_the_queue(add_person, reviewer):
+    first = add_person(full_name="Lê Thị Hoa", sex="F", birth_date=date(1990, 3, 1))
+    second = add_person(full_name="Lê Thị Hoà", sex="F", birth_date=date(1990, 3, 1))
+    pair = queued(first, second)
+    figures = {f.shortfall: f for f in quality_figures(unit_by_code("38"), ON)}
+    assert figures["to_review"].good == figures["to_review"].total - 2
+
+    pair_distinct(pair=pair, by=reviewer, note="Hai chị em")
+
+    assert not MatchPair.objects.to_review().exists()
+    assert set(Person.objects.values_list("presence", flat=True)) == {Presence.ALIVE}
+    figures = {f.shortfall: f for f in quality_figures(unit_by_code("38"), ON)}
+    assert figures["to_review"].good == figures["to_review"].total
+    assert AuditEvent.objects.filter(action="dedup.distinct").exists()
+    with pytest.raises(MergeRefused):
+        pair_merge(pair=pair, by=reviewer)
+
+
+def test_a_merge_into_a_merged_record_goes_to_the_record_kept(add_person):
+    kept = add_person(personal_id="038080001234")
+    second, third = add_person(phone=""), add_person(phone="")
+    pair_merge(pair=queued(kept, second))
+    pair_merge(pair=queued(second, third))
+    third.refresh_from_db()
+    assert third.merged_into == kept
+    figures = {f.shortfall: f for f in quality_figures(unit_by_code("38"), ON)}
+    assert figures["left"].total == figures["left"].good == 1  # merged records never "left"
