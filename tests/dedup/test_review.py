@@ -56,7 +56,9 @@ def test_a_reviewer_merges_a_pair(add_person, reviewer):
             (again.pk, "presence"), (again.pk, "merged_into")} <= changes  # fmt: skip
     pair.refresh_from_db()
     assert (pair.state, pair.decided_by, pair.note) == (
-        PairState.MERGED, reviewer, "Cùng một người, nhập hai lần"
+        PairState.MERGED,
+        reviewer,
+        "Cùng một người, nhập hai lần",
     )
     assert AuditEvent.objects.filter(action="dedup.merge", object_id=str(pair.pk)).exists()
     # The kept record now holds the chip card: nobody of the two is left to enrol.
