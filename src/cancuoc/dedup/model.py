@@ -19,13 +19,19 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 # Derived columns, computed in DuckDB over the frame of persons (frames.persons_frame).
 PREPARE_SQL = """
 CREATE OR REPLACE TABLE persons AS
+WITH named AS (
+  SELECT *, strip_accents(replace(replace(name_key, 'Đ', 'D'), 'đ', 'd')) AS name_ascii
+  FROM frame
+)
 SELECT *,
-  strip_accents(replace(replace(name_key, 'Đ', 'D'), 'đ', 'd')) AS name_ascii,
   list_sort(string_split(name_key, ' ')) AS name_words,
-  string_split(name_key, ' ')[-1] AS given_name,
+  string_split(name_ascii, ' ')[-1] AS given_name,  -- without marks: blocking only
   substr(birth_date, 1, 4) AS birth_year,
-  substr(personal_id, 1, 6) AS id_head
-FROM frame
+  -- a number mistyped in one digit keeps one of these three parts whole
+  substr(personal_id, 1, 9) AS id_head,
+  substr(personal_id, 7, 6) AS id_tail,
+  substr(personal_id, 1, 6) || substr(personal_id, 10, 3) AS id_ends
+FROM named
 """
 
 # Levels whose m value cannot be learnt from a register: valid ID numbers are unique, so
@@ -107,7 +113,9 @@ BLOCKING_RULES = [
     block_on("name_ascii", "birth_year"),  # every spelling of the name, the date mistyped
     block_on("birth_date", "given_name"),  # family or middle name changed or mistyped
     block_on("phone", "birth_year"),  # the name changed entirely
-    block_on("id_head", "given_name"),  # ID numbers one keystroke apart
+    block_on("id_head", "given_name"),  # ID numbers one keystroke apart, the family or
+    block_on("id_tail", "given_name"),  # middle name also changed
+    block_on("id_ends", "given_name"),
 ]
 
 

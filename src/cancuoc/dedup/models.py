@@ -30,6 +30,7 @@ class MatchRun(models.Model):
     auto_merge_weight = models.FloatField()
     trained = models.BooleanField(default=True)  # False: parameters read from a saved model
     model = models.JSONField()  # Splink's settings with the trained m and u values
+    seconds = models.JSONField(default=dict)  # by step: read, train, score, merge
 
     class Meta:
         verbose_name = "lần dò trùng"

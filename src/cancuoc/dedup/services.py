@@ -8,7 +8,10 @@ records: the second is marked MERGED and points to the one kept, which takes ove
 and the fields it lacked, each change in its history. Nothing is deleted."""
 
 import logging
+import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -72,13 +75,18 @@ def dedup_run(
         settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT if auto_merge_weight is None
         else auto_merge_weight
     )  # fmt: skip
-    frame = persons_frame(unit=unit, on=on)
-    scored, compared, trained_model = pairs_score(frame, saved_model=saved_model, floor=review)
+    seconds: dict[str, float] = {}
+    with _timed(seconds, "read"):
+        frame = persons_frame(unit=unit, on=on)
+    scored, compared, trained_model = pairs_score(
+        frame, saved_model=saved_model, floor=review, seconds=seconds
+    )
     run = MatchRun.objects.create(
         unit=unit, started_by=by if getattr(by, "pk", None) else None, records=frame.num_rows,
         pairs_compared=compared, review_weight=review, auto_merge_weight=auto,
-        trained=saved_model is None, model=trained_model,
+        trained=saved_model is None, model=trained_model, seconds=seconds,
     )  # fmt: skip
+    started = time.perf_counter()
     with transaction.atomic():
         pairs = _pairs_store(run, scored)
         automatic = _auto_mergeable(scored, auto)
@@ -91,6 +99,7 @@ def dedup_run(
         run.auto_merged = merged
         run.to_review = MatchPair.objects.to_review().filter(run=run).count()
         run.finished_at = timezone.now()
+        seconds["merge"] = round(time.perf_counter() - started, 3)
         run.save()
         audit_record(
             action="dedup.run", obj=run, user=by,
@@ -104,18 +113,32 @@ def dedup_run(
     return run
 
 
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    seconds[step] = round(time.perf_counter() - started, 3)
+
+
 def pairs_score(
-    frame: pa.Table, *, saved_model: dict[str, Any] | None = None, floor: float
+    frame: pa.Table,
+    *,
+    saved_model: dict[str, Any] | None = None,
+    floor: float,
+    seconds: dict[str, float] | None = None,
 ) -> tuple[list[ScoredPair], int, dict[str, Any]]:
     """Score every pair that blocking yields from the frame of persons (frames.persons_frame);
     return those at or above ``floor``, how many were compared, and the model used."""
+    seconds = {} if seconds is None else seconds
     connection = duckdb.connect()
     try:
         connection.register("frame", frame)
         linker = model.linker_for(connection, saved_model)
         if saved_model is None:
-            model.train(linker)
-        predictions = linker.inference.predict()
+            with _timed(seconds, "train"):
+                model.train(linker)
+        with _timed(seconds, "score"):
+            predictions = linker.inference.predict()
         table = predictions.physical_name
         compared = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         gammas = ", ".join(f"gamma_{name}" for name in COMPARISONS)

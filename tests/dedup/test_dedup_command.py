@@ -1,0 +1,38 @@
+"""`cancuoc dedup run`: trains and saves the model, or reuses one without training; prints
+what it did in Vietnamese and English; `dedup queue` lists the pairs left, IDs masked."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cancuoc.dedup.models import MatchRun
+from cancuoc.synth.services import synth_load
+
+
+def test_run_save_the_model_and_run_again_with_it(db, province, tmp_path, capsys):
+    synth_load(province)
+    saved = tmp_path / "model.json"
+    call_command("dedup", "run", "--save-model", str(saved))
+    first = MatchRun.objects.get()
+    out = capsys.readouterr().out
+    assert f"Lần dò trùng #{first.pk}" in out and f"{first.auto_merged:,} merged" in out
+    assert json.loads(saved.read_text(encoding="utf-8")) == first.model
+
+    call_command("dedup", "run", "--model", str(saved), "--auto-merge", "30")
+    second = MatchRun.objects.latest("pk")
+    assert not second.trained and second.auto_merge_weight == 30
+    assert second.records == first.records - first.auto_merged
+    call_command("dedup", "queue")
+    assert "pairs to review" in capsys.readouterr().out
+
+
+def test_bad_arguments_say_what_is_wrong(db, tmp_path):
+    with pytest.raises(CommandError, match="no earlier run"):
+        call_command("dedup", "run", "--reuse")
+    broken = tmp_path / "model.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"model\.json"):
+        call_command("dedup", "run", "--model", str(broken))
+    with pytest.raises(CommandError):
+        call_command("dedup", "run", "--unit", "99999999")
