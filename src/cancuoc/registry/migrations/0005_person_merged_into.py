@@ -5,20 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_correction_requests'),
+        ("registry", "0004_correction_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_records', to='registry.person', verbose_name='hợp nhất vào'),
+            model_name="person",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_records",
+                to="registry.person",
+                verbose_name="hợp nhất vào",
+            ),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='presence',
-            field=models.CharField(choices=[('alive', 'Đang cư trú'), ('absent', 'Vắng mặt khỏi nơi cư trú'), ('deceased', 'Đã chết'), ('moved_out', 'Đã chuyển đi'), ('merged', 'Trùng, đã hợp nhất')], default='alive', max_length=16, verbose_name='tình trạng'),
+            model_name="person",
+            name="presence",
+            field=models.CharField(
+                choices=[
+                    ("alive", "Đang cư trú"),
+                    ("absent", "Vắng mặt khỏi nơi cư trú"),
+                    ("deceased", "Đã chết"),
+                    ("moved_out", "Đã chuyển đi"),
+                    ("merged", "Trùng, đã hợp nhất"),
+                ],
+                default="alive",
+                max_length=16,
+                verbose_name="tình trạng",
+            ),
         ),
     ]
