@@ -101,6 +101,14 @@ def main() -> None:
     _line("kept (merged + review)", kept, set(truth))
     _line("baseline: exact rule", {frozenset((ref_of[a], ref_of[b])) for a, b in baseline},
           set(truth))  # fmt: skip
+    weights = dict(
+        (frozenset((ref_of[left], ref_of[right])), weight)
+        for left, right, weight in MatchPair.objects.values_list("left", "right", "match_weight")
+    )
+    print("  by weight alone (no group check), for choosing the auto-merge threshold:")
+    for threshold in (0, 2, 4, 5, 6, 6.64, 7, 8, 10, 12):
+        above = {pair for pair, weight in weights.items() if weight >= threshold}
+        _line(f"  weight ≥ {threshold:g}", above, set(truth))
     print()
     print(f"{'recall by defect':28} {'pairs':>8} {'merged':>10} {'kept':>8} {'lost':>8}")
     kinds = Counter(truth.values())

@@ -39,7 +39,7 @@ def test_a_run_merges_the_injected_duplicates_and_nothing_else(db, province):
         assert frozenset((duplicate.source_ref, kept.source_ref)) in truth
         assert bool(kept.personal_id) >= bool(duplicate.personal_id)  # the valid ID is kept
         history = PersonChange.objects.filter(person=duplicate, source="dedup")
-        assert {"presence", "merged_into"} <= set(history.values_list("field", flat=True))
+        assert {"presence", "merged_into_id"} <= set(history.values_list("field", flat=True))
 
     again = dedup_run(saved_model=run.model)
     assert not again.trained and again.records == before - run.auto_merged

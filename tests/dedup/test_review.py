@@ -53,7 +53,7 @@ def test_a_reviewer_merges_a_pair(add_person, reviewer):
     assert Person.objects.count() == 2  # nothing deleted
     changes = {(c.person_id, c.field) for c in PersonChange.objects.filter(source="dedup")}
     assert {(kept.pk, "phone"), (kept.pk, "religion"), (kept.pk, "cards"),
-            (again.pk, "presence"), (again.pk, "merged_into")} <= changes  # fmt: skip
+            (again.pk, "presence"), (again.pk, "merged_into_id")} <= changes  # fmt: skip
     pair.refresh_from_db()
     assert (pair.state, pair.decided_by, pair.note) == (
         PairState.MERGED,

@@ -9,8 +9,8 @@ and the fields it lacked, each change in its history. Nothing is deleted."""
 
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +26,7 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
-from cancuoc.registry.services import person_update
+from cancuoc.registry.services import person_changes
 
 from . import model
 from .frames import persons_frame
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 SOURCE = "dedup"
 # Fields a kept record takes from the merged one when its own is empty.
 FILLED_FROM_DUPLICATE = [
-    "phone", "ethnicity", "religion", "native_place", "birth_registration_place", "household",
-    "relation_to_head",
+    "phone", "ethnicity", "religion", "native_place", "birth_registration_place",
+    "household_id", "relation_to_head",
 ]  # fmt: skip
 COMPARISONS = ["name", "birth", "personal_id", "sex", "phone", "native_place", "ethnicity",
                "place"]  # fmt: skip
@@ -89,12 +89,13 @@ def dedup_run(
     started = time.perf_counter()
     with transaction.atomic():
         pairs = _pairs_store(run, scored)
-        automatic = _auto_mergeable(scored, auto)
-        merged = 0
-        for pair in pairs:
-            if (pair.left_id, pair.right_id) in automatic:
-                pair_merge(pair=pair, state=PairState.AUTO_MERGED)
-                merged += 1
+        groups = _auto_groups([(p.left_id, p.right_id, p.match_weight) for p in pairs], auto)
+        in_group = {member: n for n, group in enumerate(groups) for member in group}
+        automatic = [
+            pair for pair in pairs
+            if in_group.get(pair.left_id, -1) == in_group.get(pair.right_id, -2)
+        ]  # fmt: skip
+        merged = _groups_merge(groups, automatic)
         run.pairs_kept = len(scored)
         run.auto_merged = merged
         run.to_review = MatchPair.objects.to_review().filter(run=run).count()
@@ -163,12 +164,14 @@ def pairs_score(
     return scored, compared, used
 
 
-def _auto_mergeable(scored: list[ScoredPair], auto: float) -> set[tuple[int, int]]:
-    """The pairs at or above ``auto`` that may be merged without a person looking: those
-    whose group (records joined by such pairs) is scored as one person throughout, every
-    two of its records a pair at or above ``auto``. A record strongly like two records that
-    are not like each other (the duplicate of one of two namesakes) is left for review."""
-    strong = [(p.left, p.right) for p in scored if p.weight >= auto]
+def _auto_groups(pairs: list[tuple[int, int, float]], auto: float) -> list[set[int]]:
+    """The records to merge without a person looking, as groups of one person each: the
+    groups of records joined by pairs at or above ``auto`` that are scored as one person
+    throughout, every two of their records such a pair. A record strongly like two records
+    that are not like each other (the duplicate of one of two namesakes) is left for
+    review. ``pairs`` are (left, right, weight) of the pairs still to decide: a pair a
+    reviewer said is two people joins nothing."""
+    strong = [(left, right) for left, right, weight in pairs if weight >= auto]
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -180,16 +183,34 @@ def _auto_mergeable(scored: list[ScoredPair], auto: float) -> set[tuple[int, int
     for left, right in strong:
         parent[root(left)] = root(right)
     groups: dict[int, set[int]] = defaultdict(set)
-    edges: dict[int, int] = defaultdict(int)
+    edges: Counter[int] = Counter()
     for left, right in strong:
-        group = root(left)
-        groups[group].update((left, right))
-        edges[group] += 1
-    return {
-        (left, right)
-        for left, right in strong
-        if edges[root(left)] == len(groups[root(left)]) * (len(groups[root(left)]) - 1) // 2
-    }
+        groups[root(left)].update((left, right))
+        edges[root(left)] += 1
+    return [
+        group for key, group in groups.items() if edges[key] == len(group) * (len(group) - 1) // 2
+    ]
+
+
+def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
+    """Merge each group into its best record, and mark its pairs merged automatically;
+    returns how many pairs that is."""
+    people = Person.objects.in_bulk({member for group in groups for member in group})
+    holders = _card_holders(people)
+    weight = {frozenset((p.left_id, p.right_id)): p.match_weight for p in pairs}
+    merges = []
+    for group in groups:
+        kept = _kept([people[member] for member in group], holders)
+        for member in sorted(group - {kept.pk}):
+            strongest = weight.get(frozenset((kept.pk, member)), 0.0)
+            reason = f"tự động, trọng số {strongest:.1f} / automatic, match weight"
+            merges.append(Merge(kept=kept, duplicate=people[member], reason=reason))
+    persons_merge(merges)
+    decided = timezone.now()
+    for pair in pairs:
+        pair.state, pair.decided_at = PairState.AUTO_MERGED, decided
+    MatchPair.objects.bulk_update(pairs, ["state", "decided_at"], batch_size=2000)
+    return len(pairs)
 
 
 def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
@@ -217,15 +238,19 @@ def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
     return sorted([*new, *rescored], key=lambda pair: -pair.match_weight)
 
 
-def _kept_first(a: Person, b: Person) -> tuple[Person, Person]:
-    """Which record of a pair is kept: the one with a valid ID number, else the one holding
-    a card, else the more complete, else the older."""
+def _card_holders(people: dict[int, Person]) -> set[int]:
+    return set(Card.objects.filter(person_id__in=list(people)).values_list("person_id", flat=True))
+
+
+def _kept(people: list[Person], holders: set[int]) -> Person:
+    """Which record of a group is kept: the one with a valid ID number, else one holding a
+    card, else the most complete, else the oldest."""
 
     def rank(person: Person) -> tuple:
         filled = sum(bool(getattr(person, name)) for name in FILLED_FROM_DUPLICATE)
-        return (bool(person.personal_id), person.cards.exists(), filled, -person.pk)
+        return (bool(person.personal_id), person.pk in holders, filled, -person.pk)
 
-    return (a, b) if rank(a) >= rank(b) else (b, a)
+    return max(people, key=rank)
 
 
 def _current(person: Person) -> Person:
@@ -236,30 +261,21 @@ def _current(person: Person) -> Person:
 
 
 @transaction.atomic
-def pair_merge(
-    *, pair: MatchPair, state: str = PairState.MERGED, by: Any = None, note: str = ""
-) -> Person:
-    """Merge the two records of a pair (reviewed: ``MERGED``; by a run: ``AUTO_MERGED``);
-    returns the record kept."""
+def pair_merge(*, pair: MatchPair, by: Any = None, note: str = "") -> Person:
+    """A reviewer's word that the two records of a pair are one person: merge them (into
+    whatever each was merged into already); returns the record kept."""
     pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
-    if pair.state != PairState.PENDING:
-        raise MergeRefused(
-            f"cặp #{pair.pk} đã được quyết định ({pair.get_state_display()}) / "
-            f"pair #{pair.pk} is decided already"
-        )
+    _still_pending(pair)
     left, right = _current(pair.left), _current(pair.right)
     kept = left
     if left.pk != right.pk:
-        kept, duplicate = _kept_first(left, right)
-        person_merge(
-            kept=kept, duplicate=duplicate, by=by,
-            reason=f"cặp nghi trùng #{pair.pk}, trọng số {pair.match_weight:.1f}",
-        )  # fmt: skip
-    pair.state, pair.note = state, note
-    pair.decided_at, pair.decided_by = timezone.now(), by if getattr(by, "pk", None) else None
-    pair.save(update_fields=["state", "note", "decided_at", "decided_by"])
-    if state == PairState.MERGED:
-        audit_record(action="dedup.merge", obj=pair, user=by, detail={"kept": kept.pk})
+        people = {left.pk: left, right.pk: right}
+        kept = _kept([left, right], _card_holders(people))
+        duplicate = right if kept is left else left
+        reason = f"cặp nghi trùng #{pair.pk}, trọng số {pair.match_weight:.1f} / reviewed pair"
+        persons_merge([Merge(kept=kept, duplicate=duplicate, reason=reason)], by=by)
+    _decide(pair, PairState.MERGED, by=by, note=note)
+    audit_record(action="dedup.merge", obj=pair, user=by, detail={"kept": kept.pk})
     return kept
 
 
@@ -268,48 +284,89 @@ def pair_distinct(*, pair: MatchPair, by: Any = None, note: str = "") -> MatchPa
     """A reviewer's word that the two records are two people: the pair leaves the queue,
     and later runs do not bring it back."""
     pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
+    _still_pending(pair)
+    _decide(pair, PairState.DISTINCT, by=by, note=note)
+    audit_record(action="dedup.distinct", obj=pair, user=by)
+    return pair
+
+
+def _still_pending(pair: MatchPair) -> None:
     if pair.state != PairState.PENDING:
         raise MergeRefused(
             f"cặp #{pair.pk} đã được quyết định ({pair.get_state_display()}) / "
             f"pair #{pair.pk} is decided already"
         )
-    pair.state, pair.note = PairState.DISTINCT, note
+
+
+def _decide(pair: MatchPair, state: str, *, by: Any, note: str) -> None:
+    pair.state, pair.note = state, note
     pair.decided_at, pair.decided_by = timezone.now(), by if getattr(by, "pk", None) else None
     pair.save(update_fields=["state", "note", "decided_at", "decided_by"])
-    audit_record(action="dedup.distinct", obj=pair, user=by)
-    return pair
+
+
+@dataclass(frozen=True)
+class Merge:
+    kept: Person
+    duplicate: Person  # the kept person recorded a second time
+    reason: str
 
 
 @transaction.atomic
-def person_merge(*, kept: Person, duplicate: Person, by: Any = None, reason: str) -> None:
-    """``duplicate`` is ``kept`` recorded a second time: it is marked MERGED and linked to
-    ``kept``, which takes its cards, the records merged into it, and the fields it lacks."""
-    if kept.pk == duplicate.pk:
-        raise MergeRefused("một bản ghi không hợp nhất với chính nó / a record is itself")
-    fills = {
-        name: getattr(duplicate, name)
-        for name in FILLED_FROM_DUPLICATE
-        if not getattr(kept, name) and getattr(duplicate, name)
+def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
+    """Each duplicate is marked MERGED and linked to its kept record, which takes its cards,
+    the records merged into it before, and the fields it lacks; every change is in the
+    history of the person it changes. In bulk: a run merges thousands of pairs at once."""
+    kept_of = {merge.duplicate.pk: merge.kept for merge in merges}
+    if any(merge.kept.pk in kept_of or merge.kept.pk == merge.duplicate.pk for merge in merges):
+        raise MergeRefused("một bản ghi vừa giữ vừa hợp nhất / a record both kept and merged")
+    reason_of = {merge.duplicate.pk: merge.reason for merge in merges}
+    history: list[PersonChange] = []
+    today = date.today()
+
+    def record(person: Person, changes: dict[str, Any], duplicate: Person) -> None:
+        reason = f"{reason_of[duplicate.pk]}; bản ghi / record #{duplicate.pk}"
+        history.extend(
+            person_changes(person=person, changes=changes, by=by, source=SOURCE, reason=reason)
+        )
+
+    for merge in merges:
+        kept, duplicate = merge.kept, merge.duplicate
+        fills = {
+            name: getattr(duplicate, name)
+            for name in FILLED_FROM_DUPLICATE
+            if not getattr(kept, name) and getattr(duplicate, name)
+        }
+        if "relation_to_head" in fills and not (fills.get("household_id") or kept.household_id):
+            del fills["relation_to_head"]
+        record(kept, fills, duplicate)
+        record(
+            duplicate,
+            {"presence": Presence.MERGED, "presence_since": today, "merged_into_id": kept.pk},
+            duplicate,
+        )
+    cards = list(Card.objects.filter(person_id__in=list(kept_of)))
+    earlier = list(Person.objects.filter(merged_into_id__in=list(kept_of)))
+    for moved, link in [(cards, "person_id"), (earlier, "merged_into_id")]:
+        counts = Counter(getattr(row, link) for row in moved)
+        for duplicate_pk, n in counts.items():
+            kept = kept_of[duplicate_pk]
+            field = "cards" if link == "person_id" else "merged_records"
+            history.append(
+                PersonChange(
+                    person=kept, field=field, new_value=f"+{n}", source=SOURCE,
+                    changed_by=by if getattr(by, "pk", None) else None,
+                    reason=f"{reason_of[duplicate_pk]}; bản ghi / record #{duplicate_pk}",
+                )
+            )  # fmt: skip
+        for row in moved:
+            setattr(row, link, kept_of[getattr(row, link)].pk)
+    Card.objects.bulk_update(cards, ["person"], batch_size=2000)
+    changed = {merge.kept.pk: merge.kept for merge in merges} | {
+        merge.duplicate.pk: merge.duplicate for merge in merges
     }
-    if fills.get("relation_to_head") and not (fills.get("household") or kept.household_id):
-        fills.pop("relation_to_head")
-    if fills:
-        person_update(person=kept, changes=fills, by=by, source=SOURCE, reason=reason)
-    changed_by = by if getattr(by, "pk", None) else None
-    cards = Card.objects.filter(person=duplicate).update(person=kept)
-    earlier = Person.objects.filter(merged_into=duplicate).update(merged_into=kept)
-    person_update(
-        person=duplicate, changes={"presence": Presence.MERGED, "presence_since": date.today()},
-        by=by, source=SOURCE, reason=reason,
-    )  # fmt: skip
-    duplicate.merged_into = kept
-    duplicate.save(update_fields=["merged_into"])
-    history = [PersonChange(person=duplicate, field="merged_into", new_value=str(kept.pk))]
-    if cards:
-        history.append(PersonChange(person=kept, field="cards", new_value=f"+{cards}"))
-    if earlier:
-        history.append(PersonChange(person=kept, field="merged_records", new_value=f"+{earlier}"))
-    for change in history:
-        change.changed_by, change.source = changed_by, SOURCE
-        change.reason = f"{reason}; từ bản ghi #{duplicate.pk} / from record #{duplicate.pk}"
-    PersonChange.objects.bulk_create(history)
+    Person.objects.bulk_update(
+        [*changed.values(), *(p for p in earlier if p.pk not in changed)],
+        [*FILLED_FROM_DUPLICATE, "presence", "presence_since", "merged_into", "updated_at"],
+        batch_size=1000,
+    )
+    PersonChange.objects.bulk_create(history, batch_size=2000)

@@ -303,6 +303,20 @@ def person_update(
     merged = {name: changes.get(name, getattr(person, name)) for name in ("birth_date", "sex")}
     if changes.get("personal_id"):
         personal_id.validate(changes["personal_id"], **merged)
+    recorded = person_changes(person=person, changes=changes, by=by, source=source, reason=reason)
+    if not recorded:
+        return []
+    if "full_name" in changes:
+        person.name_key, person.sort_key = name_keys(person.full_name)
+    person.save()
+    return PersonChange.objects.bulk_create(recorded)
+
+
+def person_changes(
+    *, person: Person, changes: dict[str, Any], by: Any = None, source: str, reason: str = ""
+) -> list[PersonChange]:
+    """Set the changed fields on ``person`` (unsaved) and return the history rows (unsaved)
+    of those that really change: for callers that save many persons in bulk."""
     recorded = []
     for name, new in changes.items():
         old = getattr(person, name)
@@ -315,13 +329,9 @@ def person_update(
                 changed_by=by if getattr(by, "pk", None) else None, source=source, reason=reason,
             )
         )  # fmt: skip
-    if not recorded:
-        return []
-    if "full_name" in changes:
-        person.name_key, person.sort_key = name_keys(person.full_name)
-    person.updated_at = timezone.now()
-    person.save()
-    return PersonChange.objects.bulk_create(recorded)
+    if recorded:
+        person.updated_at = timezone.now()
+    return recorded
 
 
 def _text(value: Any) -> str:

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cancuoc.dedup.models import MatchRun
+from cancuoc.dedup.services import dedup_run
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import geo_load_current
@@ -47,6 +49,11 @@ def demo_province_load(*, people: int, seed: int) -> int:
     persons = synth_load(built).register.persons
     register_analyse()
     return persons
+
+
+def demo_dedup(*, on: date) -> MatchRun:
+    """Find the province's duplicates once (a second demo run shows the first's result)."""
+    return MatchRun.objects.order_by("pk").first() or dedup_run(on=on)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from cancuoc.synth.demo import (
     DEMO_PROVINCE,
     DEMO_STATION_DAY,
     demo_campaign,
+    demo_dedup,
     demo_login_reset,
     demo_plan,
     demo_province_load,
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
         with console.status(f"Tạo và nạp tỉnh mô phỏng {people:,} người / loading…"):
             loaded = demo_province_load(people=people, seed=seed)
+        with console.status("Dò trùng (Splink) / finding duplicates…"):
+            matched = demo_dedup(on=as_of)
+        console.print(
+            f"Dò trùng / duplicates: {matched.records:,} bản ghi / records, "
+            f"{matched.auto_merged:,} cặp tự động hợp nhất / merged, {matched.to_review:,} cặp "
+            f"chờ xem xét / to review (/admin/dedup/matchpair/)"
+        )
         with console.status("Chỉ tiêu, điểm thu nhận, mô phỏng thu nhận / campaign…"):
             demo_campaign(province_code=DEMO_PROVINCE, as_of=as_of)
         province = unit_by_code(DEMO_PROVINCE)
