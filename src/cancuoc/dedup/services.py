@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.bulk import update_rows
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
 from cancuoc.registry.services import person_changes
@@ -195,7 +196,9 @@ def _auto_groups(pairs: list[tuple[int, int, float]], auto: float) -> list[set[i
 def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
     """Merge each group into its best record, and mark its pairs merged automatically;
     returns how many pairs that is."""
-    people = Person.objects.in_bulk({member for group in groups for member in group})
+    people = Person.objects.select_for_update().in_bulk(
+        {member for group in groups for member in group}
+    )
     holders = _card_holders(people)
     weight = {frozenset((p.left_id, p.right_id)): p.match_weight for p in pairs}
     merges = []
@@ -207,10 +210,10 @@ def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
             merges.append(Merge(kept=kept, duplicate=people[member], reason=reason))
     persons_merge(merges)
     decided = timezone.now()
-    for pair in pairs:
-        pair.state, pair.decided_at = PairState.AUTO_MERGED, decided
-    MatchPair.objects.bulk_update(pairs, ["state", "decided_at"], batch_size=2000)
-    return len(pairs)
+    return update_rows(
+        MatchPair, ["state", "decided_at"],
+        ((pair.pk, PairState.AUTO_MERGED, decided) for pair in pairs),
+    )  # fmt: skip
 
 
 def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
@@ -320,6 +323,7 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     if any(merge.kept.pk in kept_of or merge.kept.pk == merge.duplicate.pk for merge in merges):
         raise MergeRefused("một bản ghi vừa giữ vừa hợp nhất / a record both kept and merged")
     reason_of = {merge.duplicate.pk: merge.reason for merge in merges}
+    kept_ids = {merge.kept.pk for merge in merges}
     history: list[PersonChange] = []
     today = date.today()
 
@@ -344,29 +348,35 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
             {"presence": Presence.MERGED, "presence_since": today, "merged_into_id": kept.pk},
             duplicate,
         )
-    cards = list(Card.objects.filter(person_id__in=list(kept_of)))
-    earlier = list(Person.objects.filter(merged_into_id__in=list(kept_of)))
-    for moved, link in [(cards, "person_id"), (earlier, "merged_into_id")]:
-        counts = Counter(getattr(row, link) for row in moved)
-        for duplicate_pk, n in counts.items():
-            kept = kept_of[duplicate_pk]
-            field = "cards" if link == "person_id" else "merged_records"
+    moved = {
+        "cards": (Card, "person_id", Card.objects.filter(person_id__in=list(kept_of))),
+        "merged_records": (
+            Person,
+            "merged_into_id",
+            Person.objects.filter(merged_into_id__in=list(kept_of)),
+        ),
+    }
+    for field, (model_, link, rows) in moved.items():
+        links = list(rows.values_list("pk", link))
+        update_rows(model_, [link], [(pk, kept_of[old].pk) for pk, old in links])
+        for duplicate_pk, n in Counter(old for _pk, old in links).items():
             history.append(
                 PersonChange(
-                    person=kept, field=field, new_value=f"+{n}", source=SOURCE,
-                    changed_by=by if getattr(by, "pk", None) else None,
+                    person=kept_of[duplicate_pk], field=field, new_value=f"+{n}",
+                    source=SOURCE, changed_by=by if getattr(by, "pk", None) else None,
                     reason=f"{reason_of[duplicate_pk]}; bản ghi / record #{duplicate_pk}",
                 )
             )  # fmt: skip
-        for row in moved:
-            setattr(row, link, kept_of[getattr(row, link)].pk)
-    Card.objects.bulk_update(cards, ["person"], batch_size=2000)
-    changed = {merge.kept.pk: merge.kept for merge in merges} | {
-        merge.duplicate.pk: merge.duplicate for merge in merges
-    }
-    Person.objects.bulk_update(
-        [*changed.values(), *(p for p in earlier if p.pk not in changed)],
-        [*FILLED_FROM_DUPLICATE, "presence", "presence_since", "merged_into", "updated_at"],
-        batch_size=1000,
-    )
+    update_rows(
+        Person, ["presence", "presence_since", "merged_into_id", "updated_at"],
+        ((m.duplicate.pk, m.duplicate.presence, m.duplicate.presence_since,
+          m.duplicate.merged_into_id, m.duplicate.updated_at) for m in merges),
+    )  # fmt: skip
+    filled = [change for change in history if change.person_id in kept_ids]
+    for name in {change.field for change in filled} & set(FILLED_FROM_DUPLICATE):
+        people = {change.person_id: change.person for change in filled if change.field == name}
+        update_rows(
+            Person, [name, "updated_at"],
+            ((pk, getattr(person, name), person.updated_at) for pk, person in people.items()),
+        )  # fmt: skip
     PersonChange.objects.bulk_create(history, batch_size=2000)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Max
 
 SQLITE_BATCH = 5000
@@ -67,6 +67,50 @@ def copy_rows(
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Set ``columns`` (database column names) of the rows of ``model``'s table whose primary
+    key is each row's first value, to the row's other values; return how many rows were
+    given. Django's bulk_update builds a CASE per column over the whole batch, which cost
+    more (in Python and in the database) than the merges it wrote; here PostgreSQL takes
+    the values by COPY into a temporary table and one UPDATE … FROM, SQLite one prepared
+    UPDATE per row."""
+    table = qn(model._meta.db_table)
+    key = qn(model._meta.pk.column)
+    rows = list(rows)
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        names = ", ".join(qn(c) for c in columns)
+        assignments = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in columns)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS cancuoc_update")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE cancuoc_update AS "
+                f"SELECT {key}, {names} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY cancuoc_update ({key}, {names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} t SET {assignments} FROM cancuoc_update u WHERE t.{key} = u.{key}"
+            )
+            cursor.execute("DROP TABLE cancuoc_update")
+        return len(rows)
+    assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {key} = %s",
+            [(*row[1:], row[0]) for row in rows],
+        )
+    return len(rows)
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 class _NoStyle:
