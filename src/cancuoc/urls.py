@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("cancuoc.scheduling.urls")),
     path("", include("cancuoc.planning.urls")),
     path("", include("cancuoc.outreach.urls")),
+    path("", include("cancuoc.dedup.urls")),
     path("", include("cancuoc.reports.urls")),
 ]

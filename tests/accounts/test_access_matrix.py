@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.api import units as api_units
 from cancuoc.api.site import api
+from cancuoc.dedup.models import MatchPair, MatchRun
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember, UnitKind
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, units_create
@@ -85,7 +86,9 @@ def world(area, django_user_model):
     # API's intake operation records, so that the own person stays on every worklist.
     applied = person_record(full_name="Lê Văn Đã Nộp", birth_date=date(2005, 1, 1))
     new = person_record(full_name="Phạm Thị Mới Đến", birth_date=date(2005, 1, 1))
-    register_load(records=[own, other, applied, new], source="matrix")
+    # The other area's second person: the other side of its pair of probable duplicates.
+    twin = person_record(full_name="Hoàng Văn Ngoài", permanent_unit="00004001")
+    register_load(records=[own, other, applied, new, twin], source="matrix")
     persons = {p.full_name: p for p in Person.objects.all()}
     institutions = {}
     for key, name, unit, person in [
@@ -121,8 +124,23 @@ def world(area, django_user_model):
         handovers[key] = Handover.objects.create(
             person=person, from_unit=unit_by_code("16000001"), to_unit=unit_by_code(unit)
         ).pk
+    run = MatchRun.objects.create(review_weight=0, auto_merge_weight=8, model={})
+    pairs = {
+        key: MatchPair.objects.create(
+            run=run,
+            left=min(a, b, key=lambda p: p.pk),
+            right=max(a, b, key=lambda p: p.pk),
+            match_weight=3.0,
+            match_probability=0.9,
+        ).pk
+        for key, a, b in [
+            ("own", persons[OWN_NAME], persons["Phạm Thị Mới Đến"]),
+            ("other", persons[OTHER_NAME], persons["Hoàng Văn Ngoài"]),
+        ]
+    }
     return {
         "unit": {"own": "16000", "other": "00004"},
+        "pair": pairs,
         "institution": {k: i.code for k, i in institutions.items()},
         "person": {"own": persons[OWN_NAME].pk, "other": persons[OTHER_NAME].pk},
         "applicant": persons["Phạm Thị Mới Đến"].pk,
@@ -178,6 +196,8 @@ PARAMETERS = {
     "reports:handover-decide": {"pk": "handover"},
     "api:unit-appointments": {"code": "unit"},
     "api:appointment": {"code": "appointment"},
+    "dedup:review": {"code": "unit"},
+    "dedup:review-decide": {"code": "unit", "pk": "pair"},
 }
 # A valid body for each API operation that takes one (else it would answer 422 before the
 # scoping is reached).

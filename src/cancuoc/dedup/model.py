@@ -160,3 +160,27 @@ def train(linker: Linker, *, seed: int = 1, u_pairs: float = 2e6) -> None:
 
 def model_dict(linker: Linker) -> dict[str, Any]:
     return linker.misc.save_model_to_json()
+
+
+# What each level of each comparison means, for the reviewer: from the most alike down to
+# "else" (Splink numbers them the other way: the last is 0, and -1 is "one side is empty").
+LEVEL_LABELS = {
+    "name": ["giống hệt / same", "cùng các chữ, khác thứ tự / same words, other order",
+             "một bên không dấu / one typed without marks", "khác dấu / other marks",
+             "gần giống / close", "khác / different"],
+    "birth": ["giống hệt / same", "đảo ngày và tháng / day and month swapped",
+              "cùng tháng / same month", "cùng năm / same year", "khác / different"],
+    "personal_id": ["giống hệt / same", "lệch một chữ số / one digit off", "khác / different"],
+    "sex": ["giống / same", "khác / different"],
+    "phone": ["giống / same", "khác / different"],
+    "native_place": ["giống / same", "khác / different"],
+    "ethnicity": ["giống / same", "khác / different"],
+    "place": ["cùng thôn / same village", "cùng xã / same commune", "khác xã / other commune"],
+}  # fmt: skip
+
+
+def level_label(comparison: str, gamma: int | None) -> str:
+    labels = LEVEL_LABELS[comparison]
+    if gamma is None or gamma < 0:
+        return "thiếu / missing"
+    return labels[len(labels) - 1 - gamma]

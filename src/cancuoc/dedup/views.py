@@ -1,0 +1,76 @@
+"""A unit's probable duplicates to review (nghi trùng): each pair side by side, merged or
+marked as two people by an officer of the area, with a note."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
+from cancuoc.registry.personal_id import mask
+from cancuoc.reports.views import as_of, scoped_unit
+
+from .model import level_label
+from .selectors import pairs_to_review
+from .services import MergeRefused, pair_distinct, pair_merge
+
+SHOWN = 50
+COMPARED = [
+    ("Ngày sinh / born", "birth"), ("Số định danh / ID", "personal_id"),
+    ("Điện thoại / phone", "phone"), ("Quê quán / native place", "native_place"),
+    ("Nơi ở / place", "place"),
+]  # fmt: skip
+
+
+def _record(person) -> dict:
+    return {
+        "pk": person.pk, "name": person.full_name, "birth": person.birth_date,
+        "sex": person.get_sex_display(), "id": mask(person.personal_id) if person.personal_id
+        else "", "phone": mask(person.phone) if person.phone else "",
+        "native_place": person.native_place, "household": person.household.code
+        if person.household else "", "source": person.source,
+    }  # fmt: skip
+
+
+@area_scoped
+def review_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = scoped_unit(request, code)
+    require_persons(request.user)
+    on = as_of(request)
+    pairs = pairs_to_review(unit=unit, on=on, visible=scope_for(request.user).persons())
+    rows = [
+        {"pk": pair.pk, "weight": pair.match_weight, "left": _record(pair.left),
+         "right": _record(pair.right), "name": level_label("name", pair.levels.get("name")),
+         "levels": [(label, level_label(name, pair.levels.get(name)))
+                    for label, name in COMPARED]}
+        for pair in pairs[:SHOWN]
+    ]  # fmt: skip
+    audit_record(action="read", obj=unit, detail={"page": "dedup-review", "pairs": len(rows)})
+    return render(
+        request,
+        "dedup/review.html",
+        {"unit": unit, "on": on, "rows": rows, "total": pairs.count()},
+    )
+
+
+@area_scoped
+@require_POST
+def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = scoped_unit(request, code)
+    require_persons(request.user)
+    pairs = pairs_to_review(unit=unit, on=as_of(request), visible=scope_for(request.user).persons())
+    pair = pairs.filter(pk=pk).first()
+    if pair is None:
+        raise Http404("không có cặp này trong phạm vi / no such pair to review in your area")
+    note = request.POST.get("note", "").strip()[:1000]
+    try:
+        if request.POST.get("action") == "merge":
+            kept = pair_merge(pair=pair, by=request.user, note=note)
+            messages.success(request, f"Đã hợp nhất vào bản ghi #{kept.pk} / merged")
+        else:
+            pair_distinct(pair=pair, by=request.user, note=note)
+            messages.success(request, "Đã ghi nhận là hai người / kept as two people")
+    except MergeRefused as error:
+        messages.error(request, str(error))
+    return redirect("dedup:review", code=unit.code)
