@@ -225,7 +225,7 @@ CANCUOC_IMPORT_FORK_FROM_ROWS = envint("CANCUOC_IMPORT_FORK_FROM_ROWS", "20000")
 # Files uploaded in the admin are imported in the request; larger ones go through the command.
 CANCUOC_IMPORT_UPLOAD_MAX_MB = envint("CANCUOC_IMPORT_UPLOAD_MAX_MB", "20")
 # Duplicate detection (dedup): pairs scored at or above the first match weight (log2 of the
-# odds) are merged without review, those between the two wait in the review queue. The
-# defaults are where bench/dedup.py measured precision above 0.99 on the synthetic province.
-CANCUOC_DEDUP_AUTO_MERGE_WEIGHT = envfloat("CANCUOC_DEDUP_AUTO_MERGE_WEIGHT", "8")
+# odds; 6.64 is a match probability of 0.99) are merged without review, those between the
+# two wait in the review queue. bench/dedup.py prints precision and recall by threshold.
+CANCUOC_DEDUP_AUTO_MERGE_WEIGHT = envfloat("CANCUOC_DEDUP_AUTO_MERGE_WEIGHT", "6.64")
 CANCUOC_DEDUP_REVIEW_WEIGHT = envfloat("CANCUOC_DEDUP_REVIEW_WEIGHT", "0")

@@ -50,9 +50,10 @@ def database_env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
+    env = database_env(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "cancuoc.cli", "demo", "--people", "1500", "--port", str(port)],
-        cwd=tmp_path, env=database_env(tmp_path),
+        cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     output = ""
@@ -71,7 +72,7 @@ def server(tmp_path):
             break
         except OSError:
             time.sleep(0.2)
-    yield base, login[1], login[2]
+    yield base, login[1], login[2], env
     process.terminate()
     process.wait(timeout=30)
 
@@ -101,7 +102,7 @@ def done_figure(page) -> int:
 def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     server, browser_page, tmp_path
 ):
-    base, username, password = server
+    base, username, password, env = server
     page = browser_page
     page.goto(f"{base}/")
     page.fill("input[name=username]", username)
@@ -167,6 +168,23 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     page.goto(f"{base}/hen/{codes[0]}/")
     assert page.locator("#state").inner_text() == "Đã hẹn"
     shot(page, "8-public-appointment")
+
+    # A wider pass of the matcher (the demo's model, nothing merged) queues the pairs it
+    # scored; a reviewer, from the quality report, keeps the first one as two people.
+    subprocess.run(
+        [sys.executable, "-m", "cancuoc.cli", "dedup", "run", "--reuse", "--review", "-10",
+         "--auto-merge", "99"],
+        cwd=tmp_path, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    page.goto(f"{base}/don-vi/38/chat-luong/?ngay=2021-04-01")
+    page.click("#review-link")
+    page.wait_for_url(re.compile(r"/don-vi/38/nghi-trung/"))
+    waiting = int(page.locator("#to-review").inner_text())
+    assert waiting > 0 and page.locator("section.pair").count() == min(waiting, 50)
+    shot(page, "8b-duplicates")
+    page.locator("section.pair button[value=distinct]").first.click()
+    page.wait_for_selector("p.ok")
+    assert int(page.locator("#to-review").inner_text()) == waiting - 1
 
     # What citizens see without a login: the commune's schedule with its fanpage post.
     commune = commune_url.rstrip("/").rsplit("/", 1)[-1]
