@@ -44,7 +44,7 @@ class Command(BaseCommand):
         console.print(
             f"Dò trùng / duplicates: {matched.records:,} bản ghi / records, "
             f"{matched.auto_merged:,} cặp tự động hợp nhất / merged, {matched.to_review:,} cặp "
-            f"chờ xem xét / to review (/admin/dedup/matchpair/)"
+            f"chờ xem xét / to review (/don-vi/{DEMO_PROVINCE}/nghi-trung/)"
         )
         with console.status("Chỉ tiêu, điểm thu nhận, mô phỏng thu nhận / campaign…"):
             demo_campaign(province_code=DEMO_PROVINCE, as_of=as_of)
