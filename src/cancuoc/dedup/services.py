@@ -206,7 +206,7 @@ def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
         kept = _kept([people[member] for member in group], holders)
         for member in sorted(group - {kept.pk}):
             strongest = weight.get(frozenset((kept.pk, member)), 0.0)
-            reason = f"tự động, trọng số {strongest:.1f} / automatic, match weight"
+            reason = f"tự động / automatic, trọng số / weight {strongest:.1f}"
             merges.append(Merge(kept=kept, duplicate=people[member], reason=reason))
     persons_merge(merges)
     decided = timezone.now()
@@ -322,16 +322,22 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     kept_of = {merge.duplicate.pk: merge.kept for merge in merges}
     if any(merge.kept.pk in kept_of or merge.kept.pk == merge.duplicate.pk for merge in merges):
         raise MergeRefused("một bản ghi vừa giữ vừa hợp nhất / a record both kept and merged")
-    reason_of = {merge.duplicate.pk: merge.reason for merge in merges}
+    reason_of = {
+        merge.duplicate.pk: f"{merge.reason}; bản ghi / record #{merge.duplicate.pk}"
+        for merge in merges
+    }
     kept_ids = {merge.kept.pk for merge in merges}
+    actor = by if getattr(by, "pk", None) else None
     history: list[PersonChange] = []
     today = date.today()
 
     def record(person: Person, changes: dict[str, Any], duplicate: Person) -> None:
-        reason = f"{reason_of[duplicate.pk]}; bản ghi / record #{duplicate.pk}"
         history.extend(
-            person_changes(person=person, changes=changes, by=by, source=SOURCE, reason=reason)
-        )
+            person_changes(
+                person=person, changes=changes, by=actor, source=SOURCE,
+                reason=reason_of[duplicate.pk],
+            )
+        )  # fmt: skip
 
     for merge in merges:
         kept, duplicate = merge.kept, merge.duplicate
@@ -363,8 +369,7 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
             history.append(
                 PersonChange(
                     person=kept_of[duplicate_pk], field=field, new_value=f"+{n}",
-                    source=SOURCE, changed_by=by if getattr(by, "pk", None) else None,
-                    reason=f"{reason_of[duplicate_pk]}; bản ghi / record #{duplicate_pk}",
+                    source=SOURCE, changed_by=actor, reason=reason_of[duplicate_pk],
                 )
             )  # fmt: skip
     update_rows(
