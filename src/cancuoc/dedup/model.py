@@ -142,20 +142,20 @@ def linker_for(
     return Linker(table, model if model is not None else settings(), log_level=logging.ERROR)
 
 
-def train(linker: Linker, *, seed: int = 1, u_pairs: float = 2e6) -> None:
+def train(linker: Linker, *, seed: int = 1, pairs: float = 2e6) -> None:
     """Unsupervised: u from random pairs; the share of true pairs from a strict rule (same
     name, date of birth and sex; recall guessed at 0.7); m by expectation maximisation,
     once blocked on the name (learns dates, numbers, places) and once on the date of birth
-    (learns names)."""
+    (learns names). Each step on at most ``pairs`` pairs: a province of a million has about
+    five million pairs of namesakes born the same year, and the estimates settle long
+    before that."""
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("name_key", "birth_date", "sex")], recall=0.7
     )
-    training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("name_ascii", "birth_year")
-    )
-    training.estimate_parameters_using_expectation_maximisation(block_on("birth_date", "sex"))
+    training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
+    for rule in (block_on("name_ascii", "birth_year"), block_on("birth_date", "sex")):
+        training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=pairs)
 
 
 def model_dict(linker: Linker) -> dict[str, Any]:
