@@ -172,7 +172,7 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     # A wider pass of the matcher (the demo's model, nothing merged) queues the pairs it
     # scored; a reviewer, from the quality report, keeps the first one as two people.
     subprocess.run(
-        [sys.executable, "-m", "cancuoc.cli", "dedup", "run", "--reuse", "--review", "-10",
+        [sys.executable, "-m", "cancuoc.cli", "dedup", "run", "--reuse", "--review", "-1000",
          "--auto-merge", "99"],
         cwd=tmp_path, env=env, check=True, capture_output=True,
     )  # fmt: skip
