@@ -11,6 +11,7 @@ def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
+    assert "merged_into" not in form.fields  # shown, not a list of every person to pick from
     data = {name: form[name].value() or "" for name in form.fields}
     data |= {"full_name": "Nguyễn Văn Hoà", "phone": "0988000111"}
     for prefix in ("residences", "cards", "changes"):

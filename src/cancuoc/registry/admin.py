@@ -46,7 +46,7 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["household"]
     list_select_related = ["household"]
     show_full_result_count = False  # a count of millions on every page is not worth it
-    readonly_fields = ["unverified_id", "source", "source_ref"]
+    readonly_fields = ["unverified_id", "source", "source_ref", "merged_into"]
     inlines = [ResidenceInline, CardInline, PersonChangeInline]
 
     def get_queryset(self, request):
