@@ -55,10 +55,11 @@ class Command(BaseCommand):
                 saved = json.loads(options["model"].read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
                 raise CommandError(f"{options['model']}: {error}") from error
-        run = dedup_run(
-            unit=unit, saved_model=saved, review_weight=options["review"],
-            auto_merge_weight=options["auto_merge"],
-        )  # fmt: skip
+        with console.status("Đọc, huấn luyện, so khớp, hợp nhất / reading, training, scoring…"):
+            run = dedup_run(
+                unit=unit, saved_model=saved, review_weight=options["review"],
+                auto_merge_weight=options["auto_merge"],
+            )  # fmt: skip
         if options["save_model"]:
             options["save_model"].write_text(json.dumps(run.model, indent=2), encoding="utf-8")
         console.print(
@@ -67,7 +68,8 @@ class Command(BaseCommand):
             f"{run.review_weight:g}), {number(run.auto_merged)} tự động hợp nhất (≥ "
             f"{run.auto_merge_weight:g}), {number(run.to_review)} chờ xem xét.\n"
             f"Run #{run.pk}: {run.records:,} records, {run.pairs_compared:,} pairs compared, "
-            f"{run.pairs_kept:,} kept, {run.auto_merged:,} merged, {run.to_review:,} to review."
+            f"{run.pairs_kept:,} kept, {run.auto_merged:,} merged, {run.to_review:,} to review "
+            f"({', '.join(f'{step} {seconds:.1f} s' for step, seconds in run.seconds.items())})."
         )
 
     def _queue(self, console: Console, limit: int) -> None:
