@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -329,9 +330,7 @@ def _classify(parsed: list[ParsedRow], *, source: str, units: dict[str, bool]) -
 _COMPARED_AS = [*COMPARED, "personal_id", "household_code"]
 
 
-def _compared(record: PersonRecord) -> tuple:
-    return (*(getattr(record, name) for name in COMPARED), record.personal_id,
-            record.household_code)  # fmt: skip
+_compared: Callable[[PersonRecord], tuple] = attrgetter(*COMPARED, "personal_id", "household_code")
 
 
 def _present(source: str, refs: list[str]) -> dict[str, tuple]:

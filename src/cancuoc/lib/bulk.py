@@ -69,6 +69,27 @@ def copy_rows(
     return written
 
 
+def fill_nulls(model: type[models.Model], column: str, values: dict[int, Any]) -> None:
+    """Set ``column`` of the rows keyed by ``values`` to their value, where it is still null:
+    one statement on PostgreSQL (a batch can complete a thousand households)."""
+    if not values:
+        return
+    qn = connection.ops.quote_name
+    table, key, name = qn(model._meta.db_table), qn(model._meta.pk.column), qn(column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {name} = given.value FROM unnest(%s, %s) AS given(key, value) "
+                f"WHERE {table}.{key} = given.key AND {table}.{name} IS NULL",
+                [list(values), list(values.values())],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {name} = %s WHERE {key} = %s AND {name} IS NULL",
+                [(value, pk) for pk, value in values.items()],
+            )
+
+
 class _NoStyle:
     """``sequence_reset_sql`` wants a colour style; plain SQL needs none."""
 
