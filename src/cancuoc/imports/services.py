@@ -274,10 +274,11 @@ def _classify(parsed: list[ParsedRow], *, source: str, units: dict[str, bool]) -
     present = _present(source, [r.ref for r in records])
     _units_known(units, {c for r in records for c in (r.permanent_unit, r.temporary_unit) if c})
     valid = {r.ref: _valid_id(r) for r in records}
+    numbers = [r.personal_id for r in records if valid[r.ref]]
     taken = set(
-        Person.objects.filter(
-            personal_id__any_of=[r.personal_id for r in records if valid[r.ref]]
-        ).values_list("personal_id", flat=True)
+        Person.objects.filter(personal_id__any_of=numbers)
+        .exclude(personal_id="")  # as the unique index says: see _present
+        .values_list("personal_id", flat=True)
     )
     outcome = _Outcome()
     seen: dict[str, tuple] = {}
@@ -334,8 +335,12 @@ _compared: Callable[[PersonRecord], tuple] = attrgetter(*COMPARED, "personal_id"
 
 
 def _present(source: str, refs: list[str]) -> dict[str, tuple]:
-    rows = Person.objects.filter(source=source, source_ref__any_of=refs).values_list(
-        "source_ref", *COMPARED, "personal_id", "unverified_id", "household__code"
+    # No ref is empty; saying so lets PostgreSQL use the partial unique index on (source,
+    # source_ref) instead of reading the whole register once a batch.
+    rows = (
+        Person.objects.filter(source=source, source_ref__any_of=refs)
+        .exclude(source_ref="")
+        .values_list("source_ref", *COMPARED, "personal_id", "unverified_id", "household__code")
     )
     return {
         ref: (*values, number or unverified, household or "")
