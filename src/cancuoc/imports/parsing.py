@@ -75,7 +75,10 @@ _ALIVE = Presence.ALIVE.value
 def text(cell: Any) -> str:
     """NFC, single spaces, no spaces around; whole numbers without ".0"."""
     if type(cell) is str:  # most cells: the same result, without the checks below
-        return " ".join((cell if cell.isascii() else unicodedata.normalize("NFC", cell)).split())
+        value = " ".join((cell if cell.isascii() else unicodedata.normalize("NFC", cell)).split())
+        # The cell itself when it was clean: the record then shares the row's string, which
+        # pickles as a reference when the batch crosses to the writer.
+        return cell if value == cell else value
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
