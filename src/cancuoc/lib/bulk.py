@@ -47,8 +47,12 @@ def copy_rows(
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
     if connection.vendor == "postgresql":
-        sql = f"COPY {qn(table)} ({names}) FROM STDIN"
+        types = _binary_types(model, columns)
+        binary = " (FORMAT BINARY)" if types else ""
+        sql = f"COPY {qn(table)} ({names}) FROM STDIN{binary}"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            if types:
+                copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
                 written += 1
@@ -88,6 +92,29 @@ def fill_nulls(model: type[models.Model], column: str, values: dict[int, Any]) -
                 f"UPDATE {table} SET {name} = %s WHERE {key} = %s AND {name} IS NULL",
                 [(value, pk) for pk, value in values.items()],
             )
+
+
+# Column types whose binary form psycopg writes from the Python values the text form takes
+# (int, str, date, bool, None); the binary form spares formatting every value as text, which
+# was most of this process's time in a COPY of persons.
+_BINARY_TYPES = {
+    "bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool", "date": "date",
+    "text": "text", "varchar": "varchar",
+}  # fmt: skip
+
+
+def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[str] | None:
+    """The PostgreSQL type of each column for a binary COPY, or None when one of them is of
+    another type (JSON, timestamps, …: those go as text)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    types = []
+    for column in columns:
+        declared = by_column[column].db_type(connection) or ""
+        name = _BINARY_TYPES.get(declared.split("(")[0])
+        if name is None:
+            return None
+        types.append(name)
+    return types
 
 
 class _NoStyle:
