@@ -13,7 +13,7 @@ from .conftest import canonical_csv
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the statistics of PostgreSQL")
-def test_persons_and_households_are_analysed_each_time_the_accepted_rows_double(
+def test_the_looked_up_columns_are_analysed_each_time_the_accepted_rows_double(
     area, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(services, "STATISTICS_FROM_ROWS", 2)
@@ -25,4 +25,11 @@ def test_persons_and_households_are_analysed_each_time_the_accepted_rows_double(
     assert job.rows_accepted == 9
     analysed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
     # After the batches that take the accepted rows to 2, 4 and 8.
-    assert analysed == ['ANALYZE "registry_person"', 'ANALYZE "registry_household"'] * 3
+    assert (
+        analysed
+        == [
+            'ANALYZE "registry_person" ("source", "source_ref", "personal_id")',
+            'ANALYZE "registry_household" ("code")',
+        ]
+        * 3
+    )
