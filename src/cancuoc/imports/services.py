@@ -43,7 +43,7 @@ MAX_BATCH_SIZE = 20_000  # a batch's look-ups stay under the databases' paramete
 ERRORS_KEPT = 20  # errors a result carries for the console; all of them are in the database
 # When a job's accepted rows reach this, and each time they double, the batch refreshes the
 # planner's statistics of the tables a batch looks rows up in (see _statistics_refresh).
-STATISTICS_FROM_ROWS = 200_000
+STATISTICS_FROM_ROWS = 20_000
 LOOKED_UP = {Person: ["source", "source_ref", "personal_id"], Household: ["code"]}
 
 # What a re-imported row is compared on: the person's own fields (residences and cards are
