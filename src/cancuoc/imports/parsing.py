@@ -65,12 +65,20 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SEPARATORS = re.compile(r"[\s.\-]")
+# Plain strings, not the enum members: parsed rows cross to the writing process pickled, and
+# an enum member pickles and unpickles through Python code, once per row.
+_DAY, _MONTH, _YEAR = DatePrecision.DAY.value, DatePrecision.MONTH.value, DatePrecision.YEAR.value
+_OTHER = Relation.OTHER.value
+_ALIVE = Presence.ALIVE.value
 
 
 def text(cell: Any) -> str:
     """NFC, single spaces, no spaces around; whole numbers without ".0"."""
     if type(cell) is str:  # most cells: the same result, without the checks below
-        return " ".join((cell if cell.isascii() else unicodedata.normalize("NFC", cell)).split())
+        value = " ".join((cell if cell.isascii() else unicodedata.normalize("NFC", cell)).split())
+        # The cell itself when it was clean: the record then shares the row's string, which
+        # pickles as a reference when the batch crosses to the writer.
+        return cell if value == cell else value
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -96,24 +104,24 @@ def digits(cell: Any, name: str) -> str:
 def parse_date(cell: Any) -> tuple[date, str]:
     """A date and how much of it is known (DatePrecision)."""
     if isinstance(cell, datetime):
-        return cell.date(), DatePrecision.DAY
+        return cell.date(), _DAY
     if isinstance(cell, date):
-        return cell, DatePrecision.DAY
+        return cell, _DAY
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if float(cell).is_integer() and 1000 <= cell <= 2200:
-            return date(int(cell), 1, 1), DatePrecision.YEAR
-        return _serial(cell), DatePrecision.DAY
+            return date(int(cell), 1, 1), _YEAR
+        return _serial(cell), _DAY
     value = _TIME.sub("", text(cell))
     if match := _DMY.fullmatch(value):
-        return _day(value, int(match[3]), int(match[2]), int(match[1])), DatePrecision.DAY
+        return _day(value, int(match[3]), int(match[2]), int(match[1])), _DAY
     if match := _YMD.fullmatch(value):
-        return _day(value, int(match[1]), int(match[2]), int(match[3])), DatePrecision.DAY
+        return _day(value, int(match[1]), int(match[2]), int(match[3])), _DAY
     if match := _MY.fullmatch(value):
-        return _day(value, int(match[2]), int(match[1]), 1), DatePrecision.MONTH
+        return _day(value, int(match[2]), int(match[1]), 1), _MONTH
     if value.isdigit() and len(value) == 4:
-        return _day(value, int(value), 1, 1), DatePrecision.YEAR
+        return _day(value, int(value), 1, 1), _YEAR
     if _SERIAL.fullmatch(value):
-        return _serial(float(value)), DatePrecision.DAY
+        return _serial(float(value)), _DAY
     raise FieldError(
         f"“{value}” không phải ngày (dd/mm/yyyy, mm/yyyy hoặc yyyy)",
         f"“{value}” is not a date (dd/mm/yyyy, mm/yyyy or yyyy)",
@@ -146,7 +154,7 @@ class Choices:
     def __init__(self, choices, aliases: dict[str, str]) -> None:
         named = {label: value for value, label in choices.choices} | aliases
         named |= {value: value for value in choices.values}
-        self.exact = {self.key(k): v for k, v in named.items()}
+        self.exact = {self.key(k): str(v) for k, v in named.items()}  # plain: see _DAY
         plain: dict[str, set[str]] = {}
         for key, value in self.exact.items():
             plain.setdefault(strip_diacritics(key), set()).add(value)
@@ -207,12 +215,16 @@ CARD_KINDS = Choices(
 )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: SourceRow
     record: PersonRecord | None = None
     errors: list[ImportRowError] = field(default_factory=list)
     warnings: list[ImportRowError] = field(default_factory=list)
+
+    def __reduce__(self):
+        # By position, as SourceRow and PersonRecord: a batch is a hundred thousand objects.
+        return (ParsedRow, (self.row, self.record, self.errors, self.warnings))
 
     def problem(self, name: str, vi: str, en: str, *, warning: bool = False) -> None:
         found = ImportRowError(
@@ -225,12 +237,7 @@ class ParsedRow:
 def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
     """Read one row; ``record`` is None when the row is rejected (``errors`` say why)."""
     parsed = ParsedRow(row)
-    values: dict[str, Any] = {}
-    for name, cell in row.cells.items():
-        try:
-            values[name] = _READERS[name](cell, name)
-        except FieldError as error:
-            parsed.problem(name, error.vi, error.en)
+    values = _cells_read(parsed, row.cells)
     for name in ("ref", "full_name", "birth_date", "sex"):
         if name in row.cells and not values.get(name) and not _failed(parsed, row, name):
             parsed.problem(name, "không được để trống", "must not be empty")
@@ -239,7 +246,7 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
             parsed.problem(
                 name, f"dài quá {limit} ký tự", f"longer than {limit} characters"
             )  # fmt: skip
-    birth, precision = values.get("birth_date") or (None, DatePrecision.DAY)
+    birth, precision = values.get("birth_date") or (None, _DAY)
     if birth is not None:
         _check_dates(parsed, values, birth, today)
     _check_residence(parsed, values)
@@ -271,19 +278,40 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
         birth_registration_place=values.get("birth_registration_place", ""),
         native_place=values.get("native_place", ""), phone=values.get("phone", ""),
         household_code=values.get("household_code", ""),
-        relation_to_head=(RELATIONS.get(relation) or Relation.OTHER) if relation else "",
+        relation_to_head=(RELATIONS.get(relation) or _OTHER) if relation else "",
         permanent_unit=values.get("permanent_unit", ""),
         permanent_address=values.get("permanent_address", ""),
         temporary_unit=values.get("temporary_unit", ""),
         temporary_address=values.get("temporary_address", ""),
         temporary_since=values.get("temporary_since"),
-        presence=values.get("presence") or Presence.ALIVE,
+        presence=values.get("presence") or _ALIVE,
         presence_since=values.get("presence_since"), whereabouts=values.get("whereabouts", ""),
         card_kind=card_kind, card_number=values.get("card_number", ""),
         card_issued_on=values.get("card_issued_on"),
         card_expires_on=values.get("card_expires_on"),
     )  # fmt: skip
     return parsed
+
+
+def _cells_read(parsed: ParsedRow, cells: dict[str, Any]) -> dict[str, Any]:
+    """Each cell read by its field's reader. A file repeats most of its texts (ethnicities,
+    places, unit codes, dates, empty cells), so what a text cell of such a field read to is
+    remembered, up to :data:`CELLS_REMEMBERED` values a field: the readers are pure."""
+    values: dict[str, Any] = {}
+    for name, cell in cells.items():
+        # Only text: 1, 1.0 and True are one key to a dict.
+        seen = _SEEN.get(name) if type(cell) is str else None
+        if seen is not None and cell in seen:
+            values[name] = seen[cell]
+            continue
+        try:
+            value = values[name] = _READERS[name](cell, name)
+        except FieldError as error:
+            parsed.problem(name, error.vi, error.en)
+            continue
+        if seen is not None and len(seen) < CELLS_REMEMBERED:
+            seen[cell] = value
+    return values
 
 
 def _failed(parsed: ParsedRow, row: SourceRow, name: str) -> bool:
@@ -360,9 +388,9 @@ def _card(parsed: ParsedRow, values: dict) -> str:
         )
         return ""
     if kind == "cmnd":
-        kind = CardKind.CMND_12 if len(number) == 12 else CardKind.CMND_9
+        kind = (CardKind.CMND_12 if len(number) == 12 else CardKind.CMND_9).value
     elif kind == "cccd":
-        kind = CardKind.CCCD_CHIP if issued >= CHIP_CARDS_FROM else CardKind.CCCD_BARCODE
+        kind = (CardKind.CCCD_CHIP if issued >= CHIP_CARDS_FROM else CardKind.CCCD_BARCODE).value
     length = CARD_LENGTHS[CardKind(kind)]
     if number and not (number.isdigit() and len(number) == length):
         parsed.problem(
@@ -396,7 +424,7 @@ def _full_date(cell: Any, name: str) -> date | None:
     if not text(cell):
         return None
     day, precision = parse_date(cell)
-    if precision != DatePrecision.DAY:
+    if precision != _DAY:
         raise FieldError("cần ngày đầy đủ dd/mm/yyyy", "a full date dd/mm/yyyy is needed")
     return day
 
@@ -424,3 +452,6 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "card_kind": _choice(CARD_KINDS, "loại giấy tờ", "kind of card"),
     "relation_to_head": lambda cell, name: text(cell),
 }
+CELLS_REMEMBERED = 20_000
+_UNIQUE = {"ref", "personal_id", "full_name", "phone", "household_code", "card_number"}
+_SEEN: dict[str, dict[str, Any]] = {name: {} for name in _READERS if name not in _UNIQUE}

@@ -8,10 +8,17 @@ batch crosses a pipe, which holds at most the one batch being sent (memory stays
 child stops when the pipe breaks, so it never outlives an import that was killed. Small
 files (CANCUOC_IMPORT_FORK_FROM_ROWS), and systems without fork, are parsed in this process,
 in the same order: both ways run the same :func:`_batches`.
+
+In the writing process a thread takes the next batch off the pipe and unpickles it while the
+writer waits for the database to commit the one before (checking its foreign keys, row by
+row): the writer's own work on a batch then starts at once, and the reader is free sooner to
+parse the one after.
 """
 
 import gc
 import multiprocessing
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -24,6 +31,7 @@ from .parsing import ParsedRow, row_parse
 from .readers import FileFacts, FileLayout, SourceRow, file_rows
 
 WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.2  # how soon the receiving thread sees that the writer stopped
 
 
 class ReaderDied(RuntimeError):
@@ -52,22 +60,28 @@ def parsed_batches(
     child = context.Process(target=_produce, args=(sender, receiver, *arguments), daemon=True)
     child.start()
     sender.close()  # the child holds the only sending end: its exit ends the pipe
+    received: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    taker = threading.Thread(
+        target=_receive, args=(receiver, child, received, stop), name="import-receiver", daemon=True
+    )
+    taker.start()
     try:
         while True:
-            while not receiver.poll(WAIT_SECONDS):
-                if not child.is_alive():
-                    raise ReaderDied(f"the reading process ended with code {child.exitcode}")
             try:
-                with _collector_off():
-                    kind, payload = receiver.recv()
-            except EOFError:
-                raise ReaderDied(f"the reading process ended with code {child.exitcode}") from None
+                kind, payload = received.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                if not taker.is_alive():
+                    raise ReaderDied("the receiving thread ended without a word") from None
+                continue
             if kind == "error":
                 raise payload
             if kind == "done":
                 return
             yield payload
     finally:
+        stop.set()
+        taker.join()  # before the pipe closes: the thread may be reading from it
         receiver.close()  # a child still sending gets a broken pipe and stops
         child.join(WAIT_SECONDS)
         if child.is_alive():
@@ -93,6 +107,36 @@ def _batches(
             batch = []
     if batch:
         yield batch
+
+
+def _receive(receiver: Connection, child, received: queue.Queue, stop: threading.Event) -> None:
+    """In a thread of the writing process: each message of the reader, unpickled, into
+    ``received`` (which holds one), until "done", an error, or ``stop``."""
+    try:
+        while not stop.is_set():
+            if not receiver.poll(POLL_SECONDS):
+                if not child.is_alive():
+                    raise ReaderDied(f"the reading process ended with code {child.exitcode}")
+                continue
+            try:
+                with _collector_off():
+                    message = receiver.recv()
+            except EOFError:
+                raise ReaderDied(f"the reading process ended with code {child.exitcode}") from None
+            _hand_over(received, message, stop)
+            if message[0] != "batch":
+                return
+    except Exception as error:
+        _hand_over(received, ("error", error), stop)
+
+
+def _hand_over(received: queue.Queue, message: tuple, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            received.put(message, timeout=POLL_SECONDS)
+            return
+        except queue.Full:
+            continue
 
 
 @contextmanager

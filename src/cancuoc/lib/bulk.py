@@ -15,6 +15,10 @@ from django.db.models import Max
 SQLITE_BATCH = 5000
 
 
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def reserve_ids(model: type[models.Model], count: int) -> int:
     """Return the first of ``count`` consecutive free primary keys of ``model`` (call it
     before a COPY starts: no other statement may run on the connection during one).
@@ -44,11 +48,14 @@ def copy_rows(
     table of ``model``; return how many were written."""
     table = model._meta.db_table
     written = 0
-    qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
     if connection.vendor == "postgresql":
-        sql = f"COPY {qn(table)} ({names}) FROM STDIN"
+        types = _binary_types(model, columns)
+        binary = " (FORMAT BINARY)" if types else ""
+        sql = f"COPY {qn(table)} ({names}) FROM STDIN{binary}"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            if types:
+                copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
                 written += 1
@@ -109,8 +116,47 @@ def update_rows(
     return len(rows)
 
 
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
+def fill_nulls(model: type[models.Model], column: str, values: dict[int, Any]) -> None:
+    """Set ``column`` of the rows keyed by ``values`` to their value, where it is still null:
+    one statement on PostgreSQL (a batch can complete a thousand households)."""
+    if not values:
+        return
+    table, key, name = qn(model._meta.db_table), qn(model._meta.pk.column), qn(column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {name} = given.value FROM unnest(%s, %s) AS given(key, value) "
+                f"WHERE {table}.{key} = given.key AND {table}.{name} IS NULL",
+                [list(values), list(values.values())],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {name} = %s WHERE {key} = %s AND {name} IS NULL",
+                [(value, pk) for pk, value in values.items()],
+            )
+
+
+# Column types whose binary form psycopg writes from the Python values the text form takes
+# (int, str, date, bool, None); the binary form spares formatting every value as text, which
+# was most of this process's time in a COPY of persons.
+_BINARY_TYPES = {
+    "bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool", "date": "date",
+    "text": "text", "varchar": "varchar",
+}  # fmt: skip
+
+
+def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[str] | None:
+    """The PostgreSQL type of each column for a binary COPY, or None when one of them is of
+    another type (JSON, timestamps, …: those go as text)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    types = []
+    for column in columns:
+        declared = by_column[column].db_type(connection) or ""
+        name = _BINARY_TYPES.get(declared.split("(")[0])
+        if name is None:
+            return None
+        types.append(name)
+    return types
 
 
 class _NoStyle:
@@ -132,7 +178,6 @@ def foreign_keys_checked_once(models_: Iterable[type[models.Model]]) -> Iterator
     if connection.vendor != "postgresql":
         yield
         return
-    qn = connection.ops.quote_name
     dropped: list[tuple[str, str, str, str, str]] = []
     with connection.cursor() as cursor:
         # Checks still pending from earlier in the transaction would forbid the ALTERs.

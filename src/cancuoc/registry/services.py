@@ -14,6 +14,7 @@ from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.lib.bulk import (
     analyse,
     copy_rows,
+    fill_nulls,
     foreign_keys_checked_once,
     long_lived_input,
     reserve_ids,
@@ -173,9 +174,10 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         card_count = copy_rows(
             Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
         )
-    for code, head in heads.items():
-        if code in existing:  # its first members came in an earlier load, without the head
-            Household.objects.filter(pk=existing[code], head__isnull=True).update(head_id=head)
+    # Households whose first members came in an earlier load, without the head.
+    fill_nulls(
+        Household, "head_id", {existing[c]: head for c, head in heads.items() if c in existing}
+    )
     for model in tables:
         reset_sequence(model)
     invalid = sum(
