@@ -121,6 +121,11 @@ def parse(number: str) -> PersonalId:
     problems = _structure_problems(number)
     if problems:
         raise InvalidPersonalId(number, problems)
+    return _parts(number)
+
+
+def _parts(number: str) -> PersonalId:
+    """The parts of a number whose structure is valid (not checked again here)."""
     digit = int(number[3])
     return PersonalId(
         number=number,
@@ -150,21 +155,18 @@ def problems(
     found = _structure_problems(number)
     if found:
         return found
-    # The parts as parse() reads them, without checking the structure again: asked of every
-    # row of an import, more than once.
-    digit = int(number[3])
-    id_sex = Sex.MALE if digit % 2 == 0 else Sex.FEMALE
-    if sex is not None and sex != id_sex:  # Sex(sex) still refuses what is not a sex
-        found.append(_problem(Rejection.SEX_MISMATCH, id_sex=id_sex.value, sex=Sex(sex).value))
+    # The structure is checked once: asked of every row of an import, more than once.
+    parsed = _parts(number)
+    if sex is not None and sex != parsed.sex:  # Sex(sex) still refuses what is not a sex
+        found.append(_problem(Rejection.SEX_MISMATCH, id_sex=parsed.sex.value, sex=Sex(sex).value))
     if birth_year is not None:
-        year_digits, century_start = int(number[4:6]), FIRST_CENTURY + 100 * (digit // 2)
-        if birth_year % 100 != year_digits:
+        if birth_year % 100 != parsed.year_digits:
             found.append(
-                _problem(Rejection.YEAR_MISMATCH, yy=f"{year_digits:02d}", year=birth_year)
+                _problem(Rejection.YEAR_MISMATCH, yy=f"{parsed.year_digits:02d}", year=birth_year)
             )
-        elif birth_year - birth_year % 100 != century_start:
+        elif birth_year - birth_year % 100 != parsed.century_start:
             found.append(
-                _problem(Rejection.CENTURY_MISMATCH, century=century_start, year=birth_year)
+                _problem(Rejection.CENTURY_MISMATCH, century=parsed.century_start, year=birth_year)
             )
     return found
 
