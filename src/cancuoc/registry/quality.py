@@ -51,6 +51,7 @@ def quality_lists(unit: AdministrativeUnit, on: date) -> dict[str, PersonQuerySe
         name_key=OuterRef("name_key"), birth_date=OuterRef("birth_date"),
         presence__in=IN_REGISTER,
     ).exclude(pk=OuterRef("pk"))  # fmt: skip
+    pending = MatchPair.objects.to_review()  # a few hundred pairs in a province of millions
     incomplete = Q()
     for name in REQUIRED_FIELDS:
         incomplete |= Q(**{f"{name}__isnull": True}) if name == "household" else Q(**{name: ""})
@@ -63,11 +64,7 @@ def quality_lists(unit: AdministrativeUnit, on: date) -> dict[str, PersonQuerySe
         "incomplete": people.filter(incomplete),
         "same_name_and_birth": people.filter(Exists(twins)),
         "to_review": people.filter(
-            Exists(
-                MatchPair.objects.to_review().filter(
-                    Q(left=OuterRef("pk")) | Q(right=OuterRef("pk"))
-                )
-            )
+            Q(pk__in=pending.values("left")) | Q(pk__in=pending.values("right"))
         ),
         "left": _residents(unit, on).filter(presence__in=LEFT),
     }
