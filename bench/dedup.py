@@ -133,9 +133,7 @@ def _line(label: str, found: set, truth: set) -> None:
 def _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare_sql, rules) -> set[frozenset]:
     """The true pairs that share at least one of the model's blocking rules (evaluated with
     the rules' own SQL over the same derived columns)."""
-    connection = duckdb.connect()
-    connection.register("frame", frame)
-    connection.execute(prepare_sql)
+    connection = _prepared(duckdb, frame, prepare_sql)
     pairs = [(pk_of[a], pk_of[b]) for a, b in (sorted(pair) for pair in truth)]
     connection.execute("CREATE TABLE truth (a BIGINT, b BIGINT)")
     connection.executemany("INSERT INTO truth VALUES (?, ?)", pairs)
@@ -153,9 +151,7 @@ def _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare_sql, rules) -> set[
 
 
 def _exact_rule_pairs(duckdb, frame, prepare_sql) -> list[tuple[int, int]]:
-    connection = duckdb.connect()
-    connection.register("frame", frame)
-    connection.execute(prepare_sql)
+    connection = _prepared(duckdb, frame, prepare_sql)
     rows = connection.execute(
         "SELECT l.unique_id, r.unique_id FROM persons l JOIN persons r "
         "ON l.name_key = r.name_key AND l.birth_date = r.birth_date AND l.sex = r.sex "
@@ -163,6 +159,14 @@ def _exact_rule_pairs(duckdb, frame, prepare_sql) -> list[tuple[int, int]]:
     ).fetchall()
     connection.close()
     return rows
+
+
+def _prepared(duckdb, frame, prepare_sql):
+    """A DuckDB connection holding the model's table of persons (derived columns and all)."""
+    connection = duckdb.connect()
+    connection.register("frame", frame)
+    connection.execute(prepare_sql)
+    return connection
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 A run scores the pairs of records that blocking brings together (dedup.model), keeps those
 at or above the review weight, merges without review the pairs at or above the auto-merge
-weight whose records agree with each other (see ``_auto_mergeable``), and leaves the rest in
+weight whose records agree with each other (see ``_auto_groups``), and leaves the rest in
 the review queue for a person to decide: merge, or not the same person. A merge keeps both
 records: the second is marked MERGED and points to the one kept, which takes over its cards
 and the fields it lacked, each change in its history. Nothing is deleted."""
@@ -41,8 +41,7 @@ FILLED_FROM_DUPLICATE = [
     "phone", "ethnicity", "religion", "native_place", "birth_registration_place",
     "household_id", "relation_to_head",
 ]  # fmt: skip
-COMPARISONS = ["name", "birth", "personal_id", "sex", "phone", "native_place", "ethnicity",
-               "place"]  # fmt: skip
+COMPARISONS = list(model.LEVEL_LABELS)  # the model's comparisons, by output column name
 
 
 class MergeRefused(ValueError):
@@ -83,25 +82,24 @@ def dedup_run(
         frame, saved_model=saved_model, floor=review, seconds=seconds
     )
     run = MatchRun.objects.create(
-        unit=unit, started_by=by if getattr(by, "pk", None) else None, records=frame.num_rows,
+        unit=unit, started_by=_actor(by), records=frame.num_rows,
         pairs_compared=compared, review_weight=review, auto_merge_weight=auto,
         trained=saved_model is None, model=trained_model, seconds=seconds,
     )  # fmt: skip
-    started = time.perf_counter()
     with transaction.atomic():
-        pairs = _pairs_store(run, scored)
-        groups = _auto_groups([(p.left_id, p.right_id, p.match_weight) for p in pairs], auto)
-        in_group = {member: n for n, group in enumerate(groups) for member in group}
-        automatic = [
-            pair for pair in pairs
-            if in_group.get(pair.left_id, -1) == in_group.get(pair.right_id, -2)
-        ]  # fmt: skip
-        merged = _groups_merge(groups, automatic)
+        with _timed(seconds, "merge"):
+            pairs = _pairs_store(run, scored)
+            groups = _auto_groups([(p.left_id, p.right_id, p.match_weight) for p in pairs], auto)
+            in_group = {member: n for n, group in enumerate(groups) for member in group}
+            automatic = [
+                pair for pair in pairs
+                if in_group.get(pair.left_id, -1) == in_group.get(pair.right_id, -2)
+            ]  # fmt: skip
+            merged = _groups_merge(groups, automatic)
+            run.to_review = MatchPair.objects.to_review().filter(run=run).count()
         run.pairs_kept = len(scored)
         run.auto_merged = merged
-        run.to_review = MatchPair.objects.to_review().filter(run=run).count()
         run.finished_at = timezone.now()
-        seconds["merge"] = round(time.perf_counter() - started, 3)
         run.save()
         audit_record(
             action="dedup.run", obj=run, user=by,
@@ -113,6 +111,11 @@ def dedup_run(
         run.pk, run.records, compared, run.pairs_kept, merged, run.to_review,
     )  # fmt: skip
     return run
+
+
+def _actor(by: Any) -> Any:
+    """The user to record as having acted, or None (a run from the console, a test)."""
+    return by if getattr(by, "pk", None) else None
 
 
 @contextmanager
@@ -303,7 +306,7 @@ def _still_pending(pair: MatchPair) -> None:
 
 def _decide(pair: MatchPair, state: str, *, by: Any, note: str) -> None:
     pair.state, pair.note = state, note
-    pair.decided_at, pair.decided_by = timezone.now(), by if getattr(by, "pk", None) else None
+    pair.decided_at, pair.decided_by = timezone.now(), _actor(by)
     pair.save(update_fields=["state", "note", "decided_at", "decided_by"])
 
 
@@ -327,7 +330,7 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
         for merge in merges
     }
     kept_ids = {merge.kept.pk for merge in merges}
-    actor = by if getattr(by, "pk", None) else None
+    actor = _actor(by)
     history: list[PersonChange] = []
     today = date.today()
 
