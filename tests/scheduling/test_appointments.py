@@ -13,7 +13,7 @@ from cancuoc.geo.selectors import unit_by_code
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import ClosedDay, Kit, Shift, Station, StationKind
 from cancuoc.planning.selectors import serves, service_roots
-from cancuoc.registry.models import Person
+from cancuoc.registry.models import Household, Person
 from cancuoc.registry.services import register_load
 from cancuoc.registry.worklists import worklist
 from cancuoc.scheduling.models import (
@@ -146,6 +146,34 @@ def test_the_worklist_is_booked_without_splitting_a_household_or_filling_a_slot_
     assert (again.persons, again.assigned) == (1, 0)
     assert Appointment.objects.count() == 6
     assert AssignmentRun.objects.count() == 2
+
+
+def test_the_plan_does_not_depend_on_the_order_people_were_registered(station):
+    """The same people and slots give the same plan: the villages in their own order, not in
+    the order the register (or the database's scan of it) returned their people."""
+    slots_generate(station=station, first=FIRST, last=LAST)
+    plans = []
+    for villages in (["16000001", "16000002"], ["16000002", "16000001"]):
+        records = [
+            person_record(
+                household_code=f"H{village[-1]}",
+                permanent_unit=village,
+                full_name=f"Trần Văn {village} {n}",
+                birth_date=date(1970 + n, 1, 1),
+            )
+            for village in villages
+            for n in range(3)
+        ]
+        register_load(records=records, source="test")
+        appointments_assign(unit=unit_by_code("38"), first=FIRST, last=LAST, on=TODAY)
+        plans.append(
+            sorted(Appointment.objects.values_list("person__household__code", "slot__starts_at"))
+        )
+        Appointment.objects.all().delete()
+        Person.objects.all().delete()
+        Household.objects.all().delete()
+    assert plans[0] == plans[1]
+    assert len(plans[0]) == 6 and len({starts for _, starts in plans[0]}) == 2
 
 
 def test_an_institution_session_takes_its_members_as_a_block(station, people):

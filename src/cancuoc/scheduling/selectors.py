@@ -81,6 +81,9 @@ def assignment_input(
         .annotate(home_unit_id=Subquery(counted_residence(on).values("unit_id")[:1]))
         .annotate(hard=ExpressionWrapper(hard_case(), output_field=BooleanField()))
         .values_list("pk", "household_id", "home_unit_id", "hard")
+        # Places are numbered as they first appear, and slots go to the lower numbers
+        # first: in this order the same register and slots always give the same plan.
+        .order_by("home_unit_id", "household_id", "pk")
     )
     held_institutions = {s["institution_id"] for s in slots} - {None}
     member_of = dict(
