@@ -2,19 +2,24 @@
 fields it lacked, all in its history), or marked as two people; decisions are final,
 audited, and a merged record is out of worklists and figures."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cancuoc.accounts.models import AuditEvent
 from cancuoc.dedup.models import MatchPair, MatchRun, PairState
 from cancuoc.dedup.services import MergeRefused, pair_distinct, pair_merge
+from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
+from cancuoc.intake.models import Application, CardState
+from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.choices import CardKind, Presence
 from cancuoc.registry.models import Card, Person, PersonChange
 from cancuoc.registry.quality import quality_figures
 from cancuoc.registry.services import card_issue
 from cancuoc.registry.worklists import worklist
+from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 
 ON = date(2021, 4, 1)
 
@@ -94,3 +99,56 @@ def test_a_merge_into_a_merged_record_goes_to_the_record_kept(add_person):
     assert third.merged_into == kept
     figures = {f.shortfall: f for f in quality_figures(unit_by_code("38"), ON)}
     assert figures["left"].total == figures["left"].good == 1  # merged records never "left"
+
+
+def test_a_merge_brings_the_appointments_applications_and_memberships(add_person, reviewer):
+    """The kept record takes over what was done for the duplicate; a second appointment
+    still to come is cancelled (a person holds one), and a membership it has already stays."""
+    station = Station.objects.create(
+        code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED, unit=unit_by_code("16000")
+    )
+    kit = Kit.objects.create(station=station, code="KIT-1")
+    starts = [timezone.make_aware(datetime(2021, 4, day, 8)) for day in (1, 2, 3)]
+    missed, theirs, ours = (
+        Slot.objects.create(station=station, starts_at=s, ends_at=s + timedelta(hours=1),
+                            capacity=3)
+        for s in starts
+    )  # fmt: skip
+    kept = add_person(personal_id="038080001234")
+    duplicate = add_person(full_name="Nguyen Van An")
+    Appointment.objects.create(person=duplicate, slot=missed, state=AppointmentState.NO_SHOW)
+    Appointment.objects.create(person=duplicate, slot=theirs, state=AppointmentState.BOOKED)
+    Appointment.objects.create(person=kept, slot=ours, state=AppointmentState.BOOKED)
+    Application.objects.create(
+        person=duplicate, unit=unit_by_code("16000"), station=station, kit=kit,
+        operator=reviewer, started_at=starts[0], ended_at=starts[0] + timedelta(minutes=20),
+        state=CardState.REJECTED, state_since=starts[0], idempotency_key="k-1",
+    )  # fmt: skip
+    school, factory = (
+        Institution.objects.create(code=code, name=code, kind=kind, unit=unit_by_code("16000"))
+        for code, kind in [("THPT-1", InstitutionKind.SCHOOL), ("NM-1", InstitutionKind.ENTERPRISE)]
+    )
+    InstitutionMember.objects.create(institution=school, person=duplicate)
+    InstitutionMember.objects.create(institution=factory, person=duplicate, role="công nhân")
+    InstitutionMember.objects.create(institution=factory, person=kept)
+
+    assert pair_merge(pair=queued(kept, duplicate), by=reviewer) == kept
+
+    states = dict(Appointment.objects.filter(person=kept).values_list("slot", "state"))
+    assert states == {
+        missed.pk: AppointmentState.NO_SHOW,
+        theirs.pk: AppointmentState.CANCELLED,  # its place is free again
+        ours.pk: AppointmentState.BOOKED,
+    }
+    assert Application.objects.get().person == kept
+    assert set(kept.memberships.values_list("institution__code", flat=True)) == {"THPT-1", "NM-1"}
+    assert duplicate.memberships.get().role == "công nhân"  # the factory's, not moved twice
+    changes = dict(
+        PersonChange.objects.filter(person=kept, source="dedup")
+        .exclude(field="appointments", new_value__startswith="-")
+        .values_list("field", "new_value")
+    )
+    assert changes == {"applications": "+1", "appointments": "+2", "memberships": "+1"}
+    assert PersonChange.objects.filter(
+        person=kept, field="appointments", new_value__startswith="-1"
+    ).exists()

@@ -4,8 +4,9 @@ A run scores the pairs of records that blocking brings together (dedup.model), k
 at or above the review weight, merges without review the pairs at or above the auto-merge
 weight whose records agree with each other (see ``_auto_groups``), and leaves the rest in
 the review queue for a person to decide: merge, or not the same person. A merge keeps both
-records: the second is marked MERGED and points to the one kept, which takes over its cards
-and the fields it lacked, each change in its history. Nothing is deleted."""
+records: the second is marked MERGED and points to the one kept, which takes over its cards,
+applications, appointments and memberships and the fields it lacked, each change in its
+history. Nothing is deleted."""
 
 import logging
 import time
@@ -23,11 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cancuoc.accounts.audit import audit_record
-from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
+from cancuoc.intake.models import Application
 from cancuoc.lib.bulk import update_rows
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
 from cancuoc.registry.services import person_changes
+from cancuoc.scheduling.models import Appointment, AppointmentState
 
 from . import model
 from .frames import persons_frame
@@ -244,6 +247,50 @@ def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
     return sorted([*new, *rescored], key=lambda pair: -pair.match_weight)
 
 
+def _appointments_cancel_second(kept_of: dict[int, Person]) -> list[int]:
+    """Before the appointments move: a person holds one appointment still to come, so a
+    duplicate's booked one is cancelled (its place freed) when the record it joins has one
+    already, or another of the same person's duplicates brought one (the earliest is kept).
+    Returns the duplicates whose appointment was cancelled."""
+    booked = Appointment.objects.filter(state=AppointmentState.BOOKED)
+    holding = set(
+        booked.filter(person_id__in={k.pk for k in kept_of.values()}).values_list(
+            "person_id", flat=True
+        )
+    )
+    cancel: list[tuple[int, int]] = []  # (appointment, duplicate)
+    of_duplicates = booked.filter(person_id__in=list(kept_of)).order_by("slot__starts_at", "pk")
+    for pk, duplicate_pk in of_duplicates.values_list("pk", "person_id"):
+        kept_pk = kept_of[duplicate_pk].pk
+        if kept_pk in holding:
+            cancel.append((pk, duplicate_pk))
+        holding.add(kept_pk)
+    update_rows(Appointment, ["state"], [(pk, AppointmentState.CANCELLED) for pk, _ in cancel])
+    return [duplicate_pk for _, duplicate_pk in cancel]
+
+
+def _memberships_movable(kept_of: dict[int, Person]) -> list[tuple[int, int]]:
+    """(membership, duplicate) for the duplicates' memberships of institutions the record
+    they join is not a member of already, nor gets from another of its duplicates (one
+    membership a person and institution); the others stay where they were."""
+    rows = InstitutionMember.objects.filter(person_id__in=list(kept_of))
+    kept_ids = {k.pk for k in kept_of.values()}
+    member = set(
+        InstitutionMember.objects.filter(person_id__in=kept_ids).values_list(
+            "person_id", "institution_id"
+        )
+    )
+    movable = []
+    for pk, duplicate_pk, institution in rows.order_by("pk").values_list(
+        "pk", "person_id", "institution_id"
+    ):
+        key = (kept_of[duplicate_pk].pk, institution)
+        if key not in member:
+            member.add(key)
+            movable.append((pk, duplicate_pk))
+    return movable
+
+
 def _card_holders(people: dict[int, Person]) -> set[int]:
     return set(Card.objects.filter(person_id__in=list(people)).values_list("person_id", flat=True))
 
@@ -320,8 +367,10 @@ class Merge:
 @transaction.atomic
 def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     """Each duplicate is marked MERGED and linked to its kept record, which takes its cards,
-    the records merged into it before, and the fields it lacks; every change is in the
-    history of the person it changes. In bulk: a run merges thousands of pairs at once."""
+    applications, appointments (a second one still to come is cancelled), memberships of
+    institutions, the records merged into it before, and the fields it lacks; every change
+    is in the history of the person it changes. In bulk: a run merges thousands of pairs at
+    once."""
     kept_of = {merge.duplicate.pk: merge.kept for merge in merges}
     if any(merge.kept.pk in kept_of or merge.kept.pk == merge.duplicate.pk for merge in merges):
         raise MergeRefused("một bản ghi vừa giữ vừa hợp nhất / a record both kept and merged")
@@ -357,16 +406,24 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
             {"presence": Presence.MERGED, "presence_since": today, "merged_into_id": kept.pk},
             duplicate,
         )
-    moved = {
-        "cards": (Card, "person_id", Card.objects.filter(person_id__in=list(kept_of))),
-        "merged_records": (
-            Person,
-            "merged_into_id",
-            Person.objects.filter(merged_into_id__in=list(kept_of)),
-        ),
-    }
-    for field, (model_, link, rows) in moved.items():
-        links = list(rows.values_list("pk", link))
+    duplicates = list(kept_of)
+    cancelled = _appointments_cancel_second(kept_of)
+    moved = [
+        ("cards", Card, "person_id", Card.objects.filter(person_id__in=duplicates)),
+        ("merged_records", Person, "merged_into_id",
+         Person.objects.filter(merged_into_id__in=duplicates)),
+        ("applications", Application, "person_id",
+         Application.objects.filter(person_id__in=duplicates)),
+        # Every appointment, the kept and missed ones too: the history of who was asked when.
+        ("appointments", Appointment, "person_id",
+         Appointment.objects.filter(person_id__in=duplicates)),
+    ]  # fmt: skip
+    moves = [
+        (field, model_, link, list(rows.values_list("pk", link)))
+        for field, model_, link, rows in moved
+    ]
+    moves.append(("memberships", InstitutionMember, "person_id", _memberships_movable(kept_of)))
+    for field, model_, link, links in moves:
         update_rows(model_, [link], [(pk, kept_of[old].pk) for pk, old in links])
         for duplicate_pk, n in Counter(old for _pk, old in links).items():
             history.append(
@@ -375,6 +432,14 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
                     source=SOURCE, changed_by=actor, reason=reason_of[duplicate_pk],
                 )
             )  # fmt: skip
+    for duplicate_pk in cancelled:
+        history.append(
+            PersonChange(
+                person=kept_of[duplicate_pk], field="appointments", new_value="-1 (đã huỷ)",
+                source=SOURCE, changed_by=actor,
+                reason=f"{reason_of[duplicate_pk]}: đã có lịch hẹn / already booked",
+            )
+        )  # fmt: skip
     update_rows(
         Person, ["presence", "presence_since", "merged_into_id", "updated_at"],
         ((m.duplicate.pk, m.duplicate.presence, m.duplicate.presence_since,
