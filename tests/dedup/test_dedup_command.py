@@ -36,3 +36,13 @@ def test_bad_arguments_say_what_is_wrong(db, tmp_path):
         call_command("dedup", "run", "--model", str(broken))
     with pytest.raises(CommandError):
         call_command("dedup", "run", "--unit", "99999999")
+    with pytest.raises(CommandError, match="no import job 7"):
+        call_command("dedup", "run", "--job", "7")
+
+
+def test_a_register_with_nothing_alike_cannot_train_and_says_so(add_person):
+    add_person(full_name="Lê Thị Hoa", sex="F")
+    add_person(full_name="Trần Văn Nam")
+    with pytest.raises(CommandError, match="no two records share name, date of birth and sex"):
+        call_command("dedup", "run")
+    assert not MatchRun.objects.exists()

@@ -69,6 +69,17 @@ def test_an_uploaded_workbook_is_imported_with_its_rejected_rows_downloadable(
     assert Person.objects.filter(source="xa-mot").count() == 7
 
 
+def test_an_upload_asks_for_the_matching_that_needs_a_trained_model(
+    area, importer, client, tmp_path
+):
+    form = client.get(UPLOAD).content.decode()
+    assert 'name="dedup"' in form and "checked" in form.split('name="dedup"')[1].split(">")[0]
+    response = upload(client, messy_workbook(tmp_path / "xa-hai.xlsx"), dedup="on")
+    page = client.get(response["Location"]).content.decode()
+    assert "no trained model yet: run `cancuoc dedup run` over the whole register first" in page
+    assert Person.objects.filter(source="xa-hai").count() == 7  # imported all the same
+
+
 def test_a_dry_run_writes_nothing_and_shows_the_errors(area, importer, client, tmp_path):
     response = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"), dry_run="on")
 

@@ -49,3 +49,10 @@ def test_the_template_filled_in_imports_and_the_rejects_come_back(area, tmp_path
     assert (settings.CANCUOC_IMPORT_DIR / f"{job.sha256}.xlsx").read_bytes() == (
         template.read_bytes()
     )
+
+
+def test_the_new_records_are_matched_only_once_a_model_is_trained(area, tmp_path):
+    path = canonical_csv(tmp_path / "xa.csv", family("H1"))
+    assert "no trained model yet: run `cancuoc dedup run`" in run(path, "--source", "xa")
+    again = canonical_csv(tmp_path / "thon.csv", family("H2", first_ref=10))
+    assert "dedup" not in run(again, "--source", "thon", "--no-dedup")

@@ -112,7 +112,7 @@ class MatchPairAdmin(admin.ModelAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "started_at", "unit", "records", "pairs_kept", "auto_merged",
+    list_display = ["pk", "started_at", "unit", "job", "records", "pairs_kept", "auto_merged",
                     "to_review", "trained"]  # fmt: skip
     exclude = ["model"]
 

@@ -9,9 +9,11 @@ was typed without marks at all: "Thuý" and "Thuỷ" are different names that st
 same letters (DOMAIN.md: never match on stripped text alone)."""
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -142,16 +144,64 @@ def linker_for(
     return Linker(table, model if model is not None else settings(), log_level=logging.ERROR)
 
 
-def train(linker: Linker, *, seed: int = 1, pairs: float = 2e6) -> None:
+def predict_new(
+    connection: duckdb.DuckDBPyConnection, linker: Linker, new: Collection[int]
+) -> list[str]:
+    """Score the pairs blocking yields between the records ``new`` and the others of the
+    linker's table, and among the new ones: incremental linkage (Splink's predict_between
+    and predict_within), with the term frequencies of the whole table, so that each pair
+    gets the weight a run over everything would give it. Returns the tables of pairs."""
+    connection.register("new_ids", pa.table({"unique_id": pa.array(sorted(new), pa.int64())}))
+    connection.execute(
+        "CREATE OR REPLACE TABLE persons_new AS SELECT * FROM persons "
+        "WHERE unique_id IN (SELECT unique_id FROM new_ids)"
+    )
+    connection.execute(
+        "CREATE OR REPLACE TABLE persons_old AS SELECT * FROM persons "
+        "WHERE unique_id NOT IN (SELECT unique_id FROM new_ids)"
+    )
+    for column in term_frequency_columns(model_dict(linker)):
+        linker.table_management.compute_tf_table(column)
+    api = linker._db_api  # the linker's own: the tables must be registered with it
+    fresh, others = api.register("persons_new"), api.register("persons_old")
+    return [
+        linker.inference.predict_between(others, fresh).physical_name,
+        linker.inference.predict_within(fresh).physical_name,
+    ]
+
+
+class CannotTrain(ValueError):
+    """The records give nothing to learn the model from."""
+
+
+STRICT_RULE = ("name_key", "birth_date", "sex")
+STRICT_RECALL = 0.7
+
+
+def train(
+    linker: Linker, connection: duckdb.DuckDBPyConnection, *, seed: int = 1, pairs: float = 2e6
+) -> None:
     """Unsupervised: u from random pairs; the share of true pairs from a strict rule (same
     name, date of birth and sex; recall guessed at 0.7); m by expectation maximisation,
     once blocked on the name (learns dates, numbers, places) and once on the date of birth
     (learns names). Each step on at most ``pairs`` pairs: a province of a million has about
     five million pairs of namesakes born the same year, and the estimates settle long
-    before that."""
+    before that. ``connection`` holds the linker's table ``persons``."""
     training = linker.training
+    on = " AND ".join(f"a.{column} = b.{column}" for column in STRICT_RULE)
+    ((strict,),) = connection.execute(
+        f"SELECT count(*) FROM persons a JOIN persons b ON {on} AND a.unique_id < b.unique_id"
+    ).fetchall()
+    if not strict:
+        # Nothing to learn a match from (a clean register, or a small unit): Splink would
+        # estimate no true pairs at all and fail on its logarithm, then on m values of 0.
+        raise CannotTrain(
+            "không có hai bản ghi nào cùng tên, ngày sinh và giới tính để học mô hình: học trên "
+            "cả tỉnh, hoặc dùng mô hình đã lưu / no two records share name, date of birth and "
+            "sex to learn the model from: train on the whole province, or use a saved model"
+        )
     training.estimate_probability_two_random_records_match(
-        [block_on("name_key", "birth_date", "sex")], recall=0.7
+        [block_on(*STRICT_RULE)], recall=STRICT_RECALL
     )
     training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     for rule in (block_on("name_ascii", "birth_year"), block_on("birth_date", "sex")):
@@ -160,6 +210,18 @@ def train(linker: Linker, *, seed: int = 1, pairs: float = 2e6) -> None:
 
 def model_dict(linker: Linker) -> dict[str, Any]:
     return linker.misc.save_model_to_json()
+
+
+def term_frequency_columns(saved: dict[str, Any]) -> list[str]:
+    """The columns whose levels a model adjusts by how common the value is."""
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in saved["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
 
 
 # What each level of each comparison means, for the reviewer: from the most alike down to

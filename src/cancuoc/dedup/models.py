@@ -21,7 +21,13 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
-    records = models.PositiveIntegerField(default=0)
+    # A run for the records an import wrote: only pairs with one of them are scored (the
+    # others were scored before), against the whole register, with a saved model.
+    job = models.ForeignKey(
+        "imports.ImportJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="lần nhập",
+    )  # fmt: skip
+    records = models.PositiveIntegerField(default=0)  # scored: the job's, or all in the unit
     pairs_compared = models.PositiveBigIntegerField(default=0)
     pairs_kept = models.PositiveIntegerField(default=0)  # at or above the review threshold
     auto_merged = models.PositiveIntegerField(default=0)

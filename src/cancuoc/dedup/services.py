@@ -11,7 +11,7 @@ history. Nothing is deleted."""
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -68,10 +68,18 @@ def dedup_run(
     review_weight: float | None = None,
     auto_merge_weight: float | None = None,
     by: Any = None,
+    new: Collection[int] | None = None,
+    job: Any = None,
 ) -> MatchRun:
     """Score the register (or ``unit``'s part of it), keep the pairs worth a look, merge the
     clear ones. Trains the model on the data unless ``saved_model`` (Splink's settings with
-    trained parameters, e.g. an earlier run's ``model``) is given."""
+    trained parameters, e.g. an earlier run's ``model``) is given.
+
+    ``new``: score only the pairs with at least one of these records (those an import just
+    wrote, ``job``), against the rest and among themselves, with ``saved_model``: the pairs
+    of the others were scored by earlier runs."""
+    if new is not None and saved_model is None:
+        raise ValueError("matching new records needs a saved model")
     on = on or timezone.localdate()
     review = settings.CANCUOC_DEDUP_REVIEW_WEIGHT if review_weight is None else review_weight
     auto = (
@@ -82,10 +90,11 @@ def dedup_run(
     with _timed(seconds, "read"):
         frame = persons_frame(unit=unit, on=on)
     scored, compared, trained_model = pairs_score(
-        frame, saved_model=saved_model, floor=review, seconds=seconds
+        frame, saved_model=saved_model, floor=review, seconds=seconds, new=new
     )
+    records = frame.num_rows if new is None else len(set(new) & set(frame["unique_id"].to_pylist()))
     run = MatchRun.objects.create(
-        unit=unit, started_by=_actor(by), records=frame.num_rows,
+        unit=unit, job=job, started_by=_actor(by), records=records,
         pairs_compared=compared, review_weight=review, auto_merge_weight=auto,
         trained=saved_model is None, model=trained_model, seconds=seconds,
     )  # fmt: skip
@@ -116,6 +125,35 @@ def dedup_run(
     return run
 
 
+class NoTrainedModel(RuntimeError):
+    """No run over the whole register has trained a model yet."""
+
+
+def register_model() -> dict[str, Any] | None:
+    """The model of the latest run over the whole register (trained there, or reused)."""
+    run = (
+        MatchRun.objects.filter(unit__isnull=True, job__isnull=True)
+        .exclude(model={})
+        .order_by("-pk")
+        .first()
+    )
+    return run.model if run is not None else None
+
+
+def job_match(*, job: Any, by: Any = None) -> MatchRun:
+    """Match the records an import job wrote against the register and among themselves,
+    with :func:`register_model`; merge the clear duplicates, queue the rest for review.
+    Raises :class:`NoTrainedModel` before the first run over the whole register."""
+    saved = register_model()
+    if saved is None:
+        raise NoTrainedModel(
+            "chưa có mô hình dò trùng: chạy `cancuoc dedup run` cho cả tỉnh trước / no trained "
+            "model yet: run `cancuoc dedup run` over the whole register first"
+        )
+    new = {pk for first, last in job.person_ranges for pk in range(first, last + 1)}
+    return dedup_run(saved_model=saved, new=new, job=job, by=by)
+
+
 def _actor(by: Any) -> Any:
     """The user to record as having acted, or None (a run from the console, a test)."""
     return by if getattr(by, "pk", None) else None
@@ -134,8 +172,10 @@ def pairs_score(
     saved_model: dict[str, Any] | None = None,
     floor: float,
     seconds: dict[str, float] | None = None,
+    new: Collection[int] | None = None,
 ) -> tuple[list[ScoredPair], int, dict[str, Any]]:
-    """Score every pair that blocking yields from the frame of persons (frames.persons_frame);
+    """Score every pair that blocking yields from the frame of persons (frames.persons_frame),
+    or, given ``new`` (and a saved model), every such pair with one of those records;
     return those at or above ``floor``, how many were compared, and the model used."""
     seconds = {} if seconds is None else seconds
     connection = duckdb.connect()
@@ -144,15 +184,18 @@ def pairs_score(
         linker = model.linker_for(connection, saved_model)
         if saved_model is None:
             with _timed(seconds, "train"):
-                model.train(linker)
+                model.train(linker, connection)
         with _timed(seconds, "score"):
-            predictions = linker.inference.predict()
-        table = predictions.physical_name
-        compared = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if new is None:
+                tables = [linker.inference.predict().physical_name]
+            else:
+                tables = model.predict_new(connection, linker, new)
+        pairs = " UNION ALL ".join(f"SELECT * FROM {table}" for table in tables)
+        compared = connection.execute(f"SELECT count(*) FROM ({pairs})").fetchone()[0]
         gammas = ", ".join(f"gamma_{name}" for name in COMPARISONS)
         rows = connection.execute(
             f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} "
-            f"FROM {table} WHERE match_weight >= ? ORDER BY match_weight DESC",
+            f"FROM ({pairs}) WHERE match_weight >= ? ORDER BY match_weight DESC",
             [floor],
         ).fetchall()
         used = model.model_dict(linker)

@@ -1,9 +1,10 @@
 """Import jobs in the admin: the list (read only, written by imports), a page to upload a
 commune's file and import it, the rejected rows of a job as XLSX, and the blank template.
 
-An upload is imported in the request: meant for a commune's or a district's file (tens of
-thousands of rows, seconds). A province's file goes through ``cancuoc import``, which shows
-a progress bar and can be resumed; both run the same person_import."""
+An upload is imported in the request, and its new records matched against the register
+(dedup.services.job_match) unless unticked: meant for a commune's or a district's file (tens
+of thousands of rows, seconds). A province's file goes through ``cancuoc import``, which
+shows a progress bar and can be resumed; both run the same person_import and job_match."""
 
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
+from cancuoc.dedup.services import NoTrainedModel, job_match
 
 from .errors import ImportFileError
 from .exports import rejected_rows_write, template_write
@@ -43,6 +45,11 @@ class ImportUploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Chỉ kiểm tra, không ghi / check only, write nothing", required=False
     )
+    dedup = forms.BooleanField(
+        label="Dò trùng sau khi nhập / then find duplicates", required=False, initial=True,
+        help_text="so các bản ghi mới với sổ; cặp rõ ràng được hợp nhất, còn lại chờ xem xét / "
+        "the new records against the register: clear pairs merged, the rest queued for review",
+    )  # fmt: skip
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -118,6 +125,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
                 )
                 if not result.dry_run:
                     messages.success(request, summary)
+                    if form.cleaned_data["dedup"] and job.person_ranges:
+                        _match(request, job)
                     return redirect("admin:imports_importjob_change", job.pk)
                 messages.info(request, f"Thử / dry run, không ghi gì / nothing written — {summary}")
         context = self.admin_site.each_context(request) | {
@@ -142,6 +151,19 @@ class ImportJobAdmin(ReadOnlyAdmin):
         written = folder / f"dong-bi-loai-{job.pk}.xlsx"
         rejected_rows_write(job=job, path=written)
         return _file_response(written, folder, written.name)
+
+
+def _match(request: HttpRequest, job: ImportJob) -> None:
+    try:
+        run = job_match(job=job, by=request.user)
+    except NoTrainedModel as error:
+        messages.warning(request, str(error))
+        return
+    messages.info(
+        request,
+        f"Dò trùng / duplicates: {run.records:,} bản ghi mới / new records, {run.auto_merged:,} "
+        f"tự động hợp nhất / merged, {run.to_review:,} chờ xem xét / to review",
+    )
 
 
 def _may_import(request: HttpRequest) -> bool:

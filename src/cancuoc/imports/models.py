@@ -35,6 +35,9 @@ class ImportJob(models.Model):
     notes = models.JSONField("ghi chú", default=list, blank=True)
     error = models.TextField("lỗi", blank=True)
     stored_file = models.CharField("bản lưu", max_length=500, blank=True)
+    # The keys of the persons the job wrote, [first, last] a batch: what a match of the
+    # new records against the register (dedup) starts from.
+    person_ranges = models.JSONField(default=list, blank=True, editable=False)
     started_at = models.DateTimeField("bắt đầu", default=timezone.now)
     finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
 

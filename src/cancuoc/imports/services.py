@@ -210,7 +210,10 @@ def _batch_write(
             )
         outcome = _classify(parsed, source=source, units=units)
         if outcome.accepted:
-            register_load(records=[p.record for p in outcome.accepted], source=source)
+            loaded = register_load(records=[p.record for p in outcome.accepted], source=source)
+            job.person_ranges = _ranges_extended(
+                job.person_ranges, loaded.first_person, loaded.first_person + loaded.persons - 1
+            )
             _statistics_refresh(
                 before=job.rows_accepted, after=job.rows_accepted + len(outcome.accepted)
             )
@@ -224,7 +227,7 @@ def _batch_write(
         job.sheet_index, job.row = rows[-1].sheet.index, rows[-1].number
         job.save(
             update_fields=["rows_read", "rows_accepted", "rows_rejected", "rows_merged",
-                           "rows_warned", "batches_done", "sheet_index", "row"]
+                           "rows_warned", "batches_done", "sheet_index", "row", "person_ranges"]
         )  # fmt: skip
     room = ERRORS_KEPT - len(result.errors)
     if room > 0:
@@ -235,6 +238,15 @@ def _batch_write(
         job.pk, job.batches_done, job.sheet_index, job.row, len(outcome.accepted),
         len(outcome.rejected), outcome.merged,
     )  # fmt: skip
+
+
+def _ranges_extended(ranges: list[list[int]], first: int, last: int) -> list[list[int]]:
+    """``ranges`` with [first, last] added, joined to the last range where it follows on
+    (no other writer took keys between two batches): a job keeps a few ranges, not one per
+    batch."""
+    if ranges and ranges[-1][1] + 1 == first:
+        return [*ranges[:-1], [ranges[-1][0], last]]
+    return [*ranges, [first, last]]
 
 
 def _statistics_refresh(*, before: int, after: int) -> None:

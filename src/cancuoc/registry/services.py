@@ -49,6 +49,7 @@ class LoadResult:
     homes: int
     cards: int
     invalid_ids: int
+    first_person: int = 0  # the persons written have the keys first_person … + persons − 1
 
     @property
     def rows(self) -> int:
@@ -193,8 +194,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         source, person_count, invalid, household_count,
     )  # fmt: skip
     return LoadResult(
-        person_count, household_count, residence_count, home_count, card_count, invalid
-    )
+        person_count, household_count, residence_count, home_count, card_count, invalid,
+        first_person,
+    )  # fmt: skip
 
 
 def register_analyse() -> None:

@@ -6,24 +6,33 @@ from rich.console import Console
 from rich.table import Table
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.imports.models import ImportJob
 from cancuoc.lib.redact import redact
 from cancuoc.planning.report import number
 
+from ...model import CannotTrain
 from ...models import MatchPair, MatchRun
-from ...services import dedup_run
+from ...services import NoTrainedModel, dedup_run, job_match
 
 
 class Command(BaseCommand):
     help = (
-        "Dò trùng / duplicate detection: `dedup run [--unit CODE] [--reuse | --model FILE] "
-        "[--save-model FILE] [--auto-merge W] [--review W]` scores the register's pairs, merges "
-        "the clear ones and queues the rest for review (in the admin); `dedup queue` lists it"
+        "Dò trùng / duplicate detection: `dedup run [--unit CODE | --job N] [--reuse | --model "
+        "FILE] [--save-model FILE] [--auto-merge W] [--review W]` scores the register's pairs "
+        "(or those of an import's records), merges the clear ones and queues the rest for "
+        "review (in the admin); `dedup queue` lists it"
     )
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         run = sub.add_parser("run")
-        run.add_argument("--unit", metavar="CODE", help="only this unit's subtree")
+        scope = run.add_mutually_exclusive_group()
+        scope.add_argument("--unit", metavar="CODE", help="only this unit's subtree")
+        scope.add_argument(
+            "--job", type=int, metavar="N",
+            help="only the records import job N wrote, against the register, with the model "
+            "of the latest run over the whole register",
+        )  # fmt: skip
         saved = run.add_mutually_exclusive_group()
         saved.add_argument("--reuse", action="store_true", help="the last run's trained model")
         saved.add_argument("--model", type=Path, help="a model saved with --save-model")
@@ -56,10 +65,16 @@ class Command(BaseCommand):
             except (OSError, ValueError) as error:
                 raise CommandError(f"{options['model']}: {error}") from error
         with console.status("Đọc, huấn luyện, so khớp, hợp nhất / reading, training, scoring…"):
-            run = dedup_run(
-                unit=unit, saved_model=saved, review_weight=options["review"],
-                auto_merge_weight=options["auto_merge"],
-            )  # fmt: skip
+            if options["job"] is not None:
+                run = self._job_match(options["job"])
+            else:
+                try:
+                    run = dedup_run(
+                        unit=unit, saved_model=saved, review_weight=options["review"],
+                        auto_merge_weight=options["auto_merge"],
+                    )  # fmt: skip
+                except CannotTrain as error:
+                    raise CommandError(str(error)) from error
         if options["save_model"]:
             options["save_model"].write_text(json.dumps(run.model, indent=2), encoding="utf-8")
         console.print(
@@ -71,6 +86,15 @@ class Command(BaseCommand):
             f"{run.pairs_kept:,} kept, {run.auto_merged:,} merged, {run.to_review:,} to review "
             f"({', '.join(f'{step} {seconds:.1f} s' for step, seconds in run.seconds.items())})."
         )
+
+    def _job_match(self, pk: int) -> MatchRun:
+        job = ImportJob.objects.filter(pk=pk).first()
+        if job is None:
+            raise CommandError(f"không có lần nhập {pk} / no import job {pk}")
+        try:
+            return job_match(job=job)
+        except NoTrainedModel as error:
+            raise CommandError(str(error)) from error
 
     def _queue(self, console: Console, limit: int) -> None:
         pairs = MatchPair.objects.to_review().select_related("left", "right")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cancuoc.dedup.services import NoTrainedModel, job_match
 from cancuoc.imports.errors import ImportFileError
 from cancuoc.imports.exports import template_write
 from cancuoc.imports.services import (
@@ -32,8 +33,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--template", type=Path, metavar="OUT.xlsx", help="write the blank template here"
         )
+        parser.add_argument(
+            "--no-dedup", action="store_true",
+            help="do not match the new records against the register afterwards",
+        )  # fmt: skip
 
-    def handle(self, *args, file, source, dry_run, batch_size, rejected, template, **options):
+    def handle(
+        self, *args, file, source, dry_run, batch_size, rejected, template, no_dedup, **options
+    ):
         console = Console(file=self.stdout, soft_wrap=True)
         if template:
             template_write(template)
@@ -81,3 +88,15 @@ class Command(BaseCommand):
             console.print(f"  … {job.rows_rejected - len(result.errors):,} dòng loại khác / more")
         if rejected:
             console.print(f"Dòng bị loại / rejected rows → {rejected}")
+        if not (dry_run or no_dedup) and job.person_ranges:
+            with console.status("Dò trùng / matching the new records against the register…"):
+                try:
+                    run = job_match(job=job)
+                except NoTrainedModel as error:
+                    console.print(str(error), markup=False)
+                    return
+            console.print(
+                f"Dò trùng / duplicates: {run.records:,} bản ghi mới / new records, "
+                f"{run.auto_merged:,} tự động hợp nhất / merged, {run.to_review:,} chờ xem "
+                f"xét / to review (lần dò trùng / run #{run.pk})"
+            )
