@@ -61,3 +61,22 @@ def test_a_viewer_sees_no_pairs(client, django_user_model, add_person):
     pair_of(add_person(), add_person(), 4.0)
     login_as(client, django_user_model, Role.VIEWER, "16000")
     assert client.get("/don-vi/16000/nghi-trung/").status_code == 403
+
+
+def test_a_long_queue_comes_in_pages_and_a_decision_returns_to_its_page(
+    client, django_user_model, add_person
+):
+    people = [add_person(full_name=f"Vũ Văn Bình {n}") for n in range(53)]
+    pairs = [pair_of(people[n], people[n + 1], 10.0 - n / 10) for n in range(52)]
+    login_as(client, django_user_model, Role.COMMUNE_OFFICER, "16000")
+
+    first = client.get("/don-vi/16000/nghi-trung/").content.decode()
+    assert first.count('class="pair"') == 50 and "trang / page 1/2" in first
+    second = client.get("/don-vi/16000/nghi-trung/?trang=2").content.decode()
+    assert [f'id="pair-{p.pk}"' in second for p in pairs[49:]] == [False, True, True]
+
+    answer = client.post(
+        f"/don-vi/16000/nghi-trung/{pairs[51].pk}/", {"action": "distinct", "trang": "2"}
+    )
+    assert answer["Location"] == "/don-vi/16000/nghi-trung/?trang=2"
+    assert client.get(answer["Location"]).content.decode().count('class="pair"') == 1

@@ -2,8 +2,10 @@
 marked as two people by an officer of the area, with a note."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
@@ -15,7 +17,7 @@ from .model import level_label
 from .selectors import pairs_to_review
 from .services import MergeRefused, pair_distinct, pair_merge
 
-SHOWN = 50
+SHOWN = 50  # pairs a page
 COMPARED = [
     ("Ngày sinh / born", "birth"), ("Số định danh / ID", "personal_id"),
     ("Điện thoại / phone", "phone"), ("Quê quán / native place", "native_place"),
@@ -39,18 +41,22 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
     require_persons(request.user)
     on = as_of(request)
     pairs = pairs_to_review(unit=unit, on=on, visible=scope_for(request.user).persons())
+    page = Paginator(pairs, SHOWN).get_page(request.GET.get("trang"))
     rows = [
         {"pk": pair.pk, "weight": pair.match_weight, "left": _record(pair.left),
          "right": _record(pair.right), "name": level_label("name", pair.levels.get("name")),
          "levels": [(label, level_label(name, pair.levels.get(name)))
                     for label, name in COMPARED]}
-        for pair in pairs[:SHOWN]
+        for pair in page
     ]  # fmt: skip
-    audit_record(action="read", obj=unit, detail={"page": "dedup-review", "pairs": len(rows)})
+    audit_record(
+        action="read", obj=unit,
+        detail={"page": "dedup-review", "pairs": len(rows), "number": page.number},
+    )  # fmt: skip
     return render(
         request,
         "dedup/review.html",
-        {"unit": unit, "on": on, "rows": rows, "total": pairs.count()},
+        {"unit": unit, "on": on, "rows": rows, "page": page, "total": page.paginator.count},
     )
 
 
@@ -73,4 +79,6 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(request, "Đã ghi nhận là hai người / kept as two people")
     except MergeRefused as error:
         messages.error(request, str(error))
-    return redirect("dedup:review", code=unit.code)
+    back = reverse("dedup:review", kwargs={"code": unit.code})
+    page = request.POST.get("trang", "")
+    return redirect(f"{back}?trang={page}" if page.isdigit() else back)
