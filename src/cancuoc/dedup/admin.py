@@ -3,28 +3,10 @@ from django.utils.html import format_html, format_html_join
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
-from cancuoc.lib.redact import redact
 
 from .models import MatchPair, MatchRun, PairState
+from .presenters import side_by_side
 from .services import MergeRefused, pair_distinct, pair_merge
-
-# What the reviewer sees of the two records, side by side.
-SHOWN = [
-    ("Họ tên / name", "full_name"), ("Ngày sinh / born", "birth_date"), ("Giới tính / sex", "sex"),
-    ("Số định danh / ID", "personal_id"), ("Điện thoại / phone", "phone"),
-    ("Quê quán / native place", "native_place"), ("Dân tộc / ethnicity", "ethnicity"),
-    ("Hộ / household", "household"), ("Tình trạng / state", "presence"),
-    ("Nguồn / source", "source"),
-]  # fmt: skip
-MASKED = {"personal_id", "phone"}
-
-
-def _shown(person, name: str) -> str:
-    value = getattr(person, name)
-    if name in {"sex", "presence"}:
-        value = getattr(person, f"get_{name}_display")()
-    text = "" if value is None else str(value)
-    return redact(text) if name in MASKED else text
 
 
 @admin.register(MatchPair)
@@ -78,11 +60,12 @@ class MatchPairAdmin(admin.ModelAdmin):
     @admin.display(description="So sánh / side by side")
     def comparison(self, pair: MatchPair) -> str:
         rows = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            ((label, _shown(pair.left, name), _shown(pair.right, name)) for label, name in SHOWN),
+            "", "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((row.label, row.left, row.right, row.level) for row in side_by_side(pair)),
         )  # fmt: skip
         return format_html(
-            '<table class="dedup-pair"><tr><th></th><th>#{}</th><th>#{}</th></tr>{}</table>',
+            '<table class="dedup-pair"><tr><th></th><th>#{}</th><th>#{}</th>'
+            "<th>So khớp / match</th></tr>{}</table>",
             pair.left_id, pair.right_id, rows,
         )  # fmt: skip
 

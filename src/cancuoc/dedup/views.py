@@ -10,29 +10,13 @@ from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
-from cancuoc.registry.personal_id import mask
 from cancuoc.reports.views import as_of, scoped_unit
 
-from .model import level_label
+from .presenters import side_by_side
 from .selectors import pairs_to_review
 from .services import MergeRefused, pair_distinct, pair_merge
 
 SHOWN = 50  # pairs a page
-COMPARED = [
-    ("Ngày sinh / born", "birth"), ("Số định danh / ID", "personal_id"),
-    ("Điện thoại / phone", "phone"), ("Quê quán / native place", "native_place"),
-    ("Nơi ở / place", "place"),
-]  # fmt: skip
-
-
-def _record(person) -> dict:
-    return {
-        "pk": person.pk, "name": person.full_name, "birth": person.birth_date,
-        "sex": person.get_sex_display(), "id": mask(person.personal_id) if person.personal_id
-        else "", "phone": mask(person.phone) if person.phone else "",
-        "native_place": person.native_place, "household": person.household.code
-        if person.household else "", "source": person.source,
-    }  # fmt: skip
 
 
 @area_scoped
@@ -43,10 +27,8 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
     pairs = pairs_to_review(unit=unit, on=on, visible=scope_for(request.user).persons())
     page = Paginator(pairs, SHOWN).get_page(request.GET.get("trang"))
     rows = [
-        {"pk": pair.pk, "weight": pair.match_weight, "left": _record(pair.left),
-         "right": _record(pair.right), "name": level_label("name", pair.levels.get("name")),
-         "levels": [(label, level_label(name, pair.levels.get(name)))
-                    for label, name in COMPARED]}
+        {"pk": pair.pk, "weight": pair.match_weight, "left": pair.left_id,
+         "right": pair.right_id, "rows": side_by_side(pair)}
         for pair in page
     ]  # fmt: skip
     audit_record(
