@@ -25,3 +25,15 @@ def test_rows_are_updated_by_key_and_nothing_else_changes(add_person):
         people[1].pk: ("0912000000", None, "Không", "Người Thứ 1"),
         people[2].pk: ("", None, "", "Người Thứ 2"),
     }
+
+
+def test_only_null_leaves_the_values_already_there(add_person):
+    with_phone, without = add_person(phone="0912000000"), add_person(phone="")
+    Person.objects.filter(pk=without.pk).update(presence_since=None)
+    Person.objects.filter(pk=with_phone.pk).update(presence_since=date(2021, 1, 1))
+    update_rows(
+        Person, ["presence_since"],
+        [(with_phone.pk, date(2021, 4, 2)), (without.pk, date(2021, 4, 2))], only_null=True,
+    )  # fmt: skip
+    got = dict(Person.objects.values_list("pk", "presence_since"))
+    assert got == {with_phone.pk: date(2021, 1, 1), without.pk: date(2021, 4, 2)}

@@ -77,19 +77,25 @@ def copy_rows(
 
 
 def update_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    only_null: bool = False,
 ) -> int:
     """Set ``columns`` (database column names) of the rows of ``model``'s table whose primary
     key is each row's first value, to the row's other values; return how many rows were
-    given. Django's bulk_update builds a CASE per column over the whole batch, which cost
-    more (in Python and in the database) than the merges it wrote; here PostgreSQL takes
-    the values by COPY into a temporary table and one UPDATE … FROM, SQLite one prepared
-    UPDATE per row."""
+    given. ``only_null``: only where those columns are all still null (a household whose
+    head came in a later batch). Django's bulk_update builds a CASE per column over the whole
+    batch, which cost more (in Python and in the database) than the merges it wrote; here
+    PostgreSQL takes the values by COPY into a temporary table and one UPDATE … FROM,
+    SQLite one prepared UPDATE per row."""
     table = qn(model._meta.db_table)
     key = qn(model._meta.pk.column)
     rows = list(rows)
     if not rows:
         return 0
+    null = "".join(f" AND {table}.{qn(c)} IS NULL" for c in columns) if only_null else ""
     if connection.vendor == "postgresql":
         names = ", ".join(qn(c) for c in columns)
         assignments = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in columns)
@@ -103,37 +109,18 @@ def update_rows(
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
-                f"UPDATE {table} t SET {assignments} FROM cancuoc_update u WHERE t.{key} = u.{key}"
+                f"UPDATE {table} SET {assignments} FROM cancuoc_update u "
+                f"WHERE {table}.{key} = u.{key}{null}"
             )
             cursor.execute("DROP TABLE cancuoc_update")
         return len(rows)
     assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE {key} = %s",
+            f"UPDATE {table} SET {assignments} WHERE {table}.{key} = %s{null}",
             [(*row[1:], row[0]) for row in rows],
         )
     return len(rows)
-
-
-def fill_nulls(model: type[models.Model], column: str, values: dict[int, Any]) -> None:
-    """Set ``column`` of the rows keyed by ``values`` to their value, where it is still null:
-    one statement on PostgreSQL (a batch can complete a thousand households)."""
-    if not values:
-        return
-    table, key, name = qn(model._meta.db_table), qn(model._meta.pk.column), qn(column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} SET {name} = given.value FROM unnest(%s, %s) AS given(key, value) "
-                f"WHERE {table}.{key} = given.key AND {table}.{name} IS NULL",
-                [list(values), list(values.values())],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET {name} = %s WHERE {key} = %s AND {name} IS NULL",
-                [(value, pk) for pk, value in values.items()],
-            )
 
 
 # Column types whose binary form psycopg writes from the Python values the text form takes

@@ -14,11 +14,11 @@ from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.lib.bulk import (
     analyse,
     copy_rows,
-    fill_nulls,
     foreign_keys_checked_once,
     long_lived_input,
     reserve_ids,
     reset_sequence,
+    update_rows,
 )
 from cancuoc.lib.text import name_keys
 
@@ -176,9 +176,10 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
         )
     # Households whose first members came in an earlier load, without the head.
-    fill_nulls(
-        Household, "head_id", {existing[c]: head for c, head in heads.items() if c in existing}
-    )
+    update_rows(
+        Household, ["head_id"], [(existing[c], head) for c, head in heads.items() if c in existing],
+        only_null=True,
+    )  # fmt: skip
     for model in tables:
         reset_sequence(model)
     invalid = sum(
