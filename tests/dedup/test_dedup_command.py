@@ -27,6 +27,25 @@ def test_run_save_the_model_and_run_again_with_it(db, province, tmp_path, capsys
     assert "pairs to review" in capsys.readouterr().out
 
 
+def test_a_unit_runs_with_the_registers_model(db, province):
+    synth_load(province)
+    call_command("dedup", "run")
+    commune = province.villages[0].parent_code
+    call_command("dedup", "run", "--unit", commune)
+    unit_run = MatchRun.objects.latest("pk")
+    assert (unit_run.unit.code, unit_run.trained) == (commune, False)
+    assert parameters(unit_run.model) == parameters(MatchRun.objects.earliest("pk").model)
+
+
+def parameters(model: dict) -> list[tuple]:
+    """The m and u values of every level: what a model's weights come from."""
+    return [
+        (level.get("m_probability"), level.get("u_probability"))
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+    ]
+
+
 def test_bad_arguments_say_what_is_wrong(db, tmp_path):
     with pytest.raises(CommandError, match="no earlier run"):
         call_command("dedup", "run", "--reuse")

@@ -12,7 +12,7 @@ from cancuoc.planning.report import number
 
 from ...model import CannotTrain
 from ...models import MatchPair, MatchRun
-from ...services import NoTrainedModel, dedup_run, job_match
+from ...services import NoTrainedModel, dedup_run, job_match, register_model
 
 
 class Command(BaseCommand):
@@ -27,15 +27,26 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         run = sub.add_parser("run")
         scope = run.add_mutually_exclusive_group()
-        scope.add_argument("--unit", metavar="CODE", help="only this unit's subtree")
+        scope.add_argument(
+            "--unit", metavar="CODE",
+            help="only this unit's subtree, with the register's model unless --train",
+        )  # fmt: skip
         scope.add_argument(
             "--job", type=int, metavar="N",
             help="only the records import job N wrote, against the register, with the model "
             "of the latest run over the whole register",
         )  # fmt: skip
         saved = run.add_mutually_exclusive_group()
-        saved.add_argument("--reuse", action="store_true", help="the last run's trained model")
+        saved.add_argument(
+            "--reuse", action="store_true",
+            help="the model of the latest run over the whole register, without training",
+        )  # fmt: skip
         saved.add_argument("--model", type=Path, help="a model saved with --save-model")
+        saved.add_argument(
+            "--train", action="store_true",
+            help="train on the records scored, even for a unit (too few to learn from in a "
+            "commune)",
+        )  # fmt: skip
         run.add_argument("--save-model", type=Path, help="write the model used (JSON)")
         run.add_argument("--auto-merge", type=float, help="merge at or above this weight")
         run.add_argument("--review", type=float, help="queue at or above this weight")
@@ -54,11 +65,13 @@ class Command(BaseCommand):
             except UnitNotFound as error:
                 raise CommandError(str(error)) from error
         saved = None
-        if options["reuse"]:
-            last = MatchRun.objects.order_by("-pk").first()
-            if last is None:
-                raise CommandError("chưa có lần dò trùng nào / no earlier run to reuse")
-            saved = last.model
+        if options["reuse"] or (unit is not None and not options["train"] and not options["model"]):
+            saved = register_model()
+            if saved is None and options["reuse"]:
+                raise CommandError(
+                    "chưa có lần dò trùng nào trên cả sổ / no earlier run over the whole "
+                    "register to reuse"
+                )
         elif options["model"]:
             try:
                 saved = json.loads(options["model"].read_text(encoding="utf-8"))
