@@ -293,8 +293,8 @@ def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
 def _appointments_cancel_second(kept_of: dict[int, Person]) -> list[int]:
     """Before the appointments move: a person holds one appointment still to come, so a
     duplicate's booked one is cancelled (its place freed) when the record it joins has one
-    already, or another of the same person's duplicates brought one (the earliest is kept).
-    Returns the duplicates whose appointment was cancelled."""
+    already, or an earlier-booked one of another of its duplicates is kept. Returns the
+    duplicates whose appointment was cancelled."""
     booked = Appointment.objects.filter(state=AppointmentState.BOOKED)
     holding = set(
         booked.filter(person_id__in={k.pk for k in kept_of.values()}).values_list(
