@@ -3,6 +3,7 @@ register's model: the same pairs, with the same weights, as a run over everythin
 
 import io
 
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from cancuoc.dedup.models import MatchPair, MatchRun, PairState
@@ -13,6 +14,7 @@ from cancuoc.imports.services import person_import
 from cancuoc.registry.models import Person
 from cancuoc.registry.services import register_load
 from tests.imports.conftest import canonical_csv
+from tests.imports.test_admin_upload import admin_user, upload
 
 from .conftest import true_pairs
 
@@ -84,3 +86,26 @@ def test_the_import_command_matches_what_it_wrote(db, province, tmp_path, settin
     assert run.job == ImportJob.objects.get() and run.records == run.job.rows_accepted
     assert f"{run.records:,} bản ghi mới / new records" in out.getvalue()
     assert f"{run.auto_merged:,} tự động hợp nhất / merged" in out.getvalue()
+
+
+def test_an_upload_in_the_admin_is_matched_and_links_to_the_queue(
+    db, province, tmp_path, settings, client, django_user_model
+):
+    settings.CANCUOC_IMPORT_DIR = tmp_path / "kept"
+    geo_load_current()
+    units_create(province.villages)
+    register_load(records=[r for n, r in enumerate(province.records) if n % 3], source="so")
+    dedup_run()
+    user = admin_user(django_user_model, "tinh")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_importjob", "view_importjob"])
+    )
+    client.force_login(user)
+
+    answer = upload(client, canonical_csv(tmp_path / "xa.csv", province.records[::3]), dedup="on")
+
+    run = MatchRun.objects.get(job__isnull=False)
+    assert (run.job, run.started_by) == (ImportJob.objects.get(), user)
+    page = client.get(answer["Location"]).content.decode()
+    assert f"{run.records:,} bản ghi mới / new records" in page
+    assert '<a href="/admin/dedup/matchpair/?state__exact=pending">' in page

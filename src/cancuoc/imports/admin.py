@@ -159,10 +159,17 @@ def _match(request: HttpRequest, job: ImportJob) -> None:
     except NoTrainedModel as error:
         messages.warning(request, str(error))
         return
+    queue = reverse("admin:dedup_matchpair_changelist") + "?state__exact=pending"
     messages.info(
         request,
-        f"Dò trùng / duplicates: {run.records:,} bản ghi mới / new records, {run.auto_merged:,} "
-        f"tự động hợp nhất / merged, {run.to_review:,} chờ xem xét / to review",
+        format_html(
+            "Dò trùng / duplicates: {} bản ghi mới / new records, {} tự động hợp nhất / merged, "
+            '<a href="{}">{} chờ xem xét / to review</a>',
+            f"{run.records:,}",
+            f"{run.auto_merged:,}",
+            queue,
+            f"{run.to_review:,}",
+        ),
     )
 
 
