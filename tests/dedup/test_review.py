@@ -152,3 +152,19 @@ def test_a_merge_brings_the_appointments_applications_and_memberships(add_person
     assert PersonChange.objects.filter(
         person=kept, field="appointments", new_value__startswith="-1"
     ).exists()
+
+
+def test_a_group_merged_meanwhile_by_a_reviewer_is_left_to_review(add_person, reviewer):
+    """A run scored the register before a reviewer merged one of a group's records: the run's
+    merge of that group is not done on what it read; its pair waits for review."""
+    from cancuoc.dedup.services import _groups_merge
+
+    kept, second, third = add_person(personal_id="038080001234"), add_person(), add_person()
+    pair_merge(pair=queued(kept, second), by=reviewer)  # meanwhile
+    stale = queued(second, third, weight=12.0)  # from the run's reading of the register
+
+    assert _groups_merge([{second.pk, third.pk}], [stale]) == 0
+
+    third.refresh_from_db()
+    stale.refresh_from_db()
+    assert third.presence == Presence.ALIVE and stale.state == PairState.PENDING

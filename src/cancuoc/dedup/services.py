@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cancuoc.accounts.audit import audit_record
@@ -39,6 +39,7 @@ from .models import DECIDED, MatchPair, MatchRun, PairState
 log = logging.getLogger(__name__)
 
 SOURCE = "dedup"
+MERGE_LOCK = 0x63616E63  # "canc": the advisory lock all merges take (_merges_serialised)
 # Fields a kept record takes from the merged one when its own is empty.
 FILLED_FROM_DUPLICATE = [
     "phone", "ethnicity", "religion", "native_place", "birth_registration_place",
@@ -100,6 +101,7 @@ def dedup_run(
     )  # fmt: skip
     with transaction.atomic():
         with _timed(seconds, "merge"):
+            _merges_serialised()
             pairs = _pairs_store(run, scored)
             groups = _auto_groups([(p.left_id, p.right_id, p.match_weight) for p in pairs], auto)
             in_group = {member: n for n, group in enumerate(groups) for member in group}
@@ -178,29 +180,29 @@ def pairs_score(
     or, given ``new`` (and a saved model), every such pair with one of those records;
     return those at or above ``floor``, how many were compared, and the model used."""
     seconds = {} if seconds is None else seconds
-    connection = duckdb.connect()
+    duck = duckdb.connect()
     try:
-        connection.register("frame", frame)
-        linker = model.linker_for(connection, saved_model)
+        duck.register("frame", frame)
+        linker = model.linker_for(duck, saved_model)
         if saved_model is None:
             with _timed(seconds, "train"):
-                model.train(linker, connection)
+                model.train(linker, duck)
         with _timed(seconds, "score"):
             if new is None:
                 tables = [linker.inference.predict().physical_name]
             else:
-                tables = model.predict_new(connection, linker, new)
+                tables = model.predict_new(duck, linker, new)
         pairs = " UNION ALL ".join(f"SELECT * FROM {table}" for table in tables)
-        compared = connection.execute(f"SELECT count(*) FROM ({pairs})").fetchone()[0]
+        compared = duck.execute(f"SELECT count(*) FROM ({pairs})").fetchone()[0]
         gammas = ", ".join(f"gamma_{name}" for name in COMPARISONS)
-        rows = connection.execute(
+        rows = duck.execute(
             f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} "
             f"FROM ({pairs}) WHERE match_weight >= ? ORDER BY match_weight DESC",
             [floor],
         ).fetchall()
         used = model.model_dict(linker)
     finally:
-        connection.close()
+        duck.close()
     scored = [
         ScoredPair(
             left=min(left, right),
@@ -242,12 +244,28 @@ def _auto_groups(pairs: list[tuple[int, int, float]], auto: float) -> list[set[i
     ]
 
 
+def _merges_serialised() -> None:
+    """Make the transaction's merges wait for those of any other (a run storing its pairs,
+    a reviewer's merge) until it ends, so that two never decide on the same records from
+    what each read before the other wrote: communes upload their files side by side, and
+    each import is matched. PostgreSQL: a transaction-level advisory lock; SQLite writes
+    one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MERGE_LOCK])
+
+
 def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
     """Merge each group into its best record, and mark its pairs merged automatically;
-    returns how many pairs that is."""
+    returns how many pairs that is. A group one of whose records was merged since the run
+    read the register (by a reviewer, or another run) is left for review."""
     people = Person.objects.select_for_update().in_bulk(
         {member for group in groups for member in group}
     )
+    stale = {pk for pk, person in people.items() if person.presence == Presence.MERGED}
+    if stale:
+        groups = [group for group in groups if not group & stale]
+        pairs = [pair for pair in pairs if not {pair.left_id, pair.right_id} & stale]
     holders = _card_holders(people)
     weight = {frozenset((p.left_id, p.right_id)): p.match_weight for p in pairs}
     merges = []
@@ -360,6 +378,7 @@ def _current(person: Person) -> Person:
 def pair_merge(*, pair: MatchPair, by: Any = None, note: str = "") -> Person:
     """A reviewer's word that the two records of a pair are one person: merge them (into
     whatever each was merged into already); returns the record kept."""
+    _merges_serialised()
     pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
     _still_pending(pair)
     left, right = _current(pair.left), _current(pair.right)
