@@ -118,3 +118,19 @@ def test_the_template_downloads_from_the_admin(importer, client):
     response = client.get("/admin/imports/importjob/template.xlsx")
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book["Danh sách"]["B1"].value == "Số định danh cá nhân"
+
+
+def test_a_matching_that_fails_keeps_the_upload_and_says_so(
+    area, importer, client, tmp_path, monkeypatch
+):
+    from cancuoc.imports import admin as imports_admin
+
+    def broken(**_):
+        raise RuntimeError("DuckDB ran out of memory")
+
+    monkeypatch.setattr(imports_admin, "job_match", broken)
+    response = upload(client, messy_workbook(tmp_path / "xa-ba.xlsx"), dedup="on")
+    page = client.get(response["Location"]).content.decode()
+    job = ImportJob.objects.get()
+    assert f"run `cancuoc dedup run --job {job.pk}` again" in page
+    assert Person.objects.filter(source="xa-ba").count() == 7

@@ -1,8 +1,10 @@
 """`cancuoc import`: dry run, the template, the rejected rows."""
 
+import importlib
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from cancuoc.imports.models import ImportJob
@@ -56,3 +58,23 @@ def test_the_new_records_are_matched_only_once_a_model_is_trained(area, tmp_path
     assert "no trained model yet: run `cancuoc dedup run`" in run(path, "--source", "xa")
     again = canonical_csv(tmp_path / "thon.csv", family("H2", first_ref=10))
     assert "dedup" not in run(again, "--source", "thon", "--no-dedup")
+
+
+def test_a_matching_that_fails_after_the_import_says_how_to_run_it_again(
+    area, tmp_path, monkeypatch
+):
+    command = importlib.import_module("cancuoc.imports.management.commands.import")
+
+    def broken(**_):
+        raise RuntimeError("DuckDB ran out of memory")
+
+    monkeypatch.setattr(command, "job_match", broken)
+    path = canonical_csv(tmp_path / "xa.csv", family("H1"))
+    with pytest.raises(CommandError) as raised:
+        run(path, "--source", "xa")
+    job = ImportJob.objects.get()
+    assert (
+        f"imported, but matching failed: DuckDB ran out of memory; run `cancuoc dedup run "
+        f"--job {job.pk}` again" in str(raised.value)
+    )
+    assert (job.status, Person.objects.count()) == ("done", 3)  # the import stands

@@ -6,6 +6,7 @@ An upload is imported in the request, and its new records matched against the re
 of thousands of rows, seconds). A province's file goes through ``cancuoc import``, which
 shows a progress bar and can be resumed; both run the same person_import and job_match."""
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,9 +28,10 @@ from .errors import ImportFileError
 from .exports import rejected_rows_write, template_write
 from .models import ImportJob, RejectedRow, RowWarning
 from .readers import CSV_SUFFIXES, XLSX_SUFFIXES
-from .services import ImportConflict, person_import
+from .services import ImportConflict, match_failed, person_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+log = logging.getLogger(__name__)
 
 
 class ImportUploadForm(forms.Form):
@@ -154,10 +156,16 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
 
 def _match(request: HttpRequest, job: ImportJob) -> None:
+    """The upload's new records matched against the register; the import is committed
+    whatever happens here, so a failure is said, not raised."""
     try:
         run = job_match(job=job, by=request.user)
     except NoTrainedModel as error:
         messages.warning(request, str(error))
+        return
+    except Exception as error:
+        log.exception("matching import job %d failed", job.pk)
+        messages.error(request, match_failed(job, error))
         return
     queue = reverse("admin:dedup_matchpair_changelist") + "?state__exact=pending"
     messages.info(

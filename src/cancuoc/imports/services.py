@@ -121,6 +121,15 @@ def person_import(
     return result
 
 
+def match_failed(job: ImportJob, error: Exception) -> str:
+    """What to say when matching an import's new records failed after the import itself
+    was committed (the matching can be run again by hand)."""
+    return redact(
+        f"đã nhập xong nhưng dò trùng lỗi: {error}; chạy lại `cancuoc dedup run --job {job.pk}` "
+        f"/ imported, but matching failed: {error}; run `cancuoc dedup run --job {job.pk}` again"
+    )
+
+
 def _job_start(path: Path, facts: FileFacts, layout: FileLayout, source: str):
     unfinished = ImportJob.objects.exclude(status=ImportStatus.DONE)
     job = unfinished.filter(sha256=facts.sha256, source=source).first()

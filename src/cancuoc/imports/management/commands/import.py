@@ -11,6 +11,7 @@ from cancuoc.imports.services import (
     DEFAULT_BATCH_SIZE,
     ImportConflict,
     default_source,
+    match_failed,
     person_import,
 )
 
@@ -95,6 +96,8 @@ class Command(BaseCommand):
                 except NoTrainedModel as error:
                     console.print(str(error), markup=False)
                     return
+                except Exception as error:  # the import is committed: say how to redo this
+                    raise CommandError(match_failed(job, error)) from error
             console.print(
                 f"Dò trùng / duplicates: {run.records:,} bản ghi mới / new records, "
                 f"{run.auto_merged:,} tự động hợp nhất / merged, {run.to_review:,} chờ xem "
