@@ -86,6 +86,10 @@ def test_the_import_command_matches_what_it_wrote(db, province, tmp_path, settin
     assert run.job == ImportJob.objects.get() and run.records == run.job.rows_accepted
     assert f"{run.records:,} bản ghi mới / new records" in out.getvalue()
     assert f"{run.auto_merged:,} tự động hợp nhất / merged" in out.getvalue()
+    # Again by hand, with the weights of the command line.
+    call_command("dedup", "run", "--job", str(run.job.pk), "--auto-merge", "1000", stdout=out)
+    again = MatchRun.objects.latest("pk")
+    assert (again.job, again.auto_merge_weight, again.auto_merged) == (run.job, 1000, 0)
 
 
 def test_an_upload_in_the_admin_is_matched_and_links_to_the_queue(

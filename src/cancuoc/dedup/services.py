@@ -142,10 +142,17 @@ def register_model() -> dict[str, Any] | None:
     return run.model if run is not None else None
 
 
-def job_match(*, job: Any, by: Any = None) -> MatchRun:
+def job_match(
+    *,
+    job: Any,
+    by: Any = None,
+    review_weight: float | None = None,
+    auto_merge_weight: float | None = None,
+) -> MatchRun:
     """Match the records an import job wrote against the register and among themselves,
-    with :func:`register_model`; merge the clear duplicates, queue the rest for review.
-    Raises :class:`NoTrainedModel` before the first run over the whole register."""
+    with :func:`register_model`; merge the clear duplicates, queue the rest for review
+    (weights as for :func:`dedup_run`). Raises :class:`NoTrainedModel` before the first run
+    over the whole register."""
     saved = register_model()
     if saved is None:
         raise NoTrainedModel(
@@ -153,7 +160,10 @@ def job_match(*, job: Any, by: Any = None) -> MatchRun:
             "model yet: run `cancuoc dedup run` over the whole register first"
         )
     new = {pk for first, last in job.person_ranges for pk in range(first, last + 1)}
-    return dedup_run(saved_model=saved, new=new, job=job, by=by)
+    return dedup_run(
+        saved_model=saved, new=new, job=job, by=by, review_weight=review_weight,
+        auto_merge_weight=auto_merge_weight,
+    )  # fmt: skip
 
 
 def _actor(by: Any) -> Any:

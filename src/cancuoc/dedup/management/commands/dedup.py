@@ -18,9 +18,9 @@ from ...services import NoTrainedModel, dedup_run, job_match, register_model
 class Command(BaseCommand):
     help = (
         "Dò trùng / duplicate detection: `dedup run [--unit CODE | --job N] [--reuse | --model "
-        "FILE] [--save-model FILE] [--auto-merge W] [--review W]` scores the register's pairs "
-        "(or those of an import's records), merges the clear ones and queues the rest for "
-        "review (in the admin); `dedup queue` lists it"
+        "FILE | --train] [--save-model FILE] [--auto-merge W] [--review W]` scores the "
+        "register's pairs (or those of an import's records), merges the clear ones and queues "
+        "the rest for review (in the admin); `dedup queue` lists it"
     )
 
     def add_arguments(self, parser) -> None:
@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{options['model']}: {error}") from error
         with console.status("Đọc, huấn luyện, so khớp, hợp nhất / reading, training, scoring…"):
             if options["job"] is not None:
-                run = self._job_match(options["job"])
+                run = self._job_match(options["job"], options["review"], options["auto_merge"])
             else:
                 try:
                     run = dedup_run(
@@ -100,12 +100,12 @@ class Command(BaseCommand):
             f"({', '.join(f'{step} {seconds:.1f} s' for step, seconds in run.seconds.items())})."
         )
 
-    def _job_match(self, pk: int) -> MatchRun:
+    def _job_match(self, pk: int, review: float | None, auto_merge: float | None) -> MatchRun:
         job = ImportJob.objects.filter(pk=pk).first()
         if job is None:
             raise CommandError(f"không có lần nhập {pk} / no import job {pk}")
         try:
-            return job_match(job=job)
+            return job_match(job=job, review_weight=review, auto_merge_weight=auto_merge)
         except NoTrainedModel as error:
             raise CommandError(str(error)) from error
 
