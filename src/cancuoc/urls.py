@@ -6,6 +6,7 @@ from cancuoc.api.site import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("tai-khoan/", include("cancuoc.accounts.urls")),
     path("thu-nhan/", include("cancuoc.intake.urls")),
     path("", include("cancuoc.scheduling.urls")),
