@@ -1,8 +1,16 @@
 """Tables people open in Excel: XLSX (openpyxl, streamed) or CSV (UTF-8 with a BOM so that
-Excel shows Vietnamese correctly)."""
+Excel shows Vietnamese correctly).
+
+Every cell goes through :func:`cell_value`: dates are written as dates and numbers as
+numbers (Excel sorts, sums and formats them in the reader's own locale), and text that a
+spreadsheet would run as a formula is neutralised (OWASP's CSV-injection rule: a leading
+``= + - @``, tab or carriage return gets a leading apostrophe), with the characters XLSX
+cannot hold removed."""
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,8 +24,57 @@ WIDE = {"full_name": 28, "reasons": 30, "village": 18, "commune": 22, "card": 14
         "personal_id": 15, "phone": 12, "birth": 11}  # fmt: skip
 
 
+DATE_FORMAT = "dd/mm/yyyy"
+NUMBER_FORMAT = "#,##0"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 (so XLSX) cannot hold: control characters but tab, newline, carriage return.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 class UnsupportedFormat(ValueError):
     pass
+
+
+def clean_text(value: str) -> str:
+    """Text without the characters XLSX cannot hold."""
+    return _ILLEGAL.sub("", value)
+
+
+def text_value(value: str) -> str:
+    """Text for a CSV cell: a spreadsheet will show it, never run it (a leading apostrophe,
+    as OWASP advises, where it would start a formula)."""
+    value = clean_text(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def cell_value(value):
+    """A value as it goes into a CSV cell: dates and numbers as themselves, text neutralised."""
+    if value is None or isinstance(value, bool | int | float | date):
+        return value
+    return text_value(str(value))
+
+
+def xlsx_cell(sheet: Worksheet, value) -> WriteOnlyCell:
+    """A cell of a streamed sheet: dates as dates and numbers as numbers, with formats; text
+    kept exactly (a phone "+84…" stays so) but always text: stored as a string with Excel's
+    quote prefix, never as a formula."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = DATE_FORMAT + " hh:mm"
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    elif value is None or isinstance(value, bool | int | float):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+            cell.number_format = NUMBER_FORMAT
+    else:
+        text = clean_text(str(value))
+        cell = WriteOnlyCell(sheet, value=text)
+        if text.startswith(_FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    return cell
 
 
 def write_table(
@@ -41,9 +98,15 @@ def _write_csv(path: Path, columns: Sequence[tuple[str, str]], rows: Iterable[di
         writer = csv.writer(handle)
         writer.writerow([header for header, _ in columns])
         for row in rows:
-            writer.writerow([row[key] for _, key in columns])
+            writer.writerow([_csv_value(row[key]) for _, key in columns])
             count += 1
     return count
+
+
+def _csv_value(value):
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y %H:%M}" if isinstance(value, datetime) else f"{value:%d/%m/%Y}"
+    return cell_value(value)
 
 
 def _write_xlsx(
@@ -63,18 +126,18 @@ def _write_xlsx(
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     if title:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx_cell(sheet, title)
         cell.font = Font(bold=True, size=13)
         sheet.append([cell])
     headers = []
     for header, _ in columns:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = xlsx_cell(sheet, header)
         cell.font = bold
         headers.append(cell)
     sheet.append(headers)
     count = 0
     for row in rows:
-        sheet.append([row[key] for _, key in columns])
+        sheet.append([xlsx_cell(sheet, row[key]) for _, key in columns])
         count += 1
     book.save(path)
     return count

@@ -17,7 +17,7 @@ _WORD = re.compile(r"\w+")
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", str(text))  # str(): a lazy translation too
 
 
 def strip_diacritics(text: str) -> str:
