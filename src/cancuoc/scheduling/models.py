@@ -1,11 +1,13 @@
 """Appointment slots at stations, and who is booked into them (lịch hẹn)."""
 
 import secrets
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.planning.models import Station
@@ -29,6 +31,20 @@ class AppointmentState(models.TextChoices):
 
 # The states in which an appointment holds its place in the slot.
 HOLDING_STATES = [AppointmentState.BOOKED, AppointmentState.ATTENDED, AppointmentState.NO_SHOW]
+
+# Residents are called in (by slip, SMS or the commune's loudspeaker) from 06:00 to 22:00 local
+# time. A night shift (the demo's 22:00–02:00) serves people who walk in and sessions held for
+# an institution's night workers: nobody is booked into it, least of all the elderly or
+# someone no SMS can reach.
+BOOKING_HOURS = (time(6), time(22))
+
+
+def in_booking_hours(starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether a slot lies within ``BOOKING_HOURS`` of its local day."""
+    opens, closes = BOOKING_HOURS
+    starts = timezone.localtime(starts_at)
+    last = timezone.make_aware(datetime.combine(starts.date(), closes))
+    return starts.time() >= opens and ends_at <= last
 
 
 class SlotQuerySet(models.QuerySet):

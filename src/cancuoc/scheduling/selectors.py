@@ -16,7 +16,7 @@ from cancuoc.registry.difficulty import hard_case
 from cancuoc.registry.worklists import counted_residence, worklist
 
 from .assignment import OPEN, Problem, Weights
-from .models import AppointmentState, Slot
+from .models import AppointmentState, Slot, in_booking_hours
 
 
 def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
@@ -42,8 +42,9 @@ def slots_with_room(
     stations: list[Station], first: date, last: date, after: datetime
 ) -> list[dict]:
     """Slots of the stations from ``first`` to ``last`` that start after ``after``, with how
-    many places each has left, in order of station and time."""
-    return list(
+    many places each has left, in order of station and time. A slot outside booking hours is
+    left to walk-ins unless an institution's session holds it."""
+    slots = (
         Slot.objects.filter(
             station__in=stations,
             starts_at__date__gte=first,
@@ -53,8 +54,13 @@ def slots_with_room(
         .with_room()
         .filter(room__gt=0)
         .order_by("station__code", "starts_at")
-        .values("pk", "station_id", "starts_at", "room", "institution_id", "unit_id")
+        .values("pk", "station_id", "starts_at", "ends_at", "room", "institution_id", "unit_id")
     )
+    return [
+        slot
+        for slot in slots
+        if slot["institution_id"] or in_booking_hours(slot["starts_at"], slot["ends_at"])
+    ]
 
 
 def assignment_input(

@@ -28,6 +28,7 @@ from .models import (
     Slot,
     Visit,
     appointment_code,
+    in_booking_hours,
 )
 from .selectors import assignment_input
 
@@ -231,8 +232,9 @@ def appointments_rebook(
     *, station: Station, on: date | None = None, after: datetime | None = None
 ) -> Rebooking:
     """Give everyone who missed an appointment at the station a new one: the household's
-    members who missed the same slot together, in the earliest slot starting after ``after``
-    (default now) with room for all of them. Only people still in the worklist are rebooked."""
+    members who missed the same slot together, in the earliest slot within booking hours
+    starting after ``after`` (default now) with room for all of them. Only people still in
+    the worklist are rebooked."""
     on = on or timezone.localdate()
     after = after or timezone.now()
     list(Station.objects.select_for_update().filter(pk=station.pk))
@@ -253,12 +255,16 @@ def appointments_rebook(
         for root in service_roots(station)
         for pk in worklist(unit=root, on=on).filter(pk__in=missing).values_list("pk", flat=True)
     }
-    room = dict(
-        Slot.objects.filter(station=station, starts_at__gt=after, institution__isnull=True)
+    room = {
+        pk: free
+        for pk, free, starts_at, ends_at in Slot.objects.filter(
+            station=station, starts_at__gt=after, institution__isnull=True
+        )
         .with_room()
         .order_by("starts_at")
-        .values_list("pk", "room")
-    )
+        .values_list("pk", "room", "starts_at", "ends_at")
+        if in_booking_hours(starts_at, ends_at)
+    }
     rebooked = no_room = not_needed = 0
     for group in parties.values():
         people = [a for a in group if a.person_id in still_needed]
