@@ -1,5 +1,12 @@
-"""Dự báo: will a unit reach its target by the deadline at its recent pace, and if not, what
-must be added so that it does.
+"""Dự báo: will a unit reach its target by the deadline at its recent pace and with the
+appointments already booked, and if not, what must be added so that it does.
+
+People with an appointment still to come (đã hẹn) come on their slot's day. The others come
+at the expected pace from the first day left, alongside the booked ones: the target is
+reached on the later of the day the pace brings in everyone not booked, and the day the last
+booked person the target needs comes (``Forecast.done_on``). A unit whose people still to do
+are all booked in slots before its deadline is therefore on time whatever its past pace; a
+unit with half of them booked is forecast on the pace for the other half.
 
 The pace is the last week's captures per day (as the dashboard shows it). The stations'
 shift calendars give their capacity; the pace divided by the last week's capacity is how well
@@ -23,7 +30,7 @@ from cancuoc.reports.progress import FORECAST_DAYS, Progress, _progress_of, prog
 from .calendar import days, kit_counts, people_per_shift, working_spans
 from .costs import PlanQuantities
 from .models import Station, StationKind, Target
-from .selectors import stations_in
+from .selectors import Bookings, bookings_in, stations_in
 
 SHIFT_MINUTES = 8 * 60
 # "03 ca, tối thiểu 18 tiếng/01 ngày": at most three 8-hour shifts a day, every day of the
@@ -148,10 +155,26 @@ class Forecast:
     capacity: int = 0  # people the calendars allow in the days left, additions included
     expected_per_day: float = 0.0  # the pace, or capacity × utilisation without history
     added: Additions = field(default_factory=Additions)
+    booked: Bookings = field(default_factory=Bookings)  # appointments still to come
 
     @property
     def remaining(self) -> int | None:
         return max(self.target.count - self.done, 0) if self.target else None
+
+    @property
+    def unbooked(self) -> int | None:
+        """People still to do without an appointment: they come at the pace."""
+        return max(self.remaining - self.booked.count, 0) if self.target else None
+
+    @property
+    def booked_in_time(self) -> Bookings:
+        """The appointments on the deadline or before: those after it are to book again."""
+        return self.booked.until(self.target.deadline) if self.target else Bookings()
+
+    @property
+    def to_book(self) -> int | None:
+        """People still to do without an appointment before the deadline."""
+        return max(self.remaining - self.booked_in_time.count, 0) if self.target else None
 
     @property
     def first_day(self) -> date:
@@ -171,15 +194,21 @@ class Forecast:
 
     @property
     def done_on(self) -> date | None:
-        """When the target is reached at the expected pace (None: never at this pace)."""
+        """When the target is reached: the later of the day the expected pace brings in the
+        people not booked, and the day the last booked person needed comes (the
+        ``remaining``-th in the order of the slots when more are booked than remain). None:
+        never, with people not booked and no pace."""
         if self.remaining is None:
             return None
         if self.remaining == 0:
             return self.on
-        if self.expected_per_day <= 0:
-            return None
-        days_needed = math.ceil(self.remaining / self.expected_per_day - _EPSILON)
-        return self.first_day + timedelta(days=days_needed - 1)
+        finish = [self.booked.day_of(min(self.remaining, self.booked.count))]
+        if self.unbooked:
+            if self.expected_per_day <= 0:
+                return None
+            days_needed = math.ceil(self.unbooked / self.expected_per_day - _EPSILON)
+            finish.append(self.first_day + timedelta(days=days_needed - 1))
+        return max(day for day in finish if day is not None)
 
     @property
     def flagged(self) -> bool:
@@ -263,12 +292,14 @@ def _forecast(status: Progress, loads: list[StationLoad]) -> Forecast:
 
 
 def forecast_unit(*, unit: AdministrativeUnit, on: date) -> Forecast:
-    """The unit's forecast on ``on`` with the stations of its whole subtree."""
+    """The unit's forecast on ``on`` with the stations and appointments of its whole
+    subtree."""
     status = progress(unit, on)
     stations = stations_in(unit)
     window = _window(status)
     loads = _station_loads(stations, on, dict.fromkeys([s.pk for s in stations], window))
-    return _forecast(status, list(loads.values()))
+    booked = bookings_in([unit], on=on)[unit.pk]
+    return replace(_forecast(status, list(loads.values())), booked=booked)
 
 
 def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
@@ -296,17 +327,20 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
         [s for s in stations if s.pk in owner], on,
         {pk: windows[child_pk] for pk, child_pk in owner.items()},
     )  # fmt: skip
+    booked = bookings_in(children, on=on)
     result = []
     for status in statuses:
         status.daily = daily[status.unit.pk]
         mine = [load for pk, load in loads.items() if owner[pk] == status.unit.pk]
-        result.append(_forecast(status, mine))
+        result.append(replace(_forecast(status, mine), booked=booked[status.unit.pk]))
     return result
 
 
 def additions_needed(*, forecast: Forecast) -> Additions | None:
     """What to add so the unit meets its deadline, cheapest first: appointments for the
-    people it needs a day, filling the kits at ``BOOKED_UTILISATION``; where the kits cannot
+    people not yet booked before the deadline, spread over the days left, filling the kits
+    at ``BOOKED_UTILISATION`` (every person still to do, booked or not, takes a place in
+    them); where the kits cannot
     take them all even so, extra shifts on the kits it has (stations with the fewest officers
     per person captured first), then more kits at its stations (fastest capture first, up to
     doubling each), then mobile-team days. Nothing when it is not flagged; None when its
@@ -315,7 +349,7 @@ def additions_needed(*, forecast: Forecast) -> Additions | None:
         return Additions(days_left=max(forecast.days_left, 0))
     if forecast.days_left <= 0:
         return None
-    per_day = math.ceil(forecast.remaining / forecast.days_left - _EPSILON)
+    per_day = math.ceil(forecast.to_book / forecast.days_left - _EPSILON)
     # Places missing even with every slot booked: booked kits are used at BOOKED_UTILISATION.
     need = math.ceil(forecast.remaining / BOOKED_UTILISATION - forecast.capacity - _EPSILON)
     shifts = []
@@ -350,16 +384,20 @@ def additions_needed(*, forecast: Forecast) -> Additions | None:
 
 
 def forecast_with(*, forecast: Forecast, additions: Additions) -> Forecast:
-    """The forecast again with ``additions`` worked: people come as booked, as far as the
-    capacity (the calendars' and the added) used at ``BOOKED_UTILISATION`` can take them,
-    and never slower than the pace already reached."""
+    """The forecast again with ``additions`` worked: the people booked after the deadline
+    booked again before it, and those not booked coming as booked, as far as the places
+    (the calendars' and the added, used at ``BOOKED_UTILISATION``) the appointments already
+    booked leave can take them, and never slower than the pace already reached."""
     if not additions or forecast.days_left <= 0:
         return forecast
     capacity = forecast.capacity + additions.people
-    booked = min(additions.appointments_per_day, capacity * BOOKED_UTILISATION / forecast.days_left)
+    in_time = forecast.booked_in_time
+    free = max(capacity * BOOKED_UTILISATION - in_time.count, 0)
+    booked = min(additions.appointments_per_day, free / forecast.days_left)
     return replace(
         forecast,
         capacity=capacity,
         expected_per_day=max(forecast.expected_per_day, booked),
         added=additions,
+        booked=in_time,
     )

@@ -37,13 +37,13 @@ class CatchUpPlan:
 def catch_up_plan(*, unit: AdministrativeUnit, on: date, prices: UnitPrices) -> CatchUpPlan:
     """Every unit directly below ``unit`` forecast on ``on``; the flagged ones given what they
     must add, the kits and teams for it moved or bought at least cost, and one SMS inviting
-    each person still to do in them (the seeds send them through the three carriers)."""
+    each person in them still to book (the seeds send them through the three carriers)."""
     outlooks = []
     total = PlanQuantities()
     for forecast in forecast_children(unit=unit, on=on):
         additions = additions_needed(forecast=forecast)
         after = forecast_with(forecast=forecast, additions=additions) if additions else forecast
-        quantities = PlanQuantities(sms=forecast.remaining if forecast.flagged else 0)
+        quantities = PlanQuantities(sms=forecast.to_book if forecast.flagged else 0)
         if additions:
             quantities += additions.quantities
         cost = plan_cost(quantities=quantities, prices=prices)
