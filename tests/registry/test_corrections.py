@@ -40,26 +40,26 @@ def test_a_correction_goes_from_filing_to_applied_with_history(add_person, clerk
     request.refresh_from_db()
     assert request.state == CorrectionState.APPLIED and request.reviewed_by == clerk
     assert {"dc02-file", "dc02-apply"} <= set(AuditEvent.objects.values_list("action", flat=True))
-    with pytest.raises(CorrectionRefused, match="already decided"):
+    with pytest.raises(CorrectionRefused, match="đã được xử lý"):
         correction_reject(request=request, note="muộn", by=clerk)
 
 
 def test_bad_requests_are_refused_and_a_rejection_is_kept(add_person, clerk):
     person = add_person(full_name="Lê Thị Bình", sex="F")
     for changes, match in [
-        ({"household": "1"}, "cannot correct"),
-        ({"birth_date": "31/02/1990"}, "is not a date"),
-        ({"sex": "X"}, "not one of"),
-        ({"full_name": "Lê Thị Bình"}, "nothing would change"),
+        ({"household": "1"}, "Không sửa được"),
+        ({"birth_date": "31/02/1990"}, "không phải ngày"),
+        ({"sex": "X"}, "không thuộc danh sách"),
+        ({"full_name": "Lê Thị Bình"}, "Không có gì thay đổi"),
     ]:
         with pytest.raises(CorrectionRefused, match=match):
             correction_file(person=person, changes=changes, reason="x", evidence="y")
-    with pytest.raises(CorrectionRefused, match="reason and the evidence"):
+    with pytest.raises(CorrectionRefused, match="lý do và giấy tờ chứng minh"):
         correction_file(person=person, changes={"phone": "0912000000"}, reason="", evidence="")
     request = correction_file(
         person=person, changes={"phone": "0912000000"}, reason="Đổi số", evidence="Đơn"
     )
-    with pytest.raises(CorrectionRefused, match="needs a reason"):
+    with pytest.raises(CorrectionRefused, match="lý do từ chối"):
         correction_reject(request=request, note=" ")
     correction_reject(request=request, note="Không có giấy tờ", by=clerk)
     assert CorrectionRequest.objects.get().state == CorrectionState.REJECTED
@@ -75,7 +75,7 @@ def test_through_the_admin(client, add_person, django_user_model):
         "reason": "Thiếu dấu", "evidence": "CMND số 123456789", "review_note": "",
     }  # fmt: skip
     refused = client.post("/admin/registry/correctionrequest/add/", form | {"reason": ""})
-    assert refused.status_code == 200 and "a reason and the evidence" in refused.content.decode()
+    assert refused.status_code == 200 and "Cần ghi lý do và giấy tờ chứng minh." in refused.content.decode()
     assert not CorrectionRequest.objects.exists()
     client.post("/admin/registry/correctionrequest/add/", form)
     request = CorrectionRequest.objects.get()

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.choices import CardKind, Presence, ResidenceBasis
@@ -52,10 +53,46 @@ def test_a_chip_card_issued_a_day_earlier_must_be_changed_on_the_birthday(add_pe
     assert row.pk == person.pk and row.need == Need.CHANGE
 
 
-def test_a_barcode_card_holder_needs_a_first_chip_card_in_2021(add_person):
-    add_person(card_kind=CardKind.CCCD_BARCODE, card_issued_on=date(2018, 1, 1))
+@pytest.mark.parametrize("kind", [CardKind.CCCD_BARCODE, CardKind.CMND_9, CardKind.CMND_12])
+def test_a_holder_of_an_older_card_changes_it_for_a_chip_card_in_2021(add_person, kind):
+    """Cấp đổi: the campaign's chip card replaces a barcode CCCD or a CMND (they are not
+    first cards, though the 2021 policy counts neither as valid)."""
+    add_person(card_kind=kind, card_issued_on=date(2018, 1, 1))
+    [row] = needing()
+    assert row.need == Need.CHANGE
+
+
+def test_a_person_who_never_held_a_card_needs_a_first_one(add_person):
+    add_person()
     [row] = needing()
     assert row.need == Need.FIRST
+
+
+def test_a_card_reported_lost_is_replaced(add_person):
+    """Cấp lại: a chip card in force reported lost no longer counts from that day."""
+    person = add_person(card_kind=CardKind.CCCD_CHIP, card_issued_on=date(2021, 3, 1))
+    assert needing().count() == 0
+    person.cards.update(lost_on=date(2021, 3, 20))
+    [row] = needing()
+    assert row.need == Need.REPLACE
+    assert needing(on=date(2021, 3, 19)).count() == 0
+
+
+def test_the_worklist_says_which_procedure_each_person_comes_for(add_person):
+    from cancuoc.registry.worklists import worklist, worklist_rows
+
+    add_person(full_name="Mới")
+    add_person(full_name="Đổi", card_kind=CardKind.CCCD_BARCODE, card_issued_on=date(2018, 1, 1))
+    lost = add_person(
+        full_name="Lại", card_kind=CardKind.CCCD_CHIP, card_issued_on=date(2021, 3, 1)
+    )
+    lost.cards.update(lost_on=date(2021, 3, 20))
+    persons = worklist(unit=unit_by_code("38"), on=AS_OF)
+    rows = {r["full_name"]: r["need"] for r in worklist_rows(persons, on=AS_OF)}
+    assert rows == {"Mới": "Cấp mới", "Đổi": "Cấp đổi", "Lại": "Cấp lại"}
+    with translation.override("en"):
+        rows = {r["full_name"]: r["need"] for r in worklist_rows(persons, on=AS_OF)}
+    assert rows == {"Mới": "First card", "Đổi": "Change", "Lại": "Replacement"}
 
 
 def test_a_chip_card_issued_after_the_as_of_date_does_not_count_yet(add_person):
@@ -71,6 +108,7 @@ def test_a_chip_card_issued_after_the_as_of_date_does_not_count_yet(add_person):
         (Presence.ABSENT, 1),
         (Presence.DECEASED, 0),
         (Presence.MOVED_OUT, 0),
+        (Presence.ABROAD, 1),
     ],
 )
 def test_deceased_and_moved_out_are_excluded(add_person, presence, count):

@@ -74,17 +74,20 @@ def test_a_hand_over_moves_the_person_and_nothing_counts_them_twice(absent, djan
 
 def test_hand_overs_that_cannot_be_made_are_refused(absent, add_person):
     present = add_person(full_name="Người Có Mặt")
-    with pytest.raises(HandoverRefused, match="not absent"):
+    abroad = add_person(full_name="Người Ở Hàn Quốc", presence="abroad", whereabouts="Hàn Quốc")
+    with pytest.raises(HandoverRefused, match="nước ngoài"):
+        handover_request(person=abroad, to_unit=unit_by_code("16001"), on=ON)
+    with pytest.raises(HandoverRefused, match="không vắng mặt"):
         handover_request(person=present, to_unit=unit_by_code("16001"), on=ON)
-    with pytest.raises(HandoverRefused, match="within the home unit"):
+    with pytest.raises(HandoverRefused, match="nằm trong địa bàn thường trú"):
         handover_request(person=absent, to_unit=unit_by_code("16000001"), on=ON)
     handover = handover_request(person=absent, to_unit=unit_by_code("16001"), on=ON)
-    with pytest.raises(HandoverRefused, match="already pending"):
+    with pytest.raises(HandoverRefused, match="đang chờ"):
         handover_request(person=absent, to_unit=unit_by_code("16001"), on=ON)
-    with pytest.raises(HandoverRefused, match="needs a reason"):
+    with pytest.raises(HandoverRefused, match="lý do từ chối"):
         handover_refuse(handover=handover, reason=" ")
     handover_refuse(handover=handover, reason="Không có người này tại địa chỉ")
-    with pytest.raises(HandoverRefused, match="already decided"):
+    with pytest.raises(HandoverRefused, match="đã được xử lý"):
         handover_accept(handover=handover, on=ON)
     assert absent.pk in ids("16000")  # refused: still counted at home
     assert handover_outcome(unit=unit_by_code("16000")).refused == 1

@@ -36,7 +36,7 @@ def test_the_four_words_count_what_they_say(add_person, client, django_user_mode
     Assignment.objects.create(user=officer, role=Role.PROVINCE_COMMAND, unit=unit_by_code("38"))
     client.force_login(officer)
     page = client.get("/don-vi/38/chat-luong/", {"ngay": ON.isoformat()}).content.decode()
-    assert "1/6" in page and "6/7" in page
+    assert "1 trên 6" in page and "6 trên 7" in page
     answer = client.get(
         "/don-vi/38/chat-luong/", {"ngay": ON.isoformat(), "tai": "xlsx", "muc_dich": PURPOSES[0]}
     )

@@ -10,25 +10,27 @@ are few (tens of thousands), rarely moved and at most four levels deep, so paths
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.lib.geo import SEGMENT
+from cancuoc.lib.text import strip_diacritics
 
 
 class Reorganisation(models.TextChoices):
-    PRE_2025 = "pre2025", "Trước 01/7/2025 (63 tỉnh, có cấp huyện)"
-    Y2025 = "2025", "Từ 01/7/2025 (34 tỉnh, không cấp huyện)"
+    PRE_2025 = "pre2025", _("Trước 01/7/2025 (63 tỉnh, có cấp huyện)")
+    Y2025 = "2025", _("Từ 01/7/2025 (34 tỉnh, không cấp huyện)")
 
 
 class UnitKind(models.TextChoices):
-    PROVINCE = "tinh", "Tỉnh"
-    CITY = "thanh_pho_tw", "Thành phố trực thuộc trung ương"
-    DISTRICT = "huyen", "Huyện/quận/thị xã/thành phố thuộc tỉnh"
-    COMMUNE = "xa", "Xã"
-    WARD = "phuong", "Phường"
-    TOWNSHIP = "thi_tran", "Thị trấn"
-    SPECIAL_ZONE = "dac_khu", "Đặc khu"
-    VILLAGE = "thon", "Thôn/xóm/bản/làng/ấp"
-    RESIDENTIAL_GROUP = "to_dan_pho", "Tổ dân phố/khu phố"
+    PROVINCE = "tinh", _("Tỉnh")
+    CITY = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    DISTRICT = "huyen", _("Huyện/quận/thị xã/thành phố thuộc tỉnh")
+    COMMUNE = "xa", _("Xã")
+    WARD = "phuong", _("Phường")
+    TOWNSHIP = "thi_tran", _("Thị trấn")
+    SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+    VILLAGE = "thon", _("Thôn/xóm/bản/làng/ấp")
+    RESIDENTIAL_GROUP = "to_dan_pho", _("Tổ dân phố/khu phố")
 
 
 PROVINCE_KINDS = {UnitKind.PROVINCE, UnitKind.CITY}
@@ -60,30 +62,43 @@ class UnitQuerySet(models.QuerySet):
 
 
 class AdministrativeUnit(models.Model):
-    reorganisation = models.CharField(max_length=8, choices=Reorganisation.choices)
-    code = models.CharField("mã", max_length=16)
-    name = models.CharField("tên", max_length=200)
-    kind = models.CharField("loại", max_length=16, choices=UnitKind.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    reorganisation = models.CharField(
+        _("phương án sắp xếp"), max_length=8, choices=Reorganisation.choices
     )
+    code = models.CharField(_("mã"), max_length=16)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
+    )  # fmt: skip
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    # The name in lower case without diacritics ("xa mot"): searched by ``search_units``.
+    search_key = models.CharField(max_length=200, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False)
-    is_remote = models.BooleanField("vùng sâu, vùng xa", default=False)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    is_remote = models.BooleanField(_("vùng sâu, vùng xa"), default=False)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(fields=["reorganisation", "code"], name="unit_code_unique"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = self.search_key_for(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key_for(name: str) -> str:
+        return " ".join(strip_diacritics(name).lower().split())
 
     @staticmethod
     def path_for(unit_id: int, parent_path: str = "") -> str:
@@ -95,42 +110,48 @@ class AdministrativeUnit(models.Model):
 
 
 class InstitutionKind(models.TextChoices):
-    SCHOOL = "school", "Trường học"
-    ENTERPRISE = "enterprise", "Doanh nghiệp/nhà máy"
-    BARRACKS = "barracks", "Doanh trại"
-    AGENCY = "agency", "Cơ quan"
-    OTHER = "other", "Khác"
+    SCHOOL = "school", _("Trường học")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp/nhà máy")
+    BARRACKS = "barracks", _("Doanh trại")
+    AGENCY = "agency", _("Cơ quan")
+    OTHER = "other", _("Khác")
 
 
 class Institution(models.Model):
     """A school, factory, barracks or agency whose members are enrolled there as a group."""
 
-    code = models.CharField("mã", max_length=32, unique=True)
-    name = models.CharField("tên", max_length=200)
-    kind = models.CharField("loại", max_length=16, choices=InstitutionKind.choices)
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    deadline = models.DateField("hạn hoàn thành", null=True, blank=True)
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=16, choices=InstitutionKind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    deadline = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "cơ quan, tổ chức"
-        verbose_name_plural = "cơ quan, tổ chức"
+        verbose_name = _("cơ quan, tổ chức")
+        verbose_name_plural = _("cơ quan, tổ chức")
 
     def __str__(self) -> str:
         return self.name
 
 
 class InstitutionMember(models.Model):
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="members",
+        verbose_name=_("cơ quan, tổ chức"),
+    )  # fmt: skip
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField("vai trò", max_length=64, blank=True)
-    since = models.DateField(null=True, blank=True)
-    until = models.DateField(null=True, blank=True)
+        "registry.Person", on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("công dân"),
+    )  # fmt: skip
+    role = models.CharField(_("vai trò"), max_length=64, blank=True)
+    since = models.DateField(_("từ ngày"), null=True, blank=True)
+    until = models.DateField(_("đến ngày"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "thành viên"
-        verbose_name_plural = "thành viên"
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
         constraints = [
             models.UniqueConstraint(fields=["institution", "person"], name="member_unique"),
         ]

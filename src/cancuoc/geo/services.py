@@ -83,13 +83,13 @@ def units_create(units: Iterable[NewUnit]) -> GeoLoadResult:
         known[(unit.reorganisation, unit.code)] = (next_id, path, depth)
         rows.append(
             (next_id, unit.reorganisation, unit.code, unit.name, unit.kind, parent_id, path,
-             depth, unit.is_remote)
+             depth, unit.is_remote, AdministrativeUnit.search_key_for(unit.name))
         )  # fmt: skip
         next_id += 1
     copy_rows(
         AdministrativeUnit,
         ["id", "reorganisation", "code", "name", "kind", "parent_id", "path", "depth",
-         "is_remote"],
+         "is_remote", "search_key"],
         rows,
     )  # fmt: skip
     reset_sequence(AdministrativeUnit)

@@ -6,6 +6,9 @@ month or year of birth is known.
 
 from collections.abc import Callable
 from datetime import date
+from functools import cache
+
+from django.utils.translation import override
 
 from .choices import CardKind, DatePrecision, Presence, Relation, Sex
 from .records import PersonRecord
@@ -22,8 +25,15 @@ def date_text(day: date | None, precision: str = DatePrecision.DAY) -> str:
 
 
 def _label(choices) -> Callable[[str], str]:
-    labels = dict(choices.choices)
-    return lambda value: labels.get(value, "") if value else ""
+    """A choice's label as the file writes it: in Vietnamese whatever the active language
+    (the file is read back by the import), computed on first use."""
+
+    @cache
+    def labels() -> dict[str, str]:
+        with override("vi"):
+            return {value: str(label) for value, label in choices.choices}
+
+    return lambda value: labels().get(value, "") if value else ""
 
 
 _sex, _relation, _presence, _card = (

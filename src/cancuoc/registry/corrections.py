@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 
@@ -19,7 +20,7 @@ CORRECTABLE = PERSON_EDITABLE - {"household"}
 
 
 class CorrectionRefused(ValueError):
-    """A correction that cannot be filed or decided, said in Vietnamese and English."""
+    """A correction that cannot be filed or decided, saying why in the active language."""
 
 
 def _value(name: str, text: str) -> Any:
@@ -30,12 +31,15 @@ def _value(name: str, text: str) -> Any:
             text = datetime.strptime(text.strip(), "%d/%m/%Y").date().isoformat()
         except ValueError as error:
             raise CorrectionRefused(
-                f"{name}: “{text}” không phải ngày / is not a date (dd/mm/yyyy)"
+                _("%(field)s: “%(text)s” không phải ngày (dd/mm/yyyy)")
+                % {"field": name, "text": text}
             ) from error
     try:
         value = field.to_python(text.strip() if isinstance(text, str) else text)
         if field.choices and value not in dict(field.choices):
-            raise ValidationError(f"not one of {', '.join(dict(field.choices))}")
+            raise ValidationError(
+                _("không thuộc danh sách: %(values)s") % {"values": ", ".join(dict(field.choices))}
+            )
     except ValidationError as error:
         raise CorrectionRefused(f"{name}: {'; '.join(error.messages)}") from error
     return value
@@ -45,7 +49,7 @@ def _typed(changes: dict[str, str]) -> dict[str, Any]:
     unknown = set(changes) - CORRECTABLE
     if unknown:
         raise CorrectionRefused(
-            f"không sửa được trường / cannot correct fields: {', '.join(sorted(unknown))}"
+            _("Không sửa được các trường: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     return {name: _value(name, str(text)) for name, text in changes.items()}
 
@@ -53,14 +57,12 @@ def _typed(changes: dict[str, str]) -> dict[str, Any]:
 def correction_check(*, person: Person, changes: dict, reason: str, evidence: str) -> None:
     """Whether a request can be filed: raises ``CorrectionRefused`` saying why not."""
     if not reason.strip() or not evidence.strip():
-        raise CorrectionRefused(
-            "cần lý do và giấy tờ chứng minh / a reason and the evidence are needed"
-        )
+        raise CorrectionRefused(_("Cần ghi lý do và giấy tờ chứng minh."))
     if not isinstance(changes, dict) or not changes:
-        raise CorrectionRefused("cần nêu trường và giá trị mới / name the fields and values")
+        raise CorrectionRefused(_("Cần nêu trường và giá trị mới."))
     typed = _typed(changes)
     if all(getattr(person, name) == value for name, value in typed.items()):
-        raise CorrectionRefused("không có gì thay đổi / nothing would change")
+        raise CorrectionRefused(_("Không có gì thay đổi."))
 
 
 @transaction.atomic
@@ -80,7 +82,8 @@ def _decided(request: CorrectionRequest) -> CorrectionRequest:
     locked = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != CorrectionState.FILED:
         raise CorrectionRefused(
-            f"DC02 #{locked.pk} đã được xử lý / was already decided ({locked.state})"
+            _("Phiếu DC02 số %(number)s đã được xử lý (%(state)s).")
+            % {"number": locked.pk, "state": locked.get_state_display()}
         )
     return locked
 
@@ -105,7 +108,7 @@ def correction_apply(*, request: CorrectionRequest, by=None, note: str = "") -> 
 @transaction.atomic
 def correction_reject(*, request: CorrectionRequest, note: str, by=None) -> CorrectionRequest:
     if not note.strip():
-        raise CorrectionRefused("cần ghi lý do từ chối / a rejection needs a reason")
+        raise CorrectionRefused(_("Cần ghi lý do từ chối."))
     request = _decided(request)
     request.state, request.reviewed_by, request.reviewed_at = (
         CorrectionState.REJECTED, by, timezone.now(),

@@ -29,6 +29,11 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - (1 if anniversary(birth, day.year - birth.year) > day else 0)
 
 
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the local time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def end_of_day(day: date) -> datetime:
     """Midnight after ``day`` in the local time zone: "by the end of that day"."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

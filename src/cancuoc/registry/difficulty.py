@@ -10,14 +10,16 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from .choices import DatePrecision, Presence
+from .choices import AWAY, DatePrecision
 from .dates import years_before
 from .models import PersonQuerySet, Residence
 
 
 def _absent(on: date) -> Q:
-    return Q(presence=Presence.ABSENT)
+    return Q(presence__in=AWAY)
 
 
 def _elderly(on: date) -> Q:
@@ -43,12 +45,12 @@ def _remote_village(on: date) -> Exists:
     )
 
 
-RULES: dict[str, tuple[str, Callable[[date], Q | Expression]]] = {
-    "absent": ("vắng mặt", _absent),
-    "elderly": ("cao tuổi", _elderly),
-    "no_phone": ("không có số điện thoại", _no_phone),
-    "missing_data": ("thiếu thông tin", _missing_data),
-    "remote_village": ("vùng sâu, vùng xa", _remote_village),
+RULES: dict[str, tuple[Promise, Callable[[date], Q | Expression]]] = {
+    "absent": (_("vắng mặt"), _absent),
+    "elderly": (_("cao tuổi"), _elderly),
+    "no_phone": (_("không có số điện thoại"), _no_phone),
+    "missing_data": (_("thiếu thông tin"), _missing_data),
+    "remote_village": (_("vùng sâu, vùng xa"), _remote_village),
 }
 
 
@@ -85,5 +87,6 @@ def hard_case() -> Q:
 
 
 def hard_reasons(row: dict) -> list[str]:
-    """The Vietnamese labels of the rules that made a worklist row hard (none: an easy case)."""
-    return [label for name, (label, _) in RULES.items() if row.get(f"hard_{name}")]
+    """The labels of the rules that made a worklist row hard (none: an easy case), in the
+    active language."""
+    return [str(label) for name, (label, _rule) in RULES.items() if row.get(f"hard_{name}")]

@@ -9,15 +9,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+
 from .choices import CardKind
 
 
 class Need(StrEnum):
-    FIRST = "first"  # cấp mới: no card of a qualifying kind yet
-    CHANGE = "change"  # cấp đổi: had one, it is no longer valid
+    """Which procedure a person on a worklist comes for (Luật Căn cước 2023, điều 23–24)."""
+
+    FIRST = "first"  # cấp mới: never held an identity card
+    CHANGE = "change"  # cấp đổi: holds an older card (CMND, barcode CCCD) or one expired
+    REPLACE = "replace"  # cấp lại: their card in force was reported lost or damaged
 
 
-NEED_LABELS = {Need.FIRST: "Cấp mới", Need.CHANGE: "Cấp đổi"}
+NEED_LABELS = {
+    Need.FIRST: gettext_lazy("Cấp mới"),
+    Need.CHANGE: gettext_lazy("Cấp đổi"),
+    Need.REPLACE: gettext_lazy("Cấp lại"),
+}
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,8 @@ def policy_in_force(day: date) -> EligibilityPolicy:
         if policy.in_force_on(day):
             return policy
     raise NoPolicy(
-        f"không có chính sách nào áp dụng ngày {day:%d/%m/%Y} / no policy in force on {day}"
+        gettext("Không có chính sách nào áp dụng ngày %(day)s.")
+        % {"day": date_format(day, "SHORT_DATE_FORMAT")}
     )
 
 
@@ -93,5 +104,6 @@ def policy_by_code(code: str) -> EligibilityPolicy:
         return POLICIES[code]
     except KeyError:
         raise NoPolicy(
-            f"không có chính sách {code!r} / no policy {code!r}; có / known: {', '.join(POLICIES)}"
+            gettext("Không có chính sách %(code)s; có: %(known)s.")
+            % {"code": code, "known": ", ".join(POLICIES)}
         ) from None

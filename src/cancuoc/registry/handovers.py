@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
@@ -20,7 +21,7 @@ from .services import person_homes_rebuild
 
 
 class HandoverRefused(ValueError):
-    """A hand-over that cannot be made, with the reason in Vietnamese and English."""
+    """A hand-over that cannot be made, with the reason in the active language."""
 
 
 @transaction.atomic
@@ -28,8 +29,10 @@ def handover_request(
     *, person: Person, to_unit: AdministrativeUnit, whereabouts: str = "", by=None, on: date
 ) -> Handover:
     """Ask ``to_unit`` to take over an absent resident of the caller's unit."""
+    if person.presence == Presence.ABROAD:
+        raise HandoverRefused(_("Công dân đang ở nước ngoài: không bàn giao được."))
     if person.presence != Presence.ABSENT:
-        raise HandoverRefused("công dân không vắng mặt / the person is not absent from home")
+        raise HandoverRefused(_("Công dân không vắng mặt khỏi nơi cư trú."))
     home = (
         person.residences.active_on(on)
         .filter(kind=ResidenceKind.PERMANENT)
@@ -37,13 +40,11 @@ def handover_request(
         .first()
     )
     if home is None:
-        raise HandoverRefused("không có nơi thường trú / no permanent residence")
+        raise HandoverRefused(_("Công dân không có nơi thường trú."))
     if to_unit.path.startswith(home.unit.path):
-        raise HandoverRefused(
-            "nơi đến nằm trong địa bàn thường trú / the unit is within the home unit"
-        )
+        raise HandoverRefused(_("Nơi đến nằm trong địa bàn thường trú của công dân."))
     if person.handovers.filter(state=HandoverState.REQUESTED).exists():
-        raise HandoverRefused("đã có đề nghị bàn giao đang chờ / a hand-over is already pending")
+        raise HandoverRefused(_("Đã có đề nghị bàn giao đang chờ."))
     handover = Handover.objects.create(
         person=person, from_unit=home.unit, to_unit=to_unit,
         whereabouts=(whereabouts or person.whereabouts)[:255], requested_by=by,
@@ -57,7 +58,7 @@ def handover_accept(*, handover: Handover, by=None, on: date) -> Handover:
     """The receiving unit takes the person over: a temporary residence from ``on``."""
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if handover.state != HandoverState.REQUESTED:
-        raise HandoverRefused("đề nghị đã được xử lý / the request was already decided")
+        raise HandoverRefused(_("Đề nghị này đã được xử lý."))
     handover.residence = Residence.objects.create(
         person=handover.person, kind=ResidenceKind.TEMPORARY, unit=handover.to_unit,
         address=handover.whereabouts, start_date=on,
@@ -75,9 +76,9 @@ def handover_accept(*, handover: Handover, by=None, on: date) -> Handover:
 def handover_refuse(*, handover: Handover, reason: str, by=None) -> Handover:
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if handover.state != HandoverState.REQUESTED:
-        raise HandoverRefused("đề nghị đã được xử lý / the request was already decided")
+        raise HandoverRefused(_("Đề nghị này đã được xử lý."))
     if not reason.strip():
-        raise HandoverRefused("cần ghi lý do từ chối / a refusal needs a reason")
+        raise HandoverRefused(_("Cần ghi lý do từ chối."))
     handover.state, handover.reason = HandoverState.REFUSED, reason.strip()[:255]
     handover.decided_by, handover.decided_at = by, timezone.now()
     handover.save()

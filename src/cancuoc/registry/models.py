@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.geo.models import AdministrativeUnit
 
@@ -26,16 +27,19 @@ from .eligibility import EligibilityPolicy, Need, policy_in_force
 class Household(models.Model):
     """Hộ gia đình; its members point to it with their relation to the head (chủ hộ)."""
 
-    code = models.CharField("mã hộ", max_length=32)
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    head = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    code = models.CharField(_("mã hộ"), max_length=32)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("chủ hộ"),
+    )  # fmt: skip
 
     class Meta:
-        verbose_name = "hộ gia đình"
-        verbose_name_plural = "hộ gia đình"
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
         constraints = [models.UniqueConstraint(fields=["code"], name="household_code_unique")]
 
     def __str__(self) -> str:
@@ -75,19 +79,24 @@ class PersonQuerySet(models.QuerySet):
     def _cards(self, kinds, on: date) -> "models.QuerySet[Card]":
         return Card.objects.filter(person=OuterRef("pk"), kind__in=kinds, issued_on__lte=on)
 
-    def holding_valid_card(self, *, on: date, policy: EligibilityPolicy | None = None) -> Exists:
-        policy = policy or policy_in_force(on)
-        valid = self._cards(policy.kinds_valid_on(on), on).filter(
+    def _cards_in_force(self, on: date, policy: EligibilityPolicy) -> "models.QuerySet[Card]":
+        """Cards of a kind the policy counts on ``on``, not expired (lost ones included)."""
+        return self._cards(policy.kinds_valid_on(on), on).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gt=on)
         )
-        return Exists(valid)
+
+    def holding_valid_card(self, *, on: date, policy: EligibilityPolicy | None = None) -> Exists:
+        policy = policy or policy_in_force(on)
+        kept = Q(lost_on__isnull=True) | Q(lost_on__gt=on)
+        return Exists(self._cards_in_force(on, policy).filter(kept))
 
     def needing_card(
         self, *, on: date, policy: EligibilityPolicy | None = None
     ) -> "PersonQuerySet":
         """In the register, old enough, and without a valid card of a kind the policy counts;
-        annotated with ``need``: a change (cấp đổi) when they ever held a card of such a kind,
-        else a first card (cấp mới)."""
+        annotated with ``need``: a replacement (cấp lại) when their card in force was reported
+        lost or damaged, a change (cấp đổi) when they hold or held any other identity card
+        (CMND, barcode CCCD, an expired card), else a first card (cấp mới)."""
         policy = policy or policy_in_force(on)
         return (
             self.in_register()
@@ -96,9 +105,10 @@ class PersonQuerySet(models.QuerySet):
             .annotate(
                 need=Case(
                     When(
-                        Exists(self._cards(policy.qualifying_kinds, on)),
-                        then=Value(Need.CHANGE.value),
+                        Exists(self._cards_in_force(on, policy).filter(lost_on__lte=on)),
+                        then=Value(Need.REPLACE.value),
                     ),
+                    When(Exists(self._cards(CardKind, on)), then=Value(Need.CHANGE.value)),
                     default=Value(Need.FIRST.value),
                     output_field=models.CharField(),
                 )
@@ -108,49 +118,55 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     # Unique when present, by a partial constraint (see Meta).
-    personal_id = models.CharField("số định danh cá nhân", max_length=12, blank=True)
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     # A number that failed validation is kept here as typed, for correction, never matched on.
-    unverified_id = models.CharField("số định danh chưa hợp lệ", max_length=32, blank=True)
-    full_name = models.CharField("họ, chữ đệm và tên", max_length=200)
+    unverified_id = models.CharField(_("số định danh chưa hợp lệ"), max_length=32, blank=True)
+    full_name = models.CharField(_("họ, chữ đệm và tên"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
     sort_key = models.CharField(max_length=255, editable=False)
-    birth_date = models.DateField("ngày sinh")
+    birth_date = models.DateField(_("ngày sinh"))
     birth_date_precision = models.CharField(
-        max_length=1, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("độ chính xác của ngày sinh"),
+        max_length=1,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
     )
-    sex = models.CharField("giới tính", max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField("dân tộc", max_length=64, blank=True)
-    religion = models.CharField("tôn giáo", max_length=64, blank=True)
-    nationality = models.CharField("quốc tịch", max_length=64, default="Việt Nam")
-    birth_registration_place = models.CharField("nơi đăng ký khai sinh", max_length=255, blank=True)
-    native_place = models.CharField("quê quán", max_length=255, blank=True)
-    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True)
+    religion = models.CharField(_("tôn giáo"), max_length=64, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=64, default="Việt Nam")
+    birth_registration_place = models.CharField(
+        _("nơi đăng ký khai sinh"), max_length=255, blank=True
+    )
+    native_place = models.CharField(_("quê quán"), max_length=255, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
-    )
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        verbose_name=_("hộ gia đình"),
+    )  # fmt: skip
     relation_to_head = models.CharField(
-        "quan hệ với chủ hộ", max_length=16, choices=Relation.choices, blank=True
+        _("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices, blank=True
     )
     presence = models.CharField(
-        "tình trạng", max_length=16, choices=Presence.choices, default=Presence.ALIVE
+        _("tình trạng"), max_length=16, choices=Presence.choices, default=Presence.ALIVE
     )
-    presence_since = models.DateField(null=True, blank=True)
-    whereabouts = models.CharField("nơi ở hiện tại khi vắng mặt", max_length=255, blank=True)
+    presence_since = models.DateField(_("tình trạng từ ngày"), null=True, blank=True)
+    whereabouts = models.CharField(_("nơi ở hiện tại khi vắng mặt"), max_length=255, blank=True)
     # Set with presence MERGED: the record this one was found to duplicate.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
-        verbose_name="hợp nhất vào",
+        verbose_name=_("hợp nhất vào"),
     )  # fmt: skip
-    source = models.CharField("nguồn", max_length=64, blank=True)
-    source_ref = models.CharField("mã bản ghi nguồn", max_length=64, blank=True)
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
-    updated_at = models.DateTimeField(db_default=Now(), editable=False)
+    source = models.CharField(_("nguồn"), max_length=64, blank=True)
+    source_ref = models.CharField(_("mã bản ghi nguồn"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(_("sửa lúc"), db_default=Now(), editable=False)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "công dân"
-        verbose_name_plural = "công dân"
+        verbose_name = _("công dân")
+        verbose_name_plural = _("công dân")
         constraints = [
             models.UniqueConstraint(
                 fields=["personal_id"],
@@ -183,19 +199,20 @@ class Residence(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="residences", db_index=False
     )
-    kind = models.CharField("loại", max_length=1, choices=ResidenceKind.choices)
+    kind = models.CharField(_("loại"), max_length=1, choices=ResidenceKind.choices)
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    start_date = models.DateField("từ ngày", null=True, blank=True)
-    end_date = models.DateField("đến ngày", null=True, blank=True)
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False,
+        verbose_name=_("đơn vị"),
+    )  # fmt: skip
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
 
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "nơi cư trú"
-        verbose_name_plural = "nơi cư trú"
+        verbose_name = _("nơi cư trú")
+        verbose_name_plural = _("nơi cư trú")
         # Covering: worklists read residences by unit and by person from the index alone.
         indexes = [
             models.Index(
@@ -222,17 +239,18 @@ class Home(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="homes")
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    kind = models.CharField(max_length=1, choices=ResidenceKind.choices)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False,
+        verbose_name=_("đơn vị"),
+    )  # fmt: skip
+    kind = models.CharField(_("loại"), max_length=1, choices=ResidenceKind.choices)
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
 
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "nơi sinh sống"
-        verbose_name_plural = "nơi sinh sống"
+        verbose_name = _("nơi sinh sống")
+        verbose_name_plural = _("nơi sinh sống")
         indexes = [
             models.Index(
                 fields=["unit"], include=["person", "start_date", "end_date"], name="home_unit"
@@ -249,15 +267,17 @@ class Card(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="cards", db_index=False
     )
-    kind = models.CharField("loại", max_length=16, choices=CardKind.choices)
-    number = models.CharField("số", max_length=12)
-    issued_on = models.DateField("ngày cấp")
+    kind = models.CharField(_("loại"), max_length=16, choices=CardKind.choices)
+    number = models.CharField(_("số"), max_length=12)
+    issued_on = models.DateField(_("ngày cấp"))
     # "Có giá trị đến" as printed, or computed by registry.cards.card_expiry; null: no expiry.
-    expires_on = models.DateField("có giá trị đến", null=True, blank=True)
+    expires_on = models.DateField(_("có giá trị đến"), null=True, blank=True)
+    # Reported lost or damaged (báo mất, hỏng) from this day: no longer counts as a card held.
+    lost_on = models.DateField(_("báo mất, hỏng từ ngày"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "giấy tờ tùy thân"
-        verbose_name_plural = "giấy tờ tùy thân"
+        verbose_name = _("giấy tờ tùy thân")
+        verbose_name_plural = _("giấy tờ tùy thân")
         indexes = [
             models.Index(
                 fields=["person", "kind"],
@@ -274,19 +294,20 @@ class PersonChange(models.Model):
     """One field of a person changed: the register's history (before/after, who, why)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
-    field = models.CharField(max_length=64)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    changed_at = models.DateTimeField(db_default=Now())
+    field = models.CharField(_("trường"), max_length=64)
+    old_value = models.TextField(_("giá trị cũ"), blank=True)
+    new_value = models.TextField(_("giá trị mới"), blank=True)
+    changed_at = models.DateTimeField(_("lúc"), db_default=Now())
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    source = models.CharField("nguồn", max_length=64)
-    reason = models.TextField("lý do", blank=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("người sửa"),
+    )  # fmt: skip
+    source = models.CharField(_("nguồn"), max_length=64)
+    reason = models.TextField(_("lý do"), blank=True)
 
     class Meta:
-        verbose_name = "lịch sử thay đổi"
-        verbose_name_plural = "lịch sử thay đổi"
+        verbose_name = _("lịch sử thay đổi")
+        verbose_name_plural = _("lịch sử thay đổi")
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
@@ -294,9 +315,9 @@ class PersonChange(models.Model):
 
 
 class HandoverState(models.TextChoices):
-    REQUESTED = "requested", "Đã đề nghị"
-    ACCEPTED = "accepted", "Đã tiếp nhận"
-    REFUSED = "refused", "Từ chối"
+    REQUESTED = "requested", _("Đã đề nghị")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    REFUSED = "refused", _("Từ chối")
 
 
 class Handover(models.Model):
@@ -306,32 +327,34 @@ class Handover(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handovers")
     from_unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi đi"
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("nơi đi")
     )
     to_unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi đến"
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("nơi đến")
     )
-    whereabouts = models.CharField("địa chỉ nơi ở hiện tại", max_length=255, blank=True)
+    whereabouts = models.CharField(_("địa chỉ nơi ở hiện tại"), max_length=255, blank=True)
     state = models.CharField(
-        max_length=16, choices=HandoverState.choices, default=HandoverState.REQUESTED
-    )
+        _("trạng thái"), max_length=16, choices=HandoverState.choices,
+        default=HandoverState.REQUESTED,
+    )  # fmt: skip
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(db_default=Now())
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("người đề nghị"),
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("đề nghị lúc"), db_default=Now())
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("người quyết định"),
     )  # fmt: skip
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField("lý do từ chối", max_length=255, blank=True)
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    reason = models.CharField(_("lý do từ chối"), max_length=255, blank=True)
     residence = models.OneToOneField(
         Residence, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = "bàn giao người vắng mặt"
-        verbose_name_plural = "bàn giao người vắng mặt"
+        verbose_name = _("bàn giao người vắng mặt")
+        verbose_name_plural = _("bàn giao người vắng mặt")
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(state="requested"), name="handover_one_open"
@@ -343,9 +366,9 @@ class Handover(models.Model):
 
 
 class CorrectionState(models.TextChoices):
-    FILED = "filed", "Đã tiếp nhận"
-    APPLIED = "applied", "Đã duyệt, đã sửa"
-    REJECTED = "rejected", "Từ chối"
+    FILED = "filed", _("Đã tiếp nhận")
+    APPLIED = "applied", _("Đã duyệt, đã sửa")
+    REJECTED = "rejected", _("Từ chối")
 
 
 class CorrectionRequest(models.Model):
@@ -354,26 +377,28 @@ class CorrectionRequest(models.Model):
     or rejected with a reason. Kept either way."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="corrections")
-    changes = models.JSONField("nội dung đề nghị sửa")  # field → new value, as text
-    reason = models.TextField("lý do")
-    evidence = models.CharField("giấy tờ chứng minh", max_length=255)
+    changes = models.JSONField(_("nội dung đề nghị sửa"))  # field → new value, as text
+    reason = models.TextField(_("lý do"))
+    evidence = models.CharField(_("giấy tờ chứng minh"), max_length=255)
     state = models.CharField(
-        max_length=16, choices=CorrectionState.choices, default=CorrectionState.FILED
-    )
+        _("trạng thái"), max_length=16, choices=CorrectionState.choices,
+        default=CorrectionState.FILED,
+    )  # fmt: skip
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    filed_at = models.DateTimeField(db_default=Now())
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("người lập"),
+    )  # fmt: skip
+    filed_at = models.DateTimeField(_("lập lúc"), db_default=Now())
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("người duyệt"),
     )  # fmt: skip
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField("ý kiến người duyệt", max_length=255, blank=True)
+    reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    review_note = models.CharField(_("ý kiến người duyệt"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "phiếu điều chỉnh (DC02)"
-        verbose_name_plural = "phiếu điều chỉnh (DC02)"
+        verbose_name = _("phiếu điều chỉnh (DC02)")
+        verbose_name_plural = _("phiếu điều chỉnh (DC02)")
         ordering = ["-filed_at"]
 
     def __str__(self) -> str:

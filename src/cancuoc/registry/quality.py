@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from cancuoc.dedup.models import MatchPair
 from cancuoc.geo.models import AdministrativeUnit
@@ -80,17 +81,16 @@ def quality_figures(unit: AdministrativeUnit, on: date) -> list[Figure]:
         return Figure(word, label, in_register - bad, in_register, name)
 
     return [
-        figure("đúng", "số định danh hợp lệ / valid ID number",
+        figure(_("đúng"), _("số định danh hợp lệ"),
                lists["invalid_id"].count() + lists["no_id"].count(), "invalid_id"),
-        figure("đúng", "ngày sinh hợp lý / plausible date of birth",
+        figure(_("đúng"), _("ngày sinh hợp lý"),
                lists["implausible_birth"].count(), "implausible_birth"),
-        figure("đủ", "đủ thông tin phiếu DC01 / DC01 fields complete",
+        figure(_("đủ"), _("đủ thông tin phiếu DC01"),
                lists["incomplete"].count(), "incomplete"),
-        figure("sạch", "không trùng họ tên và ngày sinh / no one twice by name and birth",
+        figure(_("sạch"), _("không trùng họ tên và ngày sinh"),
                lists["same_name_and_birth"].count(), "same_name_and_birth"),
-        figure("sạch", "không có cặp nghi trùng chờ xem xét / in no pair waiting for review",
+        figure(_("sạch"), _("không có cặp nghi trùng chờ xem xét"),
                lists["to_review"].count(), "to_review"),
-        Figure("sống", "còn sống, còn cư trú; người đã chết, đã chuyển đi được đánh dấu và "
-               "ngoài chỉ tiêu / alive and resident; the deceased and moved out marked and "
-               "out of the targets", in_register, in_register + left, "left"),
+        Figure(_("sống"), _("còn sống, còn cư trú; người đã chết, đã chuyển đi được đánh dấu và "
+               "ngoài chỉ tiêu"), in_register, in_register + left, "left"),
     ]  # fmt: skip

@@ -7,13 +7,17 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, InstitutionMember
 from cancuoc.intake.models import OPEN_STATES, Application
+from cancuoc.scheduling.models import Appointment, AppointmentState
 
 from .canonical import date_text
-from .choices import CardKind, Presence, ResidenceBasis, ResidenceKind, Sex
-from .dates import end_of_day
+from .choices import CardKind, DatePrecision, Presence, ResidenceBasis, ResidenceKind, Sex
+from .dates import end_of_day, start_of_day
 from .difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
 from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
 from .models import Card, Home, Person, PersonQuerySet, Residence
@@ -55,10 +59,13 @@ def institution_worklist(
     return with_difficulty(without_open_application(persons, on=on), on=on)
 
 
-def absent_residents(*, unit: AdministrativeUnit, on: date) -> PersonQuerySet:
-    """Residents of ``unit`` (by permanent residence) absent from it (vắng mặt)."""
+def absent_residents(
+    *, unit: AdministrativeUnit, on: date, presence: str = Presence.ABSENT
+) -> PersonQuerySet:
+    """Residents of ``unit`` (by permanent residence) absent from it (vắng mặt), or living
+    abroad (``presence=Presence.ABROAD``)."""
     return Person.objects.living_in(unit, on=on, basis=ResidenceBasis.PERMANENT).filter(
-        presence=Presence.ABSENT
+        presence=presence
     )
 
 
@@ -124,21 +131,35 @@ def worklist_counts(
     ]
 
 
-COLUMNS = [
-    ("STT", "index"),
-    ("Họ, chữ đệm và tên", "full_name"),
-    ("Ngày sinh", "birth"),
-    ("Giới tính", "sex"),
-    ("Số định danh cá nhân", "personal_id"),
-    ("Số điện thoại", "phone"),
-    ("Thôn/tổ dân phố", "village"),
-    ("Xã/phường", "commune"),
-    ("Loại cư trú", "residence"),
-    ("Giấy tờ hiện có", "card"),
-    ("Nhu cầu", "need"),
-    ("Phân loại", "difficulty"),
-    ("Lý do khó", "reasons"),
-]
+def worklist_title(unit: AdministrativeUnit, on: date) -> str:
+    return _("Danh sách công dân cần cấp thẻ — %(unit)s — ngày %(day)s") % {
+        "unit": unit.name,
+        "day": date_format(on, "SHORT_DATE_FORMAT"),
+    }
+
+
+def worklist_columns() -> list[tuple[str, str]]:
+    """The worklist file's headers (in the active language) and row keys. The keys
+    ``birth_date`` (text when only the month or year is known) and ``appointment_day`` hold
+    dates."""
+    return [
+        (_("STT"), "index"),
+        (_("Họ, chữ đệm và tên"), "full_name"),
+        (_("Ngày sinh"), "birth_date"),
+        (_("Giới tính"), "sex"),
+        (_("Số định danh cá nhân"), "personal_id"),
+        (_("Số điện thoại"), "phone"),
+        (_("Thôn/tổ dân phố"), "village"),
+        (_("Xã/phường"), "commune"),
+        (_("Loại cư trú"), "residence"),
+        (_("Giấy tờ hiện có"), "card"),
+        (_("Nhu cầu"), "need"),
+        (_("Ngày hẹn"), "appointment_day"),
+        (_("Giờ hẹn"), "appointment_time"),
+        (_("Điểm thu nhận"), "appointment_station"),
+        (_("Phân loại"), "difficulty"),
+        (_("Lý do khó"), "reasons"),
+    ]
 
 
 TABLE_FIELDS = [
@@ -187,42 +208,81 @@ class UnitNames:
         return rows
 
 
+class NextAppointments:
+    """Each person's next booked appointment (day, time, station), a batch of rows at a
+    time: one query for many rows."""
+
+    def __init__(self, on: date) -> None:
+        self.since = start_of_day(on)
+
+    def fill(self, rows: list[dict]) -> list[dict]:
+        booked = {
+            person: (starts, ends, station)
+            for person, starts, ends, station in Appointment.objects.filter(
+                person_id__in=[r["pk"] for r in rows],
+                state=AppointmentState.BOOKED,
+                slot__starts_at__gte=self.since,
+            ).values_list("person_id", "slot__starts_at", "slot__ends_at", "slot__station__name")
+        }
+        for row in rows:
+            starts, ends, station = booked.get(row["pk"], (None, None, ""))
+            row["appointment_starts"] = starts and timezone.localtime(starts)
+            row["appointment_ends"] = ends and timezone.localtime(ends)
+            row["appointment_station"] = station
+        return rows
+
+
 BATCH = 2000
 _SEX_LABELS = dict(Sex.choices)
 _CARD_LABELS = dict(CardKind.choices)
 
 
 def worklist_row(row: dict, index: int) -> dict:
-    """One row of :func:`worklist_table` (with its place names) as the worklist file shows it."""
+    """One row of :func:`worklist_table` (with its place names, and its appointment when
+    :class:`NextAppointments` filled it) as the worklist file shows it, labels in the active
+    language. ``birth`` is text (dd/mm/yyyy, mm/yyyy or yyyy); ``birth_date`` the date when
+    the day is known, else the same text."""
     reasons = hard_reasons(row)
+    starts, ends = row.get("appointment_starts"), row.get("appointment_ends")
+    exact = row["birth_date_precision"] == DatePrecision.DAY
+    birth = date_text(row["birth_date"], row["birth_date_precision"])
     return {
         "pk": row["pk"],
         "index": index,
         "full_name": row["full_name"],
-        "birth": date_text(row["birth_date"], row["birth_date_precision"]),
-        "sex": _SEX_LABELS.get(row["sex"], row["sex"]),
+        "birth": birth,
+        "birth_date": row["birth_date"] if exact else birth,
+        "sex": str(_SEX_LABELS.get(row["sex"], row["sex"])),
         "personal_id": row["personal_id"],
         "phone": row["phone"],
         "village": row["village"],
         "commune": row["commune"],
-        "residence": "Tạm trú"
-        if row["residence_kind"] == ResidenceKind.TEMPORARY
-        else "Thường trú",
-        "card": _CARD_LABELS.get(row["card_kind"], "Chưa có"),
-        "need": NEED_LABELS[Need(row["need"])],
-        "difficulty": "Khó" if reasons else "Dễ",
+        "residence": str(ResidenceKind(row["residence_kind"] or ResidenceKind.PERMANENT).label),
+        "card": str(_CARD_LABELS.get(row["card_kind"], _("Chưa có"))),
+        "need": str(NEED_LABELS[Need(row["need"])]),
+        "appointment_day": starts.date() if starts else None,
+        "appointment_time": f"{starts:%H:%M}–{ends:%H:%M}" if starts else "",
+        "appointment_station": row.get("appointment_station", ""),
+        "difficulty": _("Khó") if reasons else _("Dễ"),
         "reasons": ", ".join(reasons),
     }
+
+
+def worklist_page(rows: list[dict], *, start: int, on: date) -> list[dict]:
+    """Rows of :func:`worklist_table` numbered from ``start``, with place names and next
+    appointments: two queries whatever the number of rows."""
+    rows = NextAppointments(on).fill(UnitNames().fill(rows))
+    return [worklist_row(row, start + i) for i, row in enumerate(rows)]
 
 
 def worklist_rows(
     persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
 ) -> Iterator[dict]:
     """Every row of the worklist file, streamed a batch at a time."""
-    names = UnitNames()
+    names, appointments = UnitNames(), NextAppointments(on)
     table = worklist_table(persons, on=on, basis=basis).iterator(chunk_size=BATCH)
     index = 0
     for batch in iter(lambda: list(itertools.islice(table, BATCH)), []):
-        for row in names.fill(batch):
+        for row in appointments.fill(names.fill(batch)):
             index += 1
             yield worklist_row(row, index)

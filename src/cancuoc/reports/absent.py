@@ -1,14 +1,19 @@
 """The page of a unit's absent residents (vắng mặt): who, since when, where they are said to
-be; hand-overs to the unit where they live now, and the ones it is asked to take over."""
+be; hand-overs to the unit where they live now, and the ones it is asked to take over.
+Residents living abroad (đang ở nước ngoài) are counted and listed apart: no unit in the
+country can take them over."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.geo.selectors import picker_communes
+from cancuoc.registry.choices import Presence
 from cancuoc.registry.handovers import (
     HandoverRefused,
     handover_accept,
@@ -20,9 +25,17 @@ from cancuoc.registry.models import Handover, HandoverState
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import absent_residents
 
-from .views import as_of, scoped_unit
+from .forms import HandoverForm
+from .views import as_of, paged, scoped_unit
 
-SHOWN = 200
+
+def _rows(persons, pending: dict[int, str]) -> list[dict]:
+    return [
+        {"pk": p.pk, "name": p.full_name, "birth": p.birth_date, "since": p.presence_since,
+         "id": mask(p.personal_id) if p.personal_id else "", "whereabouts": p.whereabouts,
+         "pending": pending.get(p.pk, "")}
+        for p in persons
+    ]  # fmt: skip
 
 
 @area_scoped
@@ -32,18 +45,19 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     on = as_of(request)
     scope = scope_for(request.user)
     subtree = AdministrativeUnit.objects.subtree(unit)
-    persons = scope.persons(absent_residents(unit=unit, on=on)).order_by("sort_key")
-    pending = dict(
-        Handover.objects.filter(person__in=persons, state=HandoverState.REQUESTED).values_list(
-            "person_id", "to_unit__name"
+
+    def residents(presence: str):
+        return scope.persons(absent_residents(unit=unit, on=on, presence=presence)).order_by(
+            "sort_key", "pk"
         )
+
+    page, pager = paged(request, residents(Presence.ABSENT))
+    abroad, abroad_pager = paged(request, residents(Presence.ABROAD), param="trang_nn")
+    pending = dict(
+        Handover.objects.filter(
+            person__in=[p.pk for p in page], state=HandoverState.REQUESTED
+        ).values_list("person_id", "to_unit__name")
     )
-    rows = [
-        {"pk": p.pk, "name": p.full_name, "birth": p.birth_date, "since": p.presence_since,
-         "id": mask(p.personal_id) if p.personal_id else "", "whereabouts": p.whereabouts,
-         "pending": pending.get(p.pk, "")}
-        for p in persons[:SHOWN]
-    ]  # fmt: skip
     incoming = (
         Handover.objects.filter(to_unit__in=subtree, state=HandoverState.REQUESTED)
         .select_related("person", "from_unit", "to_unit")
@@ -52,9 +66,17 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/absent.html",
-        {"unit": unit, "on": on, "rows": rows, "total": persons.count(), "incoming": incoming,
-         "outcome": handover_outcome(unit=unit)},
+        {"unit": unit, "on": on, "rows": _rows(page, pending), "pager": pager,
+         "abroad": _rows(abroad, {}), "abroad_pager": abroad_pager, "incoming": incoming,
+         "outcome": handover_outcome(unit=unit),
+         "communes": picker_communes() if page.object_list else []},
     )  # fmt: skip
+
+
+def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
+    """To the absent page, on the day and page the officer was on."""
+    query = request.GET.urlencode()
+    return redirect(reverse("reports:absent", args=[unit.code]) + (f"?{query}" if query else ""))
 
 
 @area_scoped
@@ -63,24 +85,36 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
     on = as_of(request)
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(unit, request)
     person = (
         scope_for(request.user)
         .persons(absent_residents(unit=unit, on=on))
-        .filter(pk=request.POST.get("person") or 0)
+        .filter(pk=form.cleaned_data["person"])
         .first()
     )
     if person is None:
-        raise Http404("không có người vắng mặt này / no such absent resident here")
+        messages.error(request, _("Không có người vắng mặt này trong địa bàn."))
+        return _back(unit, request)
+    to_unit = form.cleaned_data["to_unit"]
     try:
-        to_unit = unit_by_code(request.POST.get("to_unit", "").strip())
         handover_request(
-            person=person, to_unit=to_unit, whereabouts=request.POST.get("whereabouts", ""),
+            person=person, to_unit=to_unit, whereabouts=form.cleaned_data["whereabouts"],
             by=request.user, on=on,
         )  # fmt: skip
-        messages.success(request, f"Đã đề nghị {to_unit.name} tiếp nhận / hand-over requested")
-    except (UnitNotFound, HandoverRefused) as error:
+    except HandoverRefused as error:
         messages.error(request, str(error))
-    return redirect("reports:absent", code=unit.code)
+    else:
+        messages.success(
+            request,
+            _("Đã đề nghị %(unit)s tiếp nhận %(name)s.")
+            % {"unit": to_unit.name, "name": person.full_name},
+        )
+    return _back(unit, request)
 
 
 @area_scoped
@@ -93,16 +127,16 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
         Handover.objects.filter(pk=pk, to_unit__in=scope.units()).select_related("to_unit").first()
     )
     if handover is None:
-        raise Http404("không có đề nghị này trong phạm vi / no such hand-over in your area")
+        raise Http404(_("Không có đề nghị bàn giao này trong địa bàn được giao."))
     try:
         if request.POST.get("action") == "accept":
             handover_accept(handover=handover, by=request.user, on=as_of(request))
-            messages.success(request, "Đã tiếp nhận / accepted")
+            messages.success(request, _("Đã tiếp nhận."))
         else:
             handover_refuse(
                 handover=handover, reason=request.POST.get("reason", ""), by=request.user
             )
-            messages.success(request, "Đã từ chối / refused")
+            messages.success(request, _("Đã từ chối."))
     except HandoverRefused as error:
         messages.error(request, str(error))
-    return redirect("reports:absent", code=handover.to_unit.code)
+    return _back(handover.to_unit, request)

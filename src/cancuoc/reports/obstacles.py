@@ -2,15 +2,20 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 
 from .models import Obstacle, ObstacleStatus
 
 
+class ObstacleRefused(ValueError):
+    """An obstacle that cannot be recorded, saying why in the active language."""
+
+
 def obstacle_raise(*, unit: AdministrativeUnit, title: str, detail: str = "", by) -> Obstacle:
     if not title.strip():
-        raise ValueError("cần ghi nội dung / a title is needed")
+        raise ObstacleRefused(_("Cần ghi nội dung khó khăn, vướng mắc."))
     return Obstacle.objects.create(unit=unit, title=title.strip(), detail=detail, raised_by=by)
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Min, Sum
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application, CardState
@@ -59,12 +60,12 @@ def backlog(unit: AdministrativeUnit, on: date, totals: dict[str, int]) -> list[
     before production): waiting for production, made but not yet at the commune, at the
     commune but not yet handed over. Below the province, also how long the oldest waited."""
     buckets = [
-        ("Chờ duyệt, sản xuất / awaiting production",
+        (_("Chờ duyệt, sản xuất"),
          totals["captured"] - totals["recalled"] - totals["produced"],
          [CardState.CAPTURED, CardState.APPROVED, CardState.IN_PRODUCTION]),
-        ("Đã sản xuất, chưa chuyển về / produced", totals["produced"] - totals["delivered"],
+        (_("Đã sản xuất, chưa chuyển về"), totals["produced"] - totals["delivered"],
          [CardState.PRODUCED]),
-        ("Đã chuyển về, chưa trả / at the commune", totals["delivered"] - totals["handed_over"],
+        (_("Đã chuyển về xã, chưa trả"), totals["delivered"] - totals["handed_over"],
          [CardState.DELIVERED]),
     ]  # fmt: skip
     result = []

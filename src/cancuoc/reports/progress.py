@@ -125,3 +125,38 @@ def children_progress(unit: AdministrativeUnit, on: date) -> list[Progress]:
         _progress_of(children, on),
         key=lambda p: (-(p.share_of_target or 0), -(p.share_of_eligible or 0), -p.done),
     )
+
+
+def ranking_order(children: list[Progress]) -> list[Progress]:
+    """The ranking as the dashboard shows it: the furthest behind first, by share of target,
+    then (without a target) by share of the eligible; units with neither last."""
+    return sorted(
+        children,
+        key=lambda p: (
+            p.share_of_target is None,
+            p.share_of_target or 0,
+            p.share_of_eligible is None,
+            p.share_of_eligible or 0,
+            p.unit.name,
+        ),
+    )
+
+
+def target_is_eligible(children: list[Progress]) -> bool:
+    """Whether every unit's target is simply its eligible count (as the demo sets them, and
+    as a split by eligible population gives when the parent's target is its eligible count):
+    then one column says both."""
+    with_target = [p for p in children if p.target]
+    return bool(with_target) and all(p.target.count == p.eligible for p in with_target)
+
+
+LAGGING_SHOWN = 10
+
+
+def lagging_units(forecasts: list, *, shown: int = LAGGING_SHOWN) -> tuple[list, int]:
+    """The units below that will miss their deadline (``planning.forecast.Forecast.flagged``:
+    their appointments and pace do not reach the target in time), the furthest behind first
+    (lowest share of target), at most ``shown``; and how many are behind in all."""
+    behind = [f for f in forecasts if f.flagged]
+    behind.sort(key=lambda f: (f.done / f.target.count if f.target.count else 1, f.unit.name))
+    return behind[:shown], len(behind)

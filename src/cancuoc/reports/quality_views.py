@@ -5,6 +5,8 @@ from io import BytesIO
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from cancuoc.accounts.audit import audit_record
@@ -16,10 +18,10 @@ from .views import PURPOSES, as_of, export_purpose, scoped_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
-    "invalid_id": "Số định danh sai", "no_id": "Chưa có số định danh",
-    "implausible_birth": "Ngày sinh bất thường", "incomplete": "Thiếu thông tin",
-    "same_name_and_birth": "Trùng họ tên, ngày sinh",
-    "to_review": "Nghi trùng, chờ xem xét", "left": "Đã chết, chuyển đi",
+    "invalid_id": _("Số định danh sai"), "no_id": _("Chưa có số định danh"),
+    "implausible_birth": _("Ngày sinh bất thường"), "incomplete": _("Thiếu thông tin"),
+    "same_name_and_birth": _("Trùng họ tên, ngày sinh"),
+    "to_review": _("Nghi trùng, chờ xem xét"), "left": _("Đã chết, chuyển đi"),
 }  # fmt: skip
 ROWS_PER_SHEET = 50_000
 
@@ -46,15 +48,16 @@ def _download(request: HttpRequest, unit, on) -> HttpResponse:
     book.remove(book.active)
     counts = {}
     for name, persons in quality_lists(unit, on).items():
-        sheet = book.create_sheet(SHEETS[name])
-        sheet.append(["Họ, chữ đệm và tên", "Ngày sinh", "Số định danh", "Số chưa hợp lệ",
-                      "Dân tộc", "Quê quán", "Tình trạng"])  # fmt: skip
+        sheet = book.create_sheet(str(SHEETS[name]))
+        sheet.append([gettext("Họ, chữ đệm và tên"), gettext("Ngày sinh"),
+                      gettext("Số định danh"), gettext("Số chưa hợp lệ"), gettext("Dân tộc"),
+                      gettext("Quê quán"), gettext("Tình trạng")])  # fmt: skip
         rows = scope.persons(persons).order_by("sort_key")[:ROWS_PER_SHEET]
         for p in rows:
             sheet.append([
                 p.full_name, p.birth_date, mask(p.personal_id) if p.personal_id else "",
                 mask(p.unverified_id) if p.unverified_id else "", p.ethnicity, p.native_place,
-                p.get_presence_display(),
+                str(p.get_presence_display()),
             ])  # fmt: skip
         counts[name] = sheet.max_row - 1
     out = BytesIO()

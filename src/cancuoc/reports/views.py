@@ -4,35 +4,45 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, require_persons, require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit, Institution
-from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code
+from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code, units_search
+from cancuoc.lib.clock import today
 from cancuoc.lib.tables import write_table
+from cancuoc.planning.forecast import forecast_children, forecast_unit
 from cancuoc.registry.choices import ResidenceBasis
 from cancuoc.registry.eligibility import NoPolicy, policy_in_force
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import (
-    COLUMNS,
-    UnitNames,
     institution_worklist,
     worklist,
-    worklist_row,
+    worklist_columns,
+    worklist_page,
     worklist_rows,
     worklist_summary,
     worklist_table,
+    worklist_title,
 )
 from cancuoc.reports.institutions import institutions_progress
-from cancuoc.reports.obstacles import obstacle_raise, obstacles_open_in
+from cancuoc.reports.obstacles import ObstacleRefused, obstacle_raise, obstacles_open_in
 from cancuoc.reports.productivity import backlog, productivity
-from cancuoc.reports.progress import children_progress, progress
+from cancuoc.reports.progress import (
+    children_progress,
+    lagging_units,
+    progress,
+    ranking_order,
+    target_is_eligible,
+)
 from cancuoc.reports.weekly import (
     PdfUnavailable,
     to_pdf,
@@ -44,10 +54,11 @@ from cancuoc.reports.weekly import (
 PAGE_SIZE = 50
 KITS_SHOWN = 20  # the most productive kits of the last week
 INSTITUTIONS_SHOWN = 50
+# Stored as said here (the audit log keeps them in Vietnamese), shown translated.
 PURPOSES = [
-    "Rà soát, vận động công dân làm thủ tục cấp thẻ",
-    "Lập kế hoạch thu nhận, hẹn lịch",
-    "Báo cáo cấp trên",
+    gettext_noop("Rà soát, vận động công dân làm thủ tục cấp thẻ"),
+    gettext_noop("Lập kế hoạch thu nhận, hẹn lịch"),
+    gettext_noop("Báo cáo cấp trên"),
 ]
 
 
@@ -57,17 +68,16 @@ def export_purpose(request: HttpRequest) -> str:
     require_persons(request.user)
     purpose = request.GET.get("muc_dich", "")
     if purpose not in PURPOSES:
-        raise PermissionDenied("cần chọn mục đích tải danh sách / choose the purpose of the export")
+        raise PermissionDenied(_("Cần chọn mục đích tải danh sách."))
     return purpose
 
 
 def as_of(request: HttpRequest) -> date:
-    """The day a page counts as of: ``?ngay=``, else CANCUOC_AS_OF, else today."""
-    text = request.GET.get("ngay") or settings.CANCUOC_AS_OF
+    """The day a page counts as of: ``?ngay=``, else the campaign's today (CANCUOC_AS_OF)."""
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(request.GET.get("ngay") or "")
     except ValueError:
-        return date.today()
+        return today()
 
 
 def _basis(request: HttpRequest) -> str:
@@ -85,14 +95,30 @@ def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
     return unit
 
 
-def _page(request: HttpRequest, persons, on: date, basis: str) -> dict:
-    table = worklist_table(persons, on=on, basis=basis)
-    page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("trang"))
-    start = page.start_index()
-    rows = [worklist_row(r, start + i) for i, r in enumerate(UnitNames().fill(list(page)))]
+def paged(request: HttpRequest, items, *, param: str = "trang") -> tuple[Page, dict]:
+    """A page of ``items`` (``?<param>=N``, PAGE_SIZE a page) and its pager's links, which
+    keep the page's other parameters."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    pager = {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+    return page, pager
+
+
+def _worklist_page(request: HttpRequest, persons, on: date, basis: str) -> dict:
+    page, pager = paged(request, worklist_table(persons, on=on, basis=basis))
+    rows = worklist_page(list(page), start=page.start_index(), on=on)
     for row in rows:
         row["personal_id"] = mask(row["personal_id"]) if row["personal_id"] else ""
-    return {"page": page, "rows": rows}
+    return {"page": page, "pager": pager, "rows": rows}
 
 
 @area_scoped
@@ -109,18 +135,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @area_scoped
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The dashboard of a unit: progress against target and eligible, daily throughput,
-    burn-down with forecast, ranking of the units below, kits, backlog, obstacles; and at
-    the bottom of the tree, the worklist itself."""
+    """The dashboard of a unit: its figures, then the units below that lag behind and a
+    search for a unit, daily throughput and burn-down, the full ranking, kits, backlog,
+    institutions, obstacles; at the bottom of the tree, the worklist itself."""
     unit = scoped_unit(request, code)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
+    query = request.GET.get("tim", "").strip()[:100]
+    search = {
+        "query": query,
+        "found": units_search(query, units=scope.units(AdministrativeUnit.objects.current())),
+    }
     try:
         policy = policy_in_force(on)
     except NoPolicy as error:
-        return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
+        context = {"unit": unit, "on": on, "error": error, "search": search}
+        return render(request, "reports/unit.html", context)
     status = progress(unit, on)
     is_village = not unit.children.exists()
+    children = [] if is_village else ranking_order(children_progress(unit, on))
+    lagging, behind = ([], 0) if is_village else lagging_units(forecast_children(unit=unit, on=on))
     context = {
         "unit": unit,
         "ancestors": scope.units(unit.ancestors()),
@@ -129,8 +163,13 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "bases": ResidenceBasis.choices,
         "policy": policy,
         "progress": status,
-        "chart": _chart_data(status),
-        "children": [] if is_village else children_progress(unit, on),
+        "forecast": forecast_unit(unit=unit, on=on) if status.target else None,
+        "chart": chart_data(status),
+        "children": children,
+        "target_is_eligible": target_is_eligible(children),
+        "lagging": lagging,
+        "behind": behind,
+        "search": search,
         "kits": productivity(unit, on)[:KITS_SHOWN],
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
@@ -148,18 +187,27 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         persons = worklist(unit=unit, on=on, basis=basis)
         context["summary"] = worklist_summary(persons)
         if scope.sees_persons:
-            context |= _page(request, scope.persons(persons), on, basis)
+            context |= _worklist_page(request, scope.persons(persons), on, basis)
     return render(request, "reports/unit.html", context)
 
 
-def _chart_data(status) -> dict:
-    """Daily captures and the burn-down (remaining to target, actual and forecast)."""
-    days = [day.isoformat() for day, _ in status.daily]
-    data = {"days": days, "captured": [n for _, n in status.daily]}
+def chart_data(status) -> dict:
+    """Daily captures and the burn-down (remaining to target, actual and forecast): the days
+    in ISO and as the active language writes them, and the series' names translated."""
+    data = {
+        "days": [day.isoformat() for day, _n in status.daily],
+        "labels": [date_format(day, "MONTH_DAY_FORMAT") for day, _n in status.daily],
+        "captured": [n for _day, n in status.daily],
+        "series": {
+            "captured": _("Hồ sơ thu nhận"),
+            "remaining": _("Còn lại"),
+            "forecast": _("Dự báo"),
+        },
+    }
     target = status.target
     if target:
         remaining, actual = target.count, []
-        for _, n in status.daily:
+        for _day, n in status.daily:
             remaining -= n
             actual.append(max(remaining, 0))
         data |= {"remaining": actual, "deadline": target.deadline.isoformat(),
@@ -176,7 +224,7 @@ def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
             unit=unit, title=request.POST.get("title", ""),
             detail=request.POST.get("detail", ""), by=request.user,
         )  # fmt: skip
-    except ValueError as error:
+    except ObstacleRefused as error:
         raise PermissionDenied(str(error)) from error
     return redirect("reports:unit", code=unit.code)
 
@@ -186,7 +234,7 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
     institution = scope.institutions_visible().filter(code=code).first()
     if institution is None:
-        raise Http404("không có cơ quan này trong phạm vi / no such institution in your area")
+        raise Http404(_("Không có cơ quan, tổ chức này trong địa bàn được giao."))
     on = as_of(request)
     try:
         policy = policy_in_force(on)
@@ -202,7 +250,7 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
         "figures": figures,
     }
     if scope.sees_persons:
-        context |= _page(request, persons, on, ResidenceBasis.BOTH)
+        context |= _worklist_page(request, persons, on, ResidenceBasis.BOTH)
     return render(request, "reports/institution.html", context)
 
 
@@ -213,7 +261,7 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     person = scope.persons().filter(pk=pk).first()
     if person is None:
-        raise Http404("không có người này trong phạm vi / no such person in your area")
+        raise Http404(_("Không có công dân này trong địa bàn được giao."))
     audit_record(action="reveal", obj=person, detail={"field": "personal_id"})
     return render(request, "reports/reveal.html", {"person": person})
 
@@ -225,13 +273,12 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
     persons = scope.persons(worklist(unit=unit, on=on, basis=basis))
-    title = f"Danh sách công dân cần cấp thẻ — {unit.name} — ngày {on:%d/%m/%Y}"
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     count = write_table(
         Path(handle.name),
-        columns=COLUMNS,
+        columns=worklist_columns(),
         rows=worklist_rows(persons, on=on, basis=basis),
-        title=title,
+        title=worklist_title(unit, on),
     )
     audit_record(
         action="export", obj=unit, purpose=purpose,

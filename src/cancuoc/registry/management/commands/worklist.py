@@ -7,7 +7,7 @@ from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.lib.tables import UnsupportedFormat, write_table
 from cancuoc.registry.choices import ResidenceBasis
 from cancuoc.registry.eligibility import NoPolicy, policy_by_code, policy_in_force
-from cancuoc.registry.worklists import COLUMNS, worklist, worklist_rows
+from cancuoc.registry.worklists import worklist, worklist_columns, worklist_rows, worklist_title
 
 
 class Command(BaseCommand):
@@ -29,13 +29,12 @@ class Command(BaseCommand):
         except (UnitNotFound, NoPolicy) as error:
             raise CommandError(str(error)) from error
         persons = worklist(unit=area, on=as_of, basis=basis, policy=rules)
-        title = f"Danh sách công dân cần cấp thẻ — {area.name} — ngày {as_of:%d/%m/%Y}"
         try:
             count = write_table(
                 out,
-                columns=COLUMNS,
+                columns=worklist_columns(),
                 rows=worklist_rows(persons, on=as_of, basis=basis),
-                title=title,
+                title=worklist_title(area, as_of),
             )
         except UnsupportedFormat as error:
             raise CommandError(str(error)) from error
