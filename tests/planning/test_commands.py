@@ -18,7 +18,7 @@ def test_forecast_shows_each_unit_its_flag_additions_moves_and_cost(behind, ahea
     text = run("forecast", "38", on=ON)
     assert "Xã Một" in text and "Phường Hai" in text
     assert "chậm / behind" in text and "đạt / on track" in text
-    assert "hẹn 76 người/ngày / book 76 a day" in text
+    assert "hẹn 76 người/ngày" in text
     assert "Chậm tiến độ / behind: 1 trên 2" in text
     assert "Tổng kinh phí / total cost" in text
 

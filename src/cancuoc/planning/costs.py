@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from .calendar import kit_counts, working_spans
 from .models import Station, StationKind
@@ -72,14 +73,14 @@ class CostBreakdown:
 
 
 def plan_cost(*, quantities: PlanQuantities, prices: UnitPrices | None = None) -> CostBreakdown:
-    """The plan's cost line by line; amounts rounded to the đồng."""
+    """The plan's cost line by line, labelled in the active language; amounts rounded to the
+    đồng."""
     prices = prices or unit_prices()
     items = [
-        ("Máy thu nhận (bộ-ngày) / kit-days", quantities.kit_days, prices.kit_day),
-        ("Làm thêm giờ (người-giờ) / overtime hours", quantities.overtime_hours,
-         prices.overtime_hour),
-        ("Xe lưu động (xe-ngày) / vehicle-days", quantities.vehicle_days, prices.vehicle_day),
-        ("Tin nhắn SMS / messages", quantities.sms, prices.sms),
+        (_("Máy thu nhận (bộ-ngày)"), quantities.kit_days, prices.kit_day),
+        (_("Làm thêm giờ (người-giờ)"), quantities.overtime_hours, prices.overtime_hour),
+        (_("Xe lưu động (xe-ngày)"), quantities.vehicle_days, prices.vehicle_day),
+        (_("Tin nhắn SMS"), quantities.sms, prices.sms),
     ]  # fmt: skip
     return CostBreakdown([CostLine(label, q, price, round(q * price)) for label, q, price in items])
 

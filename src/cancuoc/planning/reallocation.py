@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
 from ortools.linear_solver import pywraplp
 
 from cancuoc.geo.models import AdministrativeUnit
@@ -30,7 +31,7 @@ class Item(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"kit": "máy / kit", "team": "tổ lưu động / mobile team"}[self.value]
+        return _("máy") if self is Item.KIT else _("tổ lưu động")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def reallocation_plan(*, sites: list[Site], prices: UnitPrices) -> Reallocation:
                 solver.Add(solver.Sum(given[g.code]) <= g.spare[item])
     objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        raise ReallocationError("không tìm được phương án / no optimal reallocation found")
+        raise ReallocationError(_("không tìm được phương án điều chuyển tối ưu"))
     moves = [
         Move(g, r, item, n, km, n * cost)
         for item, g, r, km, cost, x in routes
@@ -147,7 +148,7 @@ def _spare(forecast: Forecast) -> dict[Item, int]:
         load.capacity / load.kits
         for load in forecast.stations
         if load.station.kind == StationKind.FIXED
-        for _ in range(load.kits - 1)
+        for _kit in range(load.kits - 1)
     ):
         if per_kit > room:
             break

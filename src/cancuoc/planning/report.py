@@ -1,7 +1,11 @@
-"""A catch-up plan as tables for the console, Vietnamese first."""
+"""A catch-up plan as tables for the console, Vietnamese first; what to add to a unit in words
+(the page and the API say it too, in the active language)."""
 
 from datetime import date
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.table import Table
 
 from .forecast import Additions, Forecast
@@ -24,22 +28,29 @@ def _day(day: date | None) -> str:
 
 
 def additions_text(additions: Additions | None) -> str:
+    """What a unit must add, in the active language's words and figures."""
     if additions is None:
-        return "đã quá hạn / past the deadline"
+        return _("đã quá hạn")
+
+    def grouped(n: int) -> str:
+        return number_format(n, force_grouping=True)
+
     parts = []
-    if additions.appointments_per_day:
+    if n := additions.appointments_per_day:
+        parts.append(_("hẹn %(n)s người/ngày") % {"n": grouped(n)})
+    if n := additions.shift_count:
+        parts.append(ngettext("+%(n)s ca", "+%(n)s ca", n) % {"n": grouped(n)})
+    if n := additions.kit_count:
+        parts.append(ngettext("+%(n)s máy", "+%(n)s máy", n) % {"n": grouped(n)})
+    if n := additions.mobile_team_days:
+        teams = ngettext("%(n)s tổ", "%(n)s tổ", additions.mobile_teams) % {
+            "n": grouped(additions.mobile_teams)
+        }
         parts.append(
-            f"hẹn {number(additions.appointments_per_day)} người/ngày / book "
-            f"{number(additions.appointments_per_day)} a day"
-        )
-    if additions.shift_count:
-        parts.append(f"+{number(additions.shift_count)} ca / shifts")
-    if additions.kit_count:
-        parts.append(f"+{number(additions.kit_count)} máy / kits")
-    if additions.mobile_team_days:
-        parts.append(
-            f"+{number(additions.mobile_team_days)} ngày tổ lưu động / mobile-team days "
-            f"({additions.mobile_teams} tổ / teams)"
+            ngettext(
+                "+%(n)s ngày tổ lưu động (%(teams)s)", "+%(n)s ngày tổ lưu động (%(teams)s)", n
+            )
+            % {"n": grouped(n), "teams": teams}
         )
     return ", ".join(parts) or "—"
 

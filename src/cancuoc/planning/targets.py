@@ -1,6 +1,7 @@
 """Giao chỉ tiêu: a unit's target split down to the units directly below it."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.reports.models import EligibleSnapshot
@@ -49,17 +50,16 @@ def target_split(*, target: Target, eligible: dict[int, int] | None = None) -> l
     edited by hand since: split again only when the eligible figures or the target changed."""
     children = list(AdministrativeUnit.objects.filter(parent=target.unit).order_by("code"))
     if not children:
-        raise TargetSplitError(
-            unit=target.unit, message="không có đơn vị cấp dưới / no units below"
-        )
+        raise TargetSplitError(unit=target.unit, message=_("không có đơn vị cấp dưới"))
     if eligible is None:
         eligible = latest_eligible(children)
     weights = {child.pk: eligible.get(child.pk, 0) for child in children}
     if sum(weights.values()) <= 0:
         raise TargetSplitError(
             unit=target.unit,
-            message="chưa có số người cần cấp của đơn vị cấp dưới / no eligible figures for the "
-            "units below: take an eligible snapshot first",
+            message=_(
+                "chưa có số người cần cấp thẻ của các đơn vị cấp dưới: hãy chốt số liệu trước"
+            ),
         )
     counts = largest_remainder(target.count, weights)
     existing = {part.unit_id: part for part in target.parts.all()}

@@ -16,13 +16,18 @@ def plan_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     on = as_of(request)
     plan = catch_up_plan(unit=unit, on=on, prices=unit_prices())
+    # The units behind first, each group in the order of codes.
+    outlooks = sorted(plan.outlooks, key=lambda o: not o.forecast.flagged)
     rows = [
         {"outlook": o, "to_add": additions_text(o.additions) if o.forecast.flagged else ""}
-        for o in plan.outlooks
+        for o in outlooks
     ]
-    behind = sum(1 for o in plan.outlooks if o.forecast.flagged)
     return render(
         request,
         "planning/plan.html",
-        {"unit": unit, "on": on, "plan": plan, "rows": rows, "behind": behind},
-    )
+        {
+            "unit": unit, "on": on, "plan": plan, "rows": rows,
+            "behind": sum(1 for o in outlooks if o.forecast.flagged),
+            "booked": sum(o.forecast.booked.count for o in outlooks),
+        },
+    )  # fmt: skip
