@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "ninja",  # the API viewer's files served from here (the CSP allows no CDN)
+    "cancuoc.web",  # error pages: before the apps whose templates they extend
     "cancuoc.accounts",
     "cancuoc.geo",
     "cancuoc.registry",

@@ -1,108 +1,24 @@
 """A real browser on a real server: log in, drill down, record an intake, see the figure
-change, download the weekly report. Runs the demo as a subprocess on a database of its own
-(a file on SQLite; a fresh database on PostgreSQL when DATABASE_URL points to one), and keeps
-screenshots in test-results/screenshots/."""
+change, download the weekly report (the demo server and the browser: conftest.py)."""
 
-import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import pytest
 from pypdf import PdfReader
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is installed by .ci/run"
-)
-SHOTS = Path("test-results/screenshots")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = "cancuoc_browser"
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {name}")
-        env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    else:
-        env["CANCUOC_DB_PATH"] = str(tmp_path / "browser.sqlite3")
-    return env
-
-
-@pytest.fixture
-def server(tmp_path):
-    port = free_port()
-    env = database_env(tmp_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cancuoc.cli", "demo", "--people", "1500", "--port", str(port)],
-        cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    output = ""
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and process.poll() is None:
-        line = process.stdout.readline()
-        output += line
-        if "mật khẩu / password" in line:
-            break
-    login = re.search(r"login: (\S+)\s+mật khẩu / password: (\S+)", output)
-    assert login, output
-    base = f"http://127.0.0.1:{port}"
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base, login[1], login[2], env
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture
-def browser_page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context(accept_downloads=True, locale="vi-VN")
-        yield context.new_page()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+from .conftest import figure, shot
 
 
 def done_figure(page) -> int:
-    return int(re.sub(r"\D", "", page.locator("#done").inner_text()))
+    return figure(page, "#done")
 
 
 def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
-    server, browser_page, tmp_path
+    demo, browser_page, tmp_path
 ):
-    base, username, password, env = server
+    base, username, password, env = demo.base, demo.username, demo.password, demo.env
     page = browser_page
     page.goto(f"{base}/")
     page.fill("input[name=username]", username)
@@ -174,7 +90,7 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     subprocess.run(
         [sys.executable, "-m", "cancuoc.cli", "dedup", "run", "--reuse", "--review", "-1000",
          "--auto-merge", "99"],
-        cwd=tmp_path, env=env, check=True, capture_output=True,
+        cwd=demo.cwd, env=env, check=True, capture_output=True,
     )  # fmt: skip
     page.goto(f"{base}/don-vi/38/chat-luong/?ngay=2021-04-01")
     page.click("#review-link")
