@@ -43,3 +43,17 @@ def test_an_agency_shows_members_applied_and_left_against_its_deadline(
     assert "UBND Xã Một" in row and "30/04/2021" in row
     agency_page = client.get("/co-quan/UBND-XM/", {"ngay": ON.isoformat()}).content.decode()
     assert "33%" in agency_page and "hạn hoàn thành 30/04/2021" in agency_page
+
+
+def test_institutions_are_counted_in_two_queries_however_many(
+    add_person, django_assert_num_queries
+):
+    for n in range(5):
+        school = Institution.objects.create(
+            code=f"S{n}", name=f"Trường {n}", kind=InstitutionKind.SCHOOL,
+            unit=unit_by_code("16000"),
+        )  # fmt: skip
+        InstitutionMember.objects.create(institution=school, person=add_person())
+    with django_assert_num_queries(2):
+        figures = institutions_progress(Institution.objects.all(), on=ON)
+    assert [(f.members, f.applied, f.left) for f in figures] == [(1, 0, 1)] * 5

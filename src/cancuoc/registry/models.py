@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cancuoc.geo.models import AdministrativeUnit
 
@@ -366,7 +367,7 @@ class Handover(models.Model):
 
 
 class CorrectionState(models.TextChoices):
-    FILED = "filed", _("Đã tiếp nhận")
+    FILED = "filed", pgettext_lazy("correction", "Đã tiếp nhận")
     APPLIED = "applied", _("Đã duyệt, đã sửa")
     REJECTED = "rejected", _("Từ chối")
 
