@@ -47,7 +47,8 @@ def test_a_capture_recorded_twice_is_one_application_and_one_count(api, station,
     assert DailyRollup.objects.get(unit=unit_by_code("16000")).captured == 1
     # a second application for the same person, under another key, is refused with a reason
     refused = post(api, "/api/v1/applications", capture(person.pk, "lan-gui-0002"))
-    assert refused.status_code == 409 and "open application" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "Công dân này đã có hồ sơ đang xử lý."
 
 
 def test_an_application_is_followed_to_the_card(api, station, add_person):
@@ -62,7 +63,8 @@ def test_an_application_is_followed_to_the_card(api, station, add_person):
     ]  # fmt: skip
     assert Card.objects.filter(person=person, number="038080001234").exists()
     backwards = post(api, f"/api/v1/applications/{pk}/advance", {"to": "approved"})
-    assert backwards.status_code == 409 and "cannot go from produced" in backwards.json()["detail"]
+    assert backwards.status_code == 409
+    assert backwards.json()["detail"] == "Không chuyển được từ “Đã sản xuất” sang “Đã duyệt”."
 
 
 def test_the_worklist_masks_id_numbers_and_a_viewer_sees_none(api, add_person, django_user_model):
@@ -121,3 +123,11 @@ def test_an_application_number_beyond_the_database_range_is_refused_not_a_crash(
     # found by schemathesis: the compiled status query has no ORM range check
     assert api.get(f"/api/v1/applications/{2**63}").status_code == 422
     assert api.get(f"/api/v1/applications/{2**63 - 1}").status_code == 404
+
+
+def test_a_child_is_refused_with_the_reason_the_page_would_warn_of(api, station, add_person):
+    child = add_person(full_name="Lê Bé Ba", birth_date=date(2018, 1, 1))
+    refused = post(api, "/api/v1/applications", capture(child.pk))
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("Chưa ghi hồ sơ của Lê Bé Ba: Chưa đủ 14 tuổi")
+    assert not Application.objects.exists()

@@ -22,11 +22,11 @@ from .conftest import at
 DAY = date(2021, 4, 5)
 
 
-def take(person, station, operator, *, accepted=True, key=None, reason=""):
+def take(person, station, operator, *, accepted=True, key=None, reason="", confirmed=False):
     return intake_record(
         operator=operator, person=person, station=station, kit=station.kits.first(),
         started_at=at(DAY, 9), ended_at=at(DAY, 9, 8), accepted=accepted, reason=reason,
-        idempotency_key=key or uuid.uuid4().hex,
+        idempotency_key=key or uuid.uuid4().hex, confirmed=confirmed,
     )  # fmt: skip
 
 
@@ -51,14 +51,14 @@ def test_the_same_submission_twice_is_one_application(add_person, station, opera
 
 def test_a_key_reused_for_someone_else_is_refused(add_person, station, operator):
     take(add_person(), station, operator, key="k-1")
-    with pytest.raises(IntakeRefused, match="someone else"):
+    with pytest.raises(IntakeRefused, match="đã dùng cho một người khác"):
         take(add_person(), station, operator, key="k-1")
 
 
 def test_a_person_with_an_open_application_cannot_be_taken_twice(add_person, station, operator):
     person = add_person()
     take(person, station, operator)
-    with pytest.raises(IntakeRefused, match="open application"):
+    with pytest.raises(IntakeRefused, match="đã có hồ sơ đang xử lý"):
         take(person, station, operator)
 
 
@@ -66,7 +66,7 @@ def test_a_rejection_needs_a_reason_and_leaves_the_person_to_come_again(
     add_person, station, operator
 ):
     person = add_person()
-    with pytest.raises(IntakeRefused, match="reason"):
+    with pytest.raises(IntakeRefused, match="Cần ghi lý do"):
         take(person, station, operator, accepted=False)
     take(person, station, operator, accepted=False, reason="Ảnh mờ")
     assert rollup("16000").rejected_at_capture == 1
@@ -96,7 +96,7 @@ def test_an_applicant_leaves_the_worklist_and_the_produced_card_keeps_them_out(
 
 def test_the_life_cycle_refuses_a_skipped_step(add_person, station, operator):
     application, _ = take(add_person(), station, operator)
-    with pytest.raises(IntakeRefused, match="cannot go"):
+    with pytest.raises(IntakeRefused, match="Không chuyển được từ “Đã thu nhận” sang “Đã trả thẻ”"):
         application_advance(application=application, to=CardState.HANDED_OVER)
 
 
@@ -115,8 +115,10 @@ def test_a_production_batch_applies_whole_or_not_at_all(add_person, station, ope
     )
     result = production_batch_apply(bad)
     assert result.rows == 3 and result.applied == 0
-    assert any("dòng / row 3" in e and "Ngày" in e for e in result.errors)
-    assert any("dòng / row 4" in e and "999999" in e for e in result.errors)
+    assert result.errors == [
+        "lo-1.csv, dòng 3, cột “Ngày”: “31/04/2021” không phải ngày dd/mm/yyyy",
+        "lo-1.csv, dòng 4, cột “Mã hồ sơ”: không có hồ sơ “999999”",
+    ]
     assert not Application.objects.filter(state=CardState.PRODUCED).exists()
     good = tmp_path / "lo-2.csv"
     good.write_text(
@@ -134,5 +136,61 @@ def test_the_batch_command_reports_errors_by_row(db, tmp_path):
 
     bad = tmp_path / "lo.csv"
     bad.write_text("Mã hồ sơ,Trạng thái,Ngày,Lô\nx,produced,20/04/2021,L\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="dòng / row 2"):
+    with pytest.raises(CommandError, match=r"lo\.csv, dòng 2, cột “Mã hồ sơ”"):
         call_command("cardbatch", bad)
+
+
+def test_a_child_or_a_card_holder_is_taken_only_when_the_officer_confirms(
+    add_person, station, operator
+):
+    child = add_person(birth_date=date(2017, 4, 6))  # not yet four on DAY
+    with pytest.raises(IntakeRefused, match="Chưa đủ 14 tuổi"):
+        take(child, station, operator)
+    holder = add_person()
+    Card.objects.create(
+        person=holder, kind=CardKind.CCCD_CHIP, number="038080001111", issued_on=date(2021, 3, 1)
+    )
+    with pytest.raises(IntakeRefused, match="Đã có thẻ còn giá trị"):
+        take(holder, station, operator)
+    with pytest.raises(IntakeRefused, match="Chưa đủ 14 tuổi"):
+        take(child, station, operator, accepted=False, reason="Ảnh mờ")
+    assert not Application.objects.exists()
+    take(child, station, operator, confirmed=True)
+    take(holder, station, operator, confirmed=True)
+    assert Application.objects.count() == 2
+
+
+def test_refusals_speak_the_language_of_the_request(add_person, station, operator):
+    from django.utils import translation
+
+    person = add_person()
+    take(person, station, operator)
+    with translation.override("en"), pytest.raises(IntakeRefused) as refused:
+        take(person, station, operator)
+    assert str(refused.value) == "This person already has an open application."
+
+
+def test_a_batch_may_name_states_in_english_and_its_errors_follow_the_language(
+    add_person, station, operator, tmp_path
+):
+    from django.utils import translation
+
+    application, _ = take(add_person(), station, operator)
+    application_advance(application=application, to=CardState.APPROVED, at=at(DAY, 15))
+    batch = tmp_path / "lo-en.csv"
+    batch.write_text(
+        f"Mã hồ sơ,Trạng thái,Ngày,Lô\n{application.pk},In production,20/04/2021,L1\n"
+        "x,Lost,2021-04-20,L1\n",
+        encoding="utf-8",
+    )
+    with translation.override("en"):
+        result = production_batch_apply(batch)
+    assert result.errors == [
+        "lo-en.csv, row 3, column “Mã hồ sơ”: no application “x”",
+    ]
+    batch.write_text(
+        f"Mã hồ sơ,Trạng thái,Ngày,Lô\n{application.pk},In production,20/04/2021,L1\n",
+        encoding="utf-8",
+    )
+    assert production_batch_apply(batch).applied == 1
+    assert Application.objects.get().state == CardState.IN_PRODUCTION

@@ -6,7 +6,14 @@ from ninja.errors import HttpError
 
 from cancuoc.accounts.scope import scope_for
 from cancuoc.intake.models import Application, CardEvent, CardState
-from cancuoc.intake.services import IntakeRefused, application_advance, intake_record
+from cancuoc.intake.services import (
+    APPLICATION_OUTSIDE,
+    KIT_OUTSIDE,
+    PERSON_OUTSIDE,
+    IntakeRefused,
+    application_advance,
+    intake_record,
+)
 from cancuoc.lib.compiled import CompiledQuery
 from cancuoc.planning.models import Kit
 
@@ -54,8 +61,8 @@ def _application(request: HttpRequest, pk: int) -> dict:
         or scope.persons().filter(pk=found["person"]).exists()
     )
     if not visible:
-        raise HttpError(404, "không có hồ sơ này trong phạm vi / no such application in your area")
-    found["state_label"] = _LABELS[found["state"]]
+        raise HttpError(404, str(APPLICATION_OUTSIDE))
+    found["state_label"] = str(_LABELS[found["state"]])
     found["events"] = [dict(zip(EVENT_FIELDS, row, strict=False)) for row in rows]
     return found
 
@@ -91,9 +98,9 @@ def application_record(request: HttpRequest, data: IntakeIn):
         .first()
     )
     if person is None:
-        raise HttpError(404, "không có công dân này trong phạm vi / no such person in your area")
+        raise HttpError(404, str(PERSON_OUTSIDE))
     if kit is None:
-        raise HttpError(404, "không có bộ máy này trong phạm vi / no such kit in your area")
+        raise HttpError(404, str(KIT_OUTSIDE) % {"kit": data.kit})
     try:
         application, created = intake_record(
             operator=request.user, person=person, station=kit.station, kit=kit,
@@ -124,8 +131,6 @@ def application_move(request: HttpRequest, data: AdvanceIn, pk: int = APPLICATIO
     """Move an application one step (approved, in_production, produced, delivered,
     handed_over) or send it back for re-capture (rejected, with a reason)."""
     _application(request, pk)  # visible to the caller, or 404
-    if data.to not in CardState.values:
-        raise HttpError(409, f"không có trạng thái / no state {data.to!r}")
     try:
         application_advance(
             application=Application(pk=pk), to=data.to, by=request.user, batch=data.batch,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.models import Kit, Station
@@ -11,13 +12,13 @@ from cancuoc.registry.models import Person
 class CardState(models.TextChoices):
     """The life of one application, from capture to the card in the citizen's hand."""
 
-    CAPTURED = "captured", "Đã thu nhận"
-    REJECTED = "rejected", "Phải thu nhận lại"
-    APPROVED = "approved", "Đã duyệt"
-    IN_PRODUCTION = "in_production", "Đã chuyển sản xuất"
-    PRODUCED = "produced", "Đã sản xuất"
-    DELIVERED = "delivered", "Đã chuyển về địa phương"
-    HANDED_OVER = "handed_over", "Đã trả thẻ"
+    CAPTURED = "captured", _("Đã thu nhận")
+    REJECTED = "rejected", _("Phải thu nhận lại")
+    APPROVED = "approved", _("Đã duyệt")
+    IN_PRODUCTION = "in_production", _("Đã chuyển sản xuất")
+    PRODUCED = "produced", _("Đã sản xuất")
+    DELIVERED = "delivered", _("Đã chuyển về địa phương")
+    HANDED_OVER = "handed_over", _("Đã trả thẻ")
 
 
 # Which state may follow which (a rejection sends the person back to be captured again).
@@ -43,18 +44,18 @@ class Application(models.Model):
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    started_at = models.DateTimeField("bắt đầu")
-    ended_at = models.DateTimeField("kết thúc")
-    walk_in = models.BooleanField("không hẹn trước", default=False)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    ended_at = models.DateTimeField(_("kết thúc"))
+    walk_in = models.BooleanField(_("không hẹn trước"), default=False)
     state = models.CharField(max_length=16, choices=CardState.choices)
     state_since = models.DateTimeField()
-    reason = models.CharField("lý do", max_length=255, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
     # The client's key for this submission: the same key twice is one application.
     idempotency_key = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        verbose_name = "hồ sơ cấp thẻ"
-        verbose_name_plural = "hồ sơ cấp thẻ"
+        verbose_name = _("hồ sơ cấp thẻ")
+        verbose_name_plural = _("hồ sơ cấp thẻ")
         indexes = [
             models.Index(fields=["person", "state"], name="application_person_state"),
             models.Index(fields=["unit", "state", "state_since"], name="application_unit_state"),
@@ -73,12 +74,12 @@ class CardEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    batch = models.CharField("lô sản xuất", max_length=64, blank=True)
+    batch = models.CharField(_("lô sản xuất"), max_length=64, blank=True)
     reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "bước xử lý thẻ"
-        verbose_name_plural = "bước xử lý thẻ"
+        verbose_name = _("bước xử lý thẻ")
+        verbose_name_plural = _("bước xử lý thẻ")
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.state} {self.at:%d/%m/%Y}"

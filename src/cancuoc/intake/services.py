@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cancuoc.lib import clock
 from cancuoc.planning.models import Kit, Station
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Home, Person
@@ -20,17 +24,22 @@ from cancuoc.reports.rollups import capture_seconds, local_day, rollup_add, stat
 from cancuoc.scheduling.services import appointment_attended
 
 from .models import NEXT_STATES, OPEN_STATES, Application, CardEvent, CardState
+from .selectors import person_cautions
 
 # The thẻ căn cước replaces the chip CCCD for cards made from 1 July 2024 (Law 26/2023).
 CAN_CUOC_FROM = date(2024, 7, 1)
 
 
+# What the check-in page and the API answer when a person, a kit or an application is not the
+# user's to see.
+PERSON_OUTSIDE = gettext_lazy("Không có công dân này trong phạm vi được giao.")
+KIT_OUTSIDE = gettext_lazy("Không có bộ thu nhận %(kit)s trong phạm vi được giao.")
+APPLICATION_OUTSIDE = gettext_lazy("Không có hồ sơ này trong phạm vi được giao.")
+
+
 class IntakeRefused(ValueError):
-    """The application cannot be recorded; the message says why, in Vietnamese and English."""
-
-
-def _refuse(vi: str, en: str) -> IntakeRefused:
-    return IntakeRefused(f"{vi} / {en}")
+    """The application cannot be recorded or moved; the message says why, in the language of
+    the request."""
 
 
 def open_application(person: Person) -> Application | None:
@@ -55,29 +64,35 @@ def intake_record(
     idempotency_key: str,
     reason: str = "",
     walk_in: bool = False,
+    confirmed: bool = False,
 ) -> tuple[Application, bool]:
     """Record one application; returns it and whether it is new. The same idempotency key
-    again returns the first application unchanged, so a retried submission never makes two."""
+    again returns the first application unchanged, so a retried submission never makes two.
+    A person under the age the policy in force asks a card from, or who already holds a valid
+    card, is recorded only when the officer ``confirmed`` it."""
     existing = Application.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.person_id != person.pk:
-            raise _refuse(
-                "mã gửi đã dùng cho người khác", "this submission key belongs to someone else"
-            )
+            raise IntakeRefused(_("Mã gửi này đã dùng cho một người khác."))
         return existing, False
     if kit.station_id != station.pk:
-        raise _refuse(
-            f"bộ {kit.code} không thuộc điểm {station.code}", "the kit is not at this station"
+        raise IntakeRefused(
+            _("Bộ thu nhận %(kit)s không thuộc điểm %(station)s.")
+            % {"kit": kit.code, "station": station.code}
         )
     if ended_at < started_at:
-        raise _refuse("giờ kết thúc trước giờ bắt đầu", "the end is before the start")
+        raise IntakeRefused(_("Giờ kết thúc trước giờ bắt đầu."))
     if not accepted and not reason.strip():
-        raise _refuse("cần ghi lý do phải thu nhận lại", "a rejection needs a reason")
+        raise IntakeRefused(_("Cần ghi lý do phải thu nhận lại."))
     if open_application(person) is not None:
-        raise _refuse(
-            "công dân đã có hồ sơ đang xử lý", "this person already has an open application"
-        )
+        raise IntakeRefused(_("Công dân này đã có hồ sơ đang xử lý."))
     day = local_day(started_at)
+    cautions = person_cautions(person.pk, on=day)
+    if cautions and not confirmed:
+        raise IntakeRefused(
+            _("Chưa ghi hồ sơ của %(name)s: %(cautions)s Đánh dấu ô xác nhận để vẫn ghi.")
+            % {"name": person.full_name, "cautions": " ".join(cautions)}
+        )
     state = CardState.CAPTURED if accepted else CardState.REJECTED
     try:
         with transaction.atomic():
@@ -113,16 +128,18 @@ def application_advance(
     reason: str = "",
 ) -> Application:
     """Move an application one step along the card's life (or reject it for re-capture)."""
+    if to not in CardState.values:
+        raise IntakeRefused(_("Không có trạng thái “%(state)s”.") % {"state": to})
     application = Application.objects.select_for_update().get(pk=application.pk)
     to = CardState(to)
     if to not in NEXT_STATES[CardState(application.state)]:
-        raise _refuse(
-            f"không chuyển được từ “{application.get_state_display()}” sang “{to.label}”",
-            f"cannot go from {application.state} to {to.value}",
+        raise IntakeRefused(
+            _("Không chuyển được từ “%(old)s” sang “%(new)s”.")
+            % {"old": application.get_state_display(), "new": to.label}
         )
     if to == CardState.REJECTED and not reason.strip():
-        raise _refuse("cần ghi lý do", "a rejection needs a reason")
-    at = at or timezone.now()
+        raise IntakeRefused(_("Cần ghi lý do phải thu nhận lại."))
+    at = at or clock.now()
     application.state, application.state_since = to, at
     if reason:
         application.reason = reason.strip()
@@ -150,24 +167,38 @@ class BatchResult:
     errors: list[str] = field(default_factory=list)
 
 
+# The columns of a production batch file, as the card centre writes them (never translated).
 BATCH_COLUMNS = {"application": "Mã hồ sơ", "state": "Trạng thái", "day": "Ngày", "batch": "Lô"}
-_STATE_BY_TEXT = {s.label.lower(): s for s in CardState} | {s.value: s for s in CardState}
+
+
+def _states_by_text() -> dict[str, CardState]:
+    """A state as a batch file may write it: its value, or its label in either language."""
+    found = {state.value: state for state in CardState}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found |= {str(state.label).lower(): state for state in CardState}
+    return found
 
 
 def production_batch_apply(path: Path, *, by=None) -> BatchResult:
     """Apply a production batch file (CSV: Mã hồ sơ, Trạng thái, Ngày dd/mm/yyyy, Lô): every
-    row is checked first; if any is wrong nothing is applied and each error names its row."""
+    row is checked first; if any is wrong nothing is applied and each error names its file,
+    row and column."""
     result = BatchResult()
     steps = []
+    states = _states_by_text()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in BATCH_COLUMNS.values() if c not in (reader.fieldnames or [])]
         if missing:
-            result.errors.append(f"{path.name}: thiếu cột / missing columns {missing}")
+            result.errors.append(
+                _("%(file)s: thiếu cột %(columns)s")
+                % {"file": path.name, "columns": ", ".join(f"“{c}”" for c in missing)}
+            )
             return result
         for number, row in enumerate(reader, start=2):
             result.rows += 1
-            step = _batch_step(row, number, path.name, result.errors)
+            step = _batch_step(row, number, path.name, states, result.errors)
             if step:
                 steps.append(step)
     if result.errors:
@@ -180,30 +211,35 @@ def production_batch_apply(path: Path, *, by=None) -> BatchResult:
                 )
             except IntakeRefused as error:
                 transaction.set_rollback(True)
-                result.errors.append(f"{path.name} dòng {number}: {error}")
+                result.errors.append(
+                    _("%(file)s, dòng %(row)s: %(error)s")
+                    % {"file": path.name, "row": number, "error": error}
+                )
                 result.applied = 0
                 return result
             result.applied += 1
     return result
 
 
-def _batch_step(row: dict, number: int, name: str, errors: list[str]):
-    where = f"{name} dòng / row {number}"
+def _batch_step(row: dict, number: int, name: str, states: dict[str, CardState], errors: list[str]):
+    def wrong(column: str, message: str) -> None:
+        where = {"file": name, "row": number, "column": BATCH_COLUMNS[column]}
+        errors.append(_("%(file)s, dòng %(row)s, cột “%(column)s”: ") % where + message)
+
+    text = {column: (row[header] or "").strip() for column, header in BATCH_COLUMNS.items()}
     try:
-        application = Application.objects.get(pk=int(row[BATCH_COLUMNS["application"]]))
+        application = Application.objects.get(pk=int(text["application"]))
     except (ValueError, Application.DoesNotExist):
-        errors.append(
-            f"{where}, cột “Mã hồ sơ”: không có hồ sơ {row[BATCH_COLUMNS['application']]!r}"
-        )
+        wrong("application", _("không có hồ sơ “%(value)s”") % {"value": text["application"]})
         return None
-    state = _STATE_BY_TEXT.get(row[BATCH_COLUMNS["state"]].strip().lower())
+    state = states.get(text["state"].lower())
     if state is None:
-        errors.append(f"{where}, cột “Trạng thái”: không hiểu {row[BATCH_COLUMNS['state']]!r}")
+        wrong("state", _("không hiểu trạng thái “%(value)s”") % {"value": text["state"]})
         return None
     try:
-        day = datetime.strptime(row[BATCH_COLUMNS["day"]].strip(), "%d/%m/%Y").date()
+        day = datetime.strptime(text["day"], "%d/%m/%Y").date()
     except ValueError:
-        errors.append(f"{where}, cột “Ngày”: {row[BATCH_COLUMNS['day']]!r} không phải dd/mm/yyyy")
+        wrong("day", _("“%(value)s” không phải ngày dd/mm/yyyy") % {"value": text["day"]})
         return None
     moment = timezone.make_aware(datetime.combine(day, time(12)))
-    return application, state, moment, row[BATCH_COLUMNS["batch"]].strip(), number
+    return application, state, moment, text["batch"], number

@@ -1,61 +1,81 @@
-"""Check-in at a station: find the person (ID, name, or a scanned slip), record the application."""
+"""Check-in at a station: find the person (a scanned slip, an ID number or its last digits, a
+name), then record the application."""
 
 import uuid
-from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
-from cancuoc.lib.text import normalise_name
-from cancuoc.planning.models import Kit
-from cancuoc.registry.personal_id import mask
+from cancuoc.lib import clock
+from cancuoc.planning.models import Kit, Station
+from cancuoc.reports.rollups import local_day
 
-from .models import OPEN_STATES
-from .services import IntakeRefused, intake_record
+from .forms import CheckinSearchForm, RecordForm, form_problems
+from .selectors import FEWEST_DIGITS, checkin_search, stations_with_kits
+from .services import KIT_OUTSIDE, PERSON_OUTSIDE, IntakeRefused, intake_record
 
-RESULTS = 20
+# The last search, kept in the session rather than the address: ID numbers and names never
+# reach the access log, and the results are there again after an application is recorded.
+SESSION_QUERY = "intake.checkin_query"
 
 
-def _stations(request: HttpRequest):
-    return scope_for(request.user).stations().order_by("name")
+def _checkin_url(station: str, page: int | None = None) -> str:
+    params = {"diem": station} if station else {}
+    if page and page > 1:
+        params["trang"] = page
+    url = reverse("intake:checkin")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _chosen(stations: list[Station], code: str) -> Station | None:
+    return next((s for s in stations if s.code == code), stations[0] if stations else None)
+
+
+def _bad_request(request: HttpRequest, problems: list[str]) -> HttpResponse:
+    return render(request, "intake/refused.html", {"problems": problems}, status=400)
 
 
 @area_scoped
+@require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     require_persons(request.user)
-    scope = scope_for(request.user)
-    stations = list(_stations(request).prefetch_related("kits"))
-    query = request.GET.get("q", "").strip()
-    persons = []
-    if query:
-        found = scope.persons()
-        if query.isdigit():
-            found = found.filter(personal_id=query)
+    if request.method == "POST":  # a search: kept in the session, then shown by a GET
+        form = CheckinSearchForm(request.POST)
+        if not form.is_valid():
+            return _bad_request(request, form_problems(form))
+        if form.cleaned_data["q"]:
+            request.session[SESSION_QUERY] = form.cleaned_data["q"]
         else:
-            found = found.filter(name_key__contains=normalise_name(query))
-        for person in found.order_by("sort_key")[:RESULTS]:
-            open_one = person.applications.filter(state__in=OPEN_STATES).first()
-            home = person.homes.select_related("unit").order_by("-id").first()
-            persons.append({
-                "pk": person.pk, "name": person.full_name, "birth": person.birth_date,
-                "id": mask(person.personal_id) if person.personal_id else "",
-                "place": home.unit.name if home else "",
-                "open": open_one.get_state_display() if open_one else "",
-            })  # fmt: skip
+            request.session.pop(SESSION_QUERY, None)
+        return redirect(_checkin_url(form.cleaned_data["diem"]))
+    scope = scope_for(request.user)
+    stations = list(stations_with_kits(scope))
+    station = _chosen(stations, request.GET.get("diem", ""))
+    query = request.session.get(SESSION_QUERY, "")
+    results = None
+    if query:
+        results = checkin_search(
+            scope=scope, query=query, station=station, page=request.GET.get("trang"),
+            on=clock.today(),
+        )  # fmt: skip
     return render(
         request,
         "intake/checkin.html",
         {
             "stations": stations,
-            "station": request.GET.get("diem", stations[0].code if stations else ""),
+            "station": station,
+            "kits": list(station.kits.all()) if station else [],
             "query": query,
-            "persons": persons,
+            "results": results,
+            "fewest_digits": FEWEST_DIGITS,
             "key": uuid.uuid4().hex,
-            "started": timezone.now().isoformat(),
+            "started": clock.now().replace(microsecond=0).isoformat(),
         },
     )
 
@@ -63,39 +83,41 @@ def checkin(request: HttpRequest) -> HttpResponse:
 @area_scoped
 @require_POST
 def record(request: HttpRequest) -> HttpResponse:
+    require_persons(request.user)
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, form_problems(form))
+    data = form.cleaned_data
     scope = scope_for(request.user)
-    data = request.POST
-    person = (
-        scope.persons().filter(pk=data.get("person") or 0).first() if scope.sees_persons else None
-    )
+    person = scope.persons().filter(pk=data["person"]).first()
     kit = (
-        Kit.objects.filter(code=data.get("kit", ""), station__in=_stations(request))
+        Kit.objects.filter(code=data["kit"], station__in=scope.stations())
         .select_related("station")
         .first()
     )
-    if person is None or kit is None:
-        return HttpResponse(
-            "Thiếu người hoặc bộ máy trong phạm vi / person or kit missing or outside your area",
-            status=400, content_type="text/plain; charset=utf-8",
-        )  # fmt: skip
+    if person is None:
+        return _bad_request(request, [str(PERSON_OUTSIDE)])
+    if kit is None:
+        return _bad_request(request, [str(KIT_OUTSIDE) % {"kit": data["kit"]}])
+    ended = clock.now()
+    started = data["started"]
+    # A capture counts on the day it is recorded, whenever the page was opened.
+    if started is None or started > ended or local_day(started) != local_day(ended):
+        started = ended
     try:
-        started = datetime.fromisoformat(data.get("started", ""))
-    except ValueError:
-        started = timezone.now()
-    ended = timezone.now()
-    try:
-        _, created = intake_record(
+        created = intake_record(
             operator=request.user, person=person, station=kit.station, kit=kit,
-            started_at=min(started, ended), ended_at=ended,
-            accepted=data.get("outcome") != "reject", reason=data.get("reason", ""),
-            walk_in=data.get("walk_in") == "1", idempotency_key=data.get("key", ""),
-        )  # fmt: skip
+            started_at=started, ended_at=ended, accepted=data["outcome"] != RecordForm.REJECT,
+            reason=data["reason"], walk_in=data["walk_in"], idempotency_key=data["key"],
+            confirmed=data["confirm"],
+        )[1]  # fmt: skip
     except IntakeRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            f"Đã ghi hồ sơ của {person.full_name} / recorded"
-            if created else "Hồ sơ này đã được ghi trước đó / already recorded",
-        )  # fmt: skip
-    return redirect(f"/thu-nhan/?diem={kit.station.code}")
+            _("Đã ghi hồ sơ của %(name)s.") % {"name": person.full_name}
+            if created
+            else _("Hồ sơ này đã được ghi trước đó."),
+        )
+    return redirect(_checkin_url(kit.station.code, data["trang"]))

@@ -1,14 +1,16 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cancuoc.intake.services import production_batch_apply
 
 
 class Command(BaseCommand):
-    help = (
-        "Cập nhật trạng thái thẻ theo lô / apply a production batch file (CSV: Mã hồ sơ, "
-        "Trạng thái, Ngày dd/mm/yyyy, Lô): all rows or none."
+    help = gettext_lazy(
+        "Cập nhật trạng thái thẻ theo lô từ tệp CSV (Mã hồ sơ, Trạng thái, Ngày dd/mm/yyyy, "
+        "Lô): cập nhật cả tệp hoặc không cập nhật gì."
     )
 
     def add_arguments(self, parser) -> None:
@@ -16,11 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options) -> None:
         if not file.exists():
-            raise CommandError(f"không có tệp / no file {file}")
+            raise CommandError(_("Không có tệp %(file)s") % {"file": file})
         result = production_batch_apply(file)
         if result.errors:
-            raise CommandError(
-                f"{len(result.errors)} lỗi, không cập nhật gì / errors, nothing applied:\n"
-                + "\n".join(result.errors)
-            )
-        self.stdout.write(f"{result.applied}/{result.rows} hồ sơ đã cập nhật / updated")
+            heading = ngettext(
+                "%(count)d lỗi, không cập nhật gì:",
+                "%(count)d lỗi, không cập nhật gì:",
+                len(result.errors),
+            ) % {"count": len(result.errors)}
+            raise CommandError("\n".join([heading, *result.errors]))
+        self.stdout.write(
+            _("Đã cập nhật %(applied)d trên %(rows)d hồ sơ.")
+            % {"applied": result.applied, "rows": result.rows}
+        )
