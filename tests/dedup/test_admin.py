@@ -37,7 +37,7 @@ def test_a_reviewer_decides_pairs_in_the_admin(client, add_person, django_user_m
         {"action": "merge_selected", "_selected_action": [same.pk]},
         follow=True,
     )
-    assert "Đã hợp nhất / merged" in answer.content.decode()
+    assert f"#{same.pk}: Đã hợp nhất" in answer.content.decode()
     same.refresh_from_db()
     other.refresh_from_db()
     assert (same.state, same.decided_by) == (PairState.MERGED, admin)

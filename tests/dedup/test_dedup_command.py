@@ -62,6 +62,6 @@ def test_bad_arguments_say_what_is_wrong(db, tmp_path):
 def test_a_register_with_nothing_alike_cannot_train_and_says_so(add_person):
     add_person(full_name="Lê Thị Hoa", sex="F")
     add_person(full_name="Trần Văn Nam")
-    with pytest.raises(CommandError, match="no two records share name, date of birth and sex"):
+    with pytest.raises(CommandError, match="không có hai bản ghi nào cùng tên, ngày sinh và giới"):
         call_command("dedup", "run")
     assert not MatchRun.objects.exists()

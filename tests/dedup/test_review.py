@@ -68,7 +68,7 @@ def test_a_reviewer_merges_a_pair(add_person, reviewer):
     assert AuditEvent.objects.filter(action="dedup.merge", object_id=str(pair.pk)).exists()
     # The kept record now holds the chip card: nobody of the two is left to enrol.
     assert list(worklist(unit=unit_by_code("16000"), on=ON)) == []
-    with pytest.raises(MergeRefused, match="decided already"):
+    with pytest.raises(MergeRefused, match="đã được quyết định"):
         pair_distinct(pair=pair, by=reviewer)
 
 

@@ -37,7 +37,7 @@ def test_an_officer_decides_the_pairs_of_her_commune(client, django_user_model, 
     page = client.get("/don-vi/16000/nghi-trung/").content.decode()
     assert "Pham Thi Lan" in page and "Phạm Thị Lân" in page and "Đỗ Văn Nam" not in page
     assert "••••••••1234" in page and "038180001234" not in page and "0977000111" not in page
-    assert "một bên không dấu / one typed without marks" in page
+    assert "một bên không dấu" in page and "Hai người khác nhau" in page
     assert page.index(f'id="pair-{same.pk}"') < page.index(f'id="pair-{other.pk}"')
 
     answer = client.post(f"/don-vi/16000/nghi-trung/{elsewhere.pk}/", {"action": "merge"})
@@ -71,7 +71,8 @@ def test_a_long_queue_comes_in_pages_and_a_decision_returns_to_its_page(
     login_as(client, django_user_model, Role.COMMUNE_OFFICER, "16000")
 
     first = client.get("/don-vi/16000/nghi-trung/").content.decode()
-    assert first.count('class="pair"') == 50 and "trang / page 1/2" in first
+    assert first.count('class="pair"') == 50 and "Trang 1 trên 2" in first
+    assert ">52</b> cặp chờ xem xét · đang xem 1–50 trên 52" in first
     second = client.get("/don-vi/16000/nghi-trung/?trang=2").content.decode()
     assert [f'id="pair-{p.pk}"' in second for p in pairs[49:]] == [False, True, True]
 
@@ -80,3 +81,14 @@ def test_a_long_queue_comes_in_pages_and_a_decision_returns_to_its_page(
     )
     assert answer["Location"] == "/don-vi/16000/nghi-trung/?trang=2"
     assert client.get(answer["Location"]).content.decode().count('class="pair"') == 1
+
+
+def test_the_page_speaks_english_to_who_chose_it(client, django_user_model, add_person):
+    pair_of(add_person(), add_person(full_name="Nguyen Van An", birth_date=date(1980, 6, 10)), 4.0)
+    login_as(client, django_user_model, Role.COMMUNE_OFFICER, "16000")
+    client.cookies["django_language"] = "en"
+    page = client.get("/don-vi/16000/nghi-trung/").content.decode()
+    assert "pair to review" in page and "one typed without marks" in page
+    assert "Date of birth" in page and "10 May 1980" in page and "10 Jun 1980" in page
+    assert "Same person: merge" in page and "Two different people" in page
+    assert "một bên không dấu" not in page and "Hợp nhất" not in page

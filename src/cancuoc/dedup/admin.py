@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
@@ -45,28 +48,29 @@ class MatchPairAdmin(admin.ModelAdmin):
         # Only the note is edited here; decisions are the actions of the list.
         MatchPair.objects.filter(pk=obj.pk).update(note=obj.note)
 
-    @admin.display(description="Bản ghi 1 / record 1")
+    @admin.display(description=gettext_lazy("Bản ghi 1"))
     def left_name(self, pair: MatchPair) -> str:
         return pair.left.full_name
 
-    @admin.display(description="Bản ghi 2 / record 2")
+    @admin.display(description=gettext_lazy("Bản ghi 2"))
     def right_name(self, pair: MatchPair) -> str:
         return pair.right.full_name
 
-    @admin.display(description="Ngày sinh / born")
+    @admin.display(description=gettext_lazy("Ngày sinh"))
     def born(self, pair: MatchPair) -> str:
-        return f"{pair.left.birth_date:%d/%m/%Y} · {pair.right.birth_date:%d/%m/%Y}"
+        days = (pair.left.birth_date, pair.right.birth_date)
+        return " · ".join(date_format(day, "SHORT_DATE_FORMAT") for day in days)
 
-    @admin.display(description="So sánh / side by side")
+    @admin.display(description=gettext_lazy("So sánh"))
     def comparison(self, pair: MatchPair) -> str:
         rows = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
             ((row.label, row.left, row.right, row.level) for row in side_by_side(pair)),
         )  # fmt: skip
         return format_html(
-            '<table class="dedup-pair"><tr><th></th><th>#{}</th><th>#{}</th>'
-            "<th>So khớp / match</th></tr>{}</table>",
-            pair.left_id, pair.right_id, rows,
+            '<table class="dedup-pair"><tr><th><span class="visually-hidden">{}</span></th>'
+            "<th>#{}</th><th>#{}</th><th>{}</th></tr>{}</table>",
+            _("Thông tin"), pair.left_id, pair.right_id, _("So khớp"), rows,
         )  # fmt: skip
 
     def _decide(self, request, queryset, decide, outcome: PairState) -> None:
@@ -78,14 +82,14 @@ class MatchPairAdmin(admin.ModelAdmin):
                 continue
             self.message_user(request, f"#{pair.pk}: {outcome.label}")
 
-    @admin.action(description="Hợp nhất / merge: the same person")
+    @admin.action(description=gettext_lazy("Hợp nhất: cùng một người"))
     def merge_selected(self, request, queryset) -> None:
         self._decide(
             request, queryset, lambda p: pair_merge(pair=p, by=request.user, note=p.note),
             PairState.MERGED,
         )  # fmt: skip
 
-    @admin.action(description="Không phải một người / not the same person")
+    @admin.action(description=gettext_lazy("Không phải một người"))
     def distinct_selected(self, request, queryset) -> None:
         self._decide(
             request, queryset, lambda p: pair_distinct(pair=p, by=request.user, note=p.note),

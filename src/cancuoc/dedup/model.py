@@ -16,6 +16,8 @@ import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 # Derived columns, computed in DuckDB over the frame of persons (frames.persons_frame).
@@ -196,9 +198,10 @@ def train(
         # Nothing to learn a match from (a clean register, or a small unit): Splink would
         # estimate no true pairs at all and fail on its logarithm, then on m values of 0.
         raise CannotTrain(
-            "không có hai bản ghi nào cùng tên, ngày sinh và giới tính để học mô hình: học trên "
-            "cả tỉnh, hoặc dùng mô hình đã lưu / no two records share name, date of birth and "
-            "sex to learn the model from: train on the whole province, or use a saved model"
+            gettext(
+                "không có hai bản ghi nào cùng tên, ngày sinh và giới tính để học mô hình: học "
+                "trên cả tỉnh, hoặc dùng mô hình đã lưu"
+            )
         )
     training.estimate_probability_two_random_records_match(
         [block_on(*STRICT_RULE)], recall=STRICT_RECALL
@@ -226,23 +229,24 @@ def term_frequency_columns(saved: dict[str, Any]) -> list[str]:
 
 # What each level of each comparison means, for the reviewer: from the most alike down to
 # "else" (Splink numbers them the other way: the last is 0, and -1 is "one side is empty").
+SAME, DIFFERENT = pgettext_lazy("so khớp", "giống"), pgettext_lazy("so khớp", "khác")
+EXACT = pgettext_lazy("so khớp", "giống hệt")
 LEVEL_LABELS = {
-    "name": ["giống hệt / same", "cùng các chữ, khác thứ tự / same words, other order",
-             "một bên không dấu / one typed without marks", "khác dấu / other marks",
-             "gần giống / close", "khác / different"],
-    "birth": ["giống hệt / same", "đảo ngày và tháng / day and month swapped",
-              "cùng tháng / same month", "cùng năm / same year", "khác / different"],
-    "personal_id": ["giống hệt / same", "lệch một chữ số / one digit off", "khác / different"],
-    "sex": ["giống / same", "khác / different"],
-    "phone": ["giống / same", "khác / different"],
-    "native_place": ["giống / same", "khác / different"],
-    "ethnicity": ["giống / same", "khác / different"],
-    "place": ["cùng thôn / same village", "cùng xã / same commune", "khác xã / other commune"],
+    "name": [EXACT, _("cùng các chữ, khác thứ tự"), _("một bên không dấu"), _("khác dấu"),
+             _("gần giống"), DIFFERENT],
+    "birth": [EXACT, _("đảo ngày và tháng"), _("cùng tháng"), _("cùng năm"), DIFFERENT],
+    "personal_id": [EXACT, _("lệch một chữ số"), DIFFERENT],
+    "sex": [SAME, DIFFERENT],
+    "phone": [SAME, DIFFERENT],
+    "native_place": [SAME, DIFFERENT],
+    "ethnicity": [SAME, DIFFERENT],
+    "place": [_("cùng thôn"), _("cùng xã"), _("khác xã")],
 }  # fmt: skip
 
 
 def level_label(comparison: str, gamma: int | None) -> str:
+    """The level in words, in the active language when shown."""
     labels = LEVEL_LABELS[comparison]
     if gamma is None or gamma < 0:
-        return "thiếu / missing"
+        return pgettext_lazy("so khớp", "thiếu")
     return labels[len(labels) - 1 - gamma]

@@ -5,6 +5,10 @@ field (the level of its comparison, in words)."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from cancuoc.registry.models import Person
 from cancuoc.registry.personal_id import mask
 
@@ -12,16 +16,16 @@ from .model import level_label
 from .models import MatchPair
 
 # label, the person's fields shown in the row, the comparison whose level is shown (if any)
-ROWS: list[tuple[str, tuple[str, ...], str | None]] = [
-    ("Họ tên / name", ("full_name",), "name"),
-    ("Ngày sinh / born", ("birth_date", "sex"), "birth"),
-    ("Số định danh / ID", ("personal_id",), "personal_id"),
-    ("Điện thoại / phone", ("phone",), "phone"),
-    ("Quê quán / native place", ("native_place",), "native_place"),
-    ("Dân tộc / ethnicity", ("ethnicity",), "ethnicity"),
-    ("Hộ, nơi ở / household, place", ("household",), "place"),
-    ("Tình trạng / state", ("presence",), None),
-    ("Nguồn / source", ("source",), None),
+ROWS: list[tuple[Promise, tuple[str, ...], str | None]] = [
+    (_("Họ tên"), ("full_name",), "name"),
+    (_("Ngày sinh"), ("birth_date", "sex"), "birth"),
+    (_("Số định danh"), ("personal_id",), "personal_id"),
+    (_("Điện thoại"), ("phone",), "phone"),
+    (_("Quê quán"), ("native_place",), "native_place"),
+    (_("Dân tộc"), ("ethnicity",), "ethnicity"),
+    (_("Hộ, nơi ở"), ("household",), "place"),
+    (_("Tình trạng"), ("presence",), None),
+    (_("Nguồn"), ("source",), None),
 ]
 MASKED = {"personal_id", "phone"}
 
@@ -35,13 +39,14 @@ class Row:
 
 
 def side_by_side(pair: MatchPair) -> list[Row]:
-    """Select the pair with ``left__household`` and ``right__household``."""
+    """The rows in the active language. Select the pair with ``left__household`` and
+    ``right__household``."""
     return [
         Row(
-            label,
+            str(label),
             _shown(pair.left, names),
             _shown(pair.right, names),
-            level_label(comparison, pair.levels.get(comparison)) if comparison else "",
+            str(level_label(comparison, pair.levels.get(comparison))) if comparison else "",
         )
         for label, names, comparison in ROWS
     ]
@@ -53,12 +58,12 @@ def _shown(person: Person, names: tuple[str, ...]) -> str:
 
 def _text(person: Person, name: str) -> str:
     if name in {"sex", "presence"}:
-        return getattr(person, f"get_{name}_display")()
+        return str(getattr(person, f"get_{name}_display")())
     value = getattr(person, name)
     if value is None or value == "":
         return ""
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return date_format(value, "SHORT_DATE_FORMAT")
     if name == "household":
         return value.code
     return mask(value) if name in MASKED else str(value)

@@ -22,10 +22,12 @@ import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
 from cancuoc.intake.models import Application
+from cancuoc.lib import clock
 from cancuoc.lib.bulk import update_rows
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
@@ -156,8 +158,7 @@ def job_match(
     saved = register_model()
     if saved is None:
         raise NoTrainedModel(
-            "chưa có mô hình dò trùng: chạy `cancuoc dedup run` cho cả tỉnh trước / no trained "
-            "model yet: run `cancuoc dedup run` over the whole register first"
+            _("chưa có mô hình dò trùng: chạy `cancuoc dedup run` cho cả tỉnh trước")
         )
     new = {pk for first, last in job.person_ranges for pk in range(first, last + 1)}
     return dedup_run(
@@ -283,7 +284,7 @@ def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
         kept = _kept([people[member] for member in group], holders)
         for member in sorted(group - {kept.pk}):
             strongest = weight.get(frozenset((kept.pk, member)), 0.0)
-            reason = f"tự động / automatic, trọng số / weight {strongest:.1f}"
+            reason = f"tự động hợp nhất, trọng số {strongest:.1f}"
             merges.append(Merge(kept=kept, duplicate=people[member], reason=reason))
     persons_merge(merges)
     decided = timezone.now()
@@ -397,7 +398,7 @@ def pair_merge(*, pair: MatchPair, by: Any = None, note: str = "") -> Person:
         people = {left.pk: left, right.pk: right}
         kept = _kept([left, right], _card_holders(people))
         duplicate = right if kept is left else left
-        reason = f"cặp nghi trùng #{pair.pk}, trọng số {pair.match_weight:.1f} / reviewed pair"
+        reason = f"cặp nghi trùng #{pair.pk}, trọng số {pair.match_weight:.1f}"
         persons_merge([Merge(kept=kept, duplicate=duplicate, reason=reason)], by=by)
     _decide(pair, PairState.MERGED, by=by, note=note)
     audit_record(action="dedup.merge", obj=pair, user=by, detail={"kept": kept.pk})
@@ -418,8 +419,8 @@ def pair_distinct(*, pair: MatchPair, by: Any = None, note: str = "") -> MatchPa
 def _still_pending(pair: MatchPair) -> None:
     if pair.state != PairState.PENDING:
         raise MergeRefused(
-            f"cặp #{pair.pk} đã được quyết định ({pair.get_state_display()}) / "
-            f"pair #{pair.pk} is decided already"
+            _("cặp #%(pair)s đã được quyết định (%(state)s)")
+            % {"pair": pair.pk, "state": pair.get_state_display()}
         )
 
 
@@ -433,7 +434,7 @@ def _decide(pair: MatchPair, state: str, *, by: Any, note: str) -> None:
 class Merge:
     kept: Person
     duplicate: Person  # the kept person recorded a second time
-    reason: str
+    reason: str  # kept in both persons' histories: data in Vietnamese, not a message
 
 
 @transaction.atomic
@@ -445,15 +446,14 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     once."""
     kept_of = {merge.duplicate.pk: merge.kept for merge in merges}
     if any(merge.kept.pk in kept_of or merge.kept.pk == merge.duplicate.pk for merge in merges):
-        raise MergeRefused("một bản ghi vừa giữ vừa hợp nhất / a record both kept and merged")
+        raise MergeRefused(_("một bản ghi vừa được giữ vừa bị hợp nhất"))
     reason_of = {
-        merge.duplicate.pk: f"{merge.reason}; bản ghi / record #{merge.duplicate.pk}"
-        for merge in merges
+        merge.duplicate.pk: f"{merge.reason}; bản ghi #{merge.duplicate.pk}" for merge in merges
     }
     kept_ids = {merge.kept.pk for merge in merges}
     actor = _actor(by)
     history: list[PersonChange] = []
-    today = date.today()
+    today = clock.today()
 
     def record(person: Person, changes: dict[str, Any], duplicate: Person) -> None:
         history.extend(
@@ -509,7 +509,7 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
             PersonChange(
                 person=kept_of[duplicate_pk], field="appointments", new_value="-1 (đã huỷ)",
                 source=SOURCE, changed_by=actor,
-                reason=f"{reason_of[duplicate_pk]}: đã có lịch hẹn / already booked",
+                reason=f"{reason_of[duplicate_pk]}: đã có lịch hẹn",
             )
         )  # fmt: skip
     update_rows(

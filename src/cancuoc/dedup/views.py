@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cancuoc.accounts.audit import audit_record
@@ -50,15 +51,15 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     pairs = pairs_to_review(unit=unit, on=as_of(request), visible=scope_for(request.user).persons())
     pair = pairs.filter(pk=pk).first()
     if pair is None:
-        raise Http404("không có cặp này trong phạm vi / no such pair to review in your area")
+        raise Http404(_("không có cặp này chờ xem xét trong địa bàn của bạn"))
     note = request.POST.get("note", "").strip()[:1000]
     try:
         if request.POST.get("action") == "merge":
             kept = pair_merge(pair=pair, by=request.user, note=note)
-            messages.success(request, f"Đã hợp nhất vào bản ghi #{kept.pk} / merged")
+            messages.success(request, _("Đã hợp nhất vào bản ghi #%(kept)s") % {"kept": kept.pk})
         else:
             pair_distinct(pair=pair, by=request.user, note=note)
-            messages.success(request, "Đã ghi nhận là hai người / kept as two people")
+            messages.success(request, _("Đã ghi nhận là hai người khác nhau"))
     except MergeRefused as error:
         messages.error(request, str(error))
     back = reverse("dedup:review", kwargs={"code": unit.code})
