@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "cancuoc.web",  # error pages, and the API viewer's page (before ninja, which it overrides)
     "ninja",  # the API viewer's files served from here (the CSP allows no CDN)
-    "cancuoc.web",  # error pages: before the apps whose templates they extend
     "cancuoc.accounts",
     "cancuoc.geo",
     "cancuoc.registry",
