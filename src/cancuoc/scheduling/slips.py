@@ -1,7 +1,12 @@
 """Appointment slips (phiếu hẹn) for door-to-door delivery ("đi từng ngõ, gõ từng nhà … phát
 phiếu, hẹn giờ"): four to an A4 page with cut lines, one PDF per village so that the officer
-of each village carries one batch, in the order of the doors."""
+of each village carries one batch, in the order of the doors.
 
+Slips are read by citizens: they are printed in Vietnamese whatever language the officer who
+downloads them reads. A day's slips are one HTML document laid out once (a batch per village
+is a run of its pages); each QR code is a small PNG made once per code."""
+
+import functools
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +14,9 @@ from datetime import date
 import segno
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML, Document
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.models import Station
@@ -30,10 +37,15 @@ from .models import Appointment, AppointmentState
 # 31/12/2022 under the 2020 Law on Residence, art. 38) settles on the spot any difference
 # between what people say and what the register holds. Kept short: a slip is a reminder.
 BRING = (
-    "Phiếu hẹn này",
-    "CMND hoặc thẻ CCCD mã vạch cũ (nếu có)",
-    "Sổ hộ khẩu (nếu còn)",
+    _("Phiếu hẹn này"),
+    _("CMND hoặc thẻ CCCD mã vạch cũ (nếu có)"),
+    _("Sổ hộ khẩu (nếu còn)"),
 )
+# The slips' language: the citizens'.
+SLIP_LANGUAGE = "vi"
+# Pixels per QR module: printed 36 mm wide without smoothing (the image is drawn pixelated),
+# a module of a version 3 code is about 1 mm, four pixels each.
+QR_SCALE = 4
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ class Slip:
     place: Place
     day: str  # "Thứ Hai, 07/06/2021"
     hours: str  # "07:30 – 08:00"
-    qr: str  # SVG data URI of the appointment's public URL
+    qr: str  # PNG data URI of the appointment's public URL
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,8 @@ def slips_pdf(*, appointments: QuerySet[Appointment]) -> bytes:
 
 def slips_by_village(*, station: Station, first: date, last: date) -> list[VillageSlips]:
     """The slips of the appointments still booked at ``station`` from ``first`` to ``last``
-    (local days, both included), one PDF per village the people live in."""
+    (local days, both included), one PDF per village the people live in: one document laid
+    out once, each village starting a page, cut into a PDF per village."""
     booked = Appointment.objects.filter(
         slot__station=station,
         state=AppointmentState.BOOKED,
@@ -72,14 +85,26 @@ def slips_by_village(*, station: Station, first: date, last: date) -> list[Villa
         slot__starts_at__date__lte=last,
     )
     rows = _rows(booked)
+    if not rows:
+        return []
     villages = units_by_id(row.home_unit_id for row in rows)
-    batches = []
-    for village_id, group in itertools.groupby(rows, key=lambda row: row.home_unit_id):
-        slips = _as_slips(list(group), villages)
-        batches.append(
-            VillageSlips(village=villages.get(village_id), count=len(slips), pdf=_pdf(slips))
+    groups = [
+        (village_id, len(list(group)))
+        for village_id, group in itertools.groupby(rows, key=lambda row: row.home_unit_id)
+    ]
+    firsts = list(itertools.accumulate((count for _, count in groups[:-1]), initial=0))
+    document = _document(_as_slips(rows, villages), batches=firsts)
+    starts = [_page_of(document, f"batch-{first}") for first in firsts]
+    return [
+        VillageSlips(
+            village=villages.get(village_id),
+            count=count,
+            pdf=document.copy(document.pages[start:end]).write_pdf(),
         )
-    return batches
+        for (village_id, count), start, end in zip(
+            groups, starts, [*starts[1:], len(document.pages)], strict=True
+        )
+    ]
 
 
 def _rows(appointments: QuerySet[Appointment]) -> list[Appointment]:
@@ -108,7 +133,7 @@ def _as_slips(rows: list[Appointment], villages: dict[int, AdministrativeUnit]) 
                 place=places[row.slot_id],
                 day=f"{WEEKDAYS[starts.weekday()]}, {starts:%d/%m/%Y}",
                 hours=f"{starts:%H:%M} – {ends:%H:%M}",
-                qr=segno.make(url, error="m", micro=False).svg_data_uri(),
+                qr=qr_png(url),
             )
         )
     return slips
@@ -124,6 +149,26 @@ def _address(street: str, places: list[str]) -> str:
     return ", ".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
+def qr_png(url: str) -> str:
+    """The QR code of ``url`` as a PNG data URI, with its quiet zone."""
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=QR_SCALE)
+
+
+def _document(slips: list[Slip], batches: list[int] = ()) -> Document:
+    """The slips laid out; each slip whose index is in ``batches`` begins a page and is
+    anchored ``batch-<index>``."""
+    with translation.override(SLIP_LANGUAGE):
+        html = render_to_string(
+            "scheduling/slips.html",
+            {"slips": slips, "bring": [str(item) for item in BRING], "batches": set(batches)},
+        )
+    return HTML(string=html).render()
+
+
+def _page_of(document: Document, anchor: str) -> int:
+    return next(n for n, page in enumerate(document.pages) if anchor in page.anchors)
+
+
 def _pdf(slips: list[Slip]) -> bytes:
-    html = render_to_string("scheduling/slips.html", {"slips": slips, "bring": BRING})
-    return HTML(string=html).write_pdf()
+    return _document(slips).write_pdf()
