@@ -54,7 +54,7 @@ def test_an_unknown_unit_names_the_record_and_column_and_writes_nothing(area):
     with pytest.raises(RegisterLoadError) as caught:
         register_load(records=[good, bad], source="test")
     message = str(caught.value)
-    assert "bản ghi 2" in message and "temporary_unit" in message and "99999999" in message
+    assert "Bản ghi 2" in message and "temporary_unit" in message and "99999999" in message
     assert Person.objects.count() == 0
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
@@ -150,11 +151,11 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
             except (CorrectionRefused, ValueError) as error:
                 self.message_user(request, f"DC02 #{correction.pk}: {error}", level=messages.ERROR)
 
-    @admin.action(description="Duyệt và sửa / approve and apply")
+    @admin.action(description=_("Duyệt và sửa"))
     def apply_selected(self, request, queryset) -> None:
         self._decide(request, queryset, lambda c: correction_apply(request=c, by=request.user))
 
-    @admin.action(description="Từ chối (ghi ý kiến trước) / reject (note first)")
+    @admin.action(description=_("Từ chối (ghi ý kiến trước)"))
     def reject_selected(self, request, queryset) -> None:
         self._decide(
             request, queryset,

@@ -59,8 +59,7 @@ def rules_in_force() -> list[str]:
     unknown = [name for name in names if name not in RULES]
     if unknown:
         raise ValueError(
-            f"CANCUOC_HARD_CASE_RULES: không có quy tắc / unknown rules {unknown}; "
-            f"có / known: {sorted(RULES)}"
+            f"CANCUOC_HARD_CASE_RULES: unknown rules {unknown}; có / known: {sorted(RULES)}"
         )
     return names
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
@@ -101,8 +102,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     missing = [code for code in new_codes if code not in household_units]
     if missing:
         raise RegisterLoadError(
-            f"hộ {missing[0]} không có nơi thường trú / household {missing[0]} has no "
-            "permanent residence"
+            _("Hộ %(household)s không có nơi thường trú.") % {"household": missing[0]}
         )
 
     def person_rows() -> Iterator[tuple[Any, ...]]:
@@ -250,8 +250,8 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
                              ("temporary_unit", record.temporary_unit)):  # fmt: skip
             if code and code not in found:
                 raise RegisterLoadError(
-                    f"bản ghi {index} ({record.ref}), cột {column}: không có đơn vị mã {code} / "
-                    f"record {index} ({record.ref}), column {column}: no unit with code {code}"
+                    _("Bản ghi %(index)s (%(ref)s), cột %(column)s: không có đơn vị mã %(code)s.")
+                    % {"index": index, "ref": record.ref, "column": column, "code": code}
                 )
     return found
 
@@ -280,9 +280,8 @@ def _valid_ids(records: Sequence[PersonRecord]) -> list[bool]:
         )
         if ok and number in seen:
             raise RegisterLoadError(
-                f"số định danh {personal_id.mask(number)} xuất hiện ở cả {seen[number]} và "
-                f"{record.ref} / personal ID {personal_id.mask(number)} appears in both "
-                f"{seen[number]} and {record.ref}"
+                _("Số định danh %(number)s xuất hiện ở cả %(first)s và %(second)s.")
+                % {"number": personal_id.mask(number), "first": seen[number], "second": record.ref}
             )
         if ok:
             seen[number] = record.ref
@@ -304,7 +303,9 @@ def person_update(
     """Change fields of a person and record each change (before, after, who, why)."""
     unknown = set(changes) - PERSON_EDITABLE
     if unknown:
-        raise ValueError(f"không sửa được trường / cannot change fields: {sorted(unknown)}")
+        raise ValueError(
+            _("Không sửa được các trường: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     merged = {name: changes.get(name, getattr(person, name)) for name in ("birth_date", "sex")}
     if changes.get("personal_id"):
         personal_id.validate(changes["personal_id"], **merged)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Obstacle, ObstacleStatus
 from .obstacles import obstacle_resolve
@@ -14,7 +16,9 @@ class ObstacleAdmin(admin.ModelAdmin):
     readonly_fields = ["raised_at", "resolved_at"]
     actions = ["resolve"]
 
-    @admin.action(description="Đánh dấu đã giải quyết / mark resolved")
+    @admin.action(description=_("Đánh dấu đã giải quyết"))
     def resolve(self, request, queryset) -> None:
         for obstacle in queryset.filter(status=ObstacleStatus.OPEN):
-            obstacle_resolve(obstacle=obstacle, resolution=obstacle.resolution or "Đã giải quyết")
+            obstacle_resolve(
+                obstacle=obstacle, resolution=obstacle.resolution or gettext("Đã giải quyết")
+            )

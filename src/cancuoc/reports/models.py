@@ -3,6 +3,7 @@ as the events they count, so that dashboards read a few rows instead of millions
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.models import Kit, Station
@@ -83,33 +84,37 @@ class EligibleSnapshot(models.Model):
 
 
 class ObstacleStatus(models.TextChoices):
-    OPEN = "open", "Đang xử lý"
-    RESOLVED = "resolved", "Đã giải quyết"
+    OPEN = "open", _("Đang xử lý")
+    RESOLVED = "resolved", _("Đã giải quyết")
 
 
 class Obstacle(models.Model):
     """Khó khăn, vướng mắc: raised by a team, assigned, resolved; seen by the units above."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField("nội dung", max_length=255)
-    detail = models.TextField("chi tiết", blank=True)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
-    raised_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("nội dung"), max_length=255)
+    detail = models.TextField(_("chi tiết"), blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("người báo"),
+    )  # fmt: skip
+    raised_at = models.DateTimeField(_("báo lúc"), auto_now_add=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", verbose_name=_("giao cho"),
     )  # fmt: skip
     status = models.CharField(
-        max_length=16, choices=ObstacleStatus.choices, default=ObstacleStatus.OPEN
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.TextField("cách giải quyết", blank=True)
+        _("trạng thái"), max_length=16, choices=ObstacleStatus.choices,
+        default=ObstacleStatus.OPEN,
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(_("giải quyết lúc"), null=True, blank=True)
+    resolution = models.TextField(_("cách giải quyết"), blank=True)
 
     class Meta:
-        verbose_name = "khó khăn, vướng mắc"
-        verbose_name_plural = "khó khăn, vướng mắc"
+        verbose_name = _("khó khăn, vướng mắc")
+        verbose_name_plural = _("khó khăn, vướng mắc")
 
     def __str__(self) -> str:
         return self.title

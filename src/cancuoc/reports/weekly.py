@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -235,7 +236,7 @@ def to_pdf(source: Path, directory: Path) -> Path:
     """Convert with LibreOffice (headless); raises PdfUnavailable if it is not installed."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
-        raise PdfUnavailable("LibreOffice không có trên máy / LibreOffice is not installed")
+        raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice: không tạo được PDF."))
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [office, f"-env:UserInstallation=file://{profile}", "--headless",
