@@ -11,7 +11,7 @@ from django.utils import translation
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.intake.models import Application
 from cancuoc.intake.selectors import PER_PAGE, CheckinResults, CheckinRow
-from cancuoc.planning.models import Kit
+from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.services import register_load
 from cancuoc.reports.models import DailyRollup
 from cancuoc.reports.rollups import local_day
@@ -197,3 +197,19 @@ def test_machine_values_are_never_grouped_whatever_the_number_format(rf, setting
     assert document.xpath("//input[@name='trang']/@value") == ["1002"]
     assert document.xpath("//a[@rel='next']/@href") == ["?diem=&trang=1003"]
     assert "of 12,345 people found" in document.xpath("//*[@id='result-count']")[0].text_content()
+
+
+def test_the_station_chosen_stays_chosen(station, operator_in, client):
+    other = Station.objects.create(
+        code="CA-XM-2", name="Tổ lưu động Xã Một", kind=StationKind.MOBILE_TEAM,
+        unit=unit_by_code("16000"),
+    )  # fmt: skip
+    Kit.objects.create(station=other, code="KIT-LD")
+
+    def chosen() -> list[str]:
+        document = lxml.html.fromstring(client.get("/thu-nhan/").content)
+        return document.xpath("//select[@name='diem']/option[@selected]/@value")
+
+    assert chosen() == ["CA-XM"]  # the first by name
+    client.post("/thu-nhan/", {"q": "", "diem": "CA-XM-2"})
+    assert chosen() == ["CA-XM-2"]

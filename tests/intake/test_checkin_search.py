@@ -57,6 +57,9 @@ def test_a_slip_is_found_by_the_address_its_qr_code_holds_on_any_host(booked):
     ):
         assert found(typed) == ["Phạm Thị Hẹn"], typed
     assert found("http://127.0.0.1:8000/hen/ZZZZZZZZZZ/") == []
+    # scanned after an earlier scan left in the field
+    earlier = "http://127.0.0.1:8000/hen/ZZZZZZZZZZ/"
+    assert found(f"{earlier}http://127.0.0.1:8000/hen/{booked.code}/") == ["Phạm Thị Hẹn"]
 
 
 def test_a_code_that_reads_like_a_name_still_finds_the_name(add_person):

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from cancuoc.accounts.scope import Scope
-from cancuoc.geo.models import PROVINCE_KINDS, AdministrativeUnit, path_upper_bound
+from cancuoc.geo.models import AdministrativeUnit, path_upper_bound
 from cancuoc.lib.text import normalise_name, sort_key, strip_diacritics
 from cancuoc.planning.models import Station
 from cancuoc.planning.selectors import service_roots
@@ -44,8 +44,7 @@ _BARE_LETTERS = {"a": "aăâ", "d": "dđ", "e": "eê", "o": "oôơ", "u": "uư"}
 class CheckinQuery:
     """What the officer typed, read as each thing it may be."""
 
-    code: str = ""  # an appointment code
-    from_slip_url: bool = False  # the code came from a slip's address: nothing else is meant
+    code: str = ""  # an appointment code (from a slip's address: nothing else is meant)
     digits: str = ""  # the ID number or its last digits
     too_few_digits: bool = False
     words: tuple[str, ...] = ()  # the name's words, normalised
@@ -57,9 +56,9 @@ class CheckinQuery:
 
 def checkin_query_parse(text: str) -> CheckinQuery:
     text = text.strip()
-    slip = _SLIP_URL.search(text)
-    if slip:
-        return CheckinQuery(code=slip.group(1).upper(), from_slip_url=True)
+    slips = _SLIP_URL.findall(text)
+    if slips:  # a scan typed after an earlier one left in the field: the last is meant
+        return CheckinQuery(code=slips[-1].upper())
     compact = _SEPARATORS.sub("", text).upper()
     code = compact if _is_code(compact) else ""
     if compact.isdigit():
@@ -105,10 +104,10 @@ def _flag(condition: Q) -> ExpressionWrapper:
 
 def _area_filter(roots: list[AdministrativeUnit], day: date) -> Q:
     """Persons whose home on ``day`` lies in the subtree of one of ``roots``."""
-    in_roots = Q(pk__in=[])
-    for root in roots:
-        in_roots |= Q(unit__path__gte=root.path, unit__path__lt=path_upper_bound(root.path))
-    homes = Home.objects.active_on(day).filter(in_roots)
+    in_roots = [
+        Q(unit__path__gte=root.path, unit__path__lt=path_upper_bound(root.path)) for root in roots
+    ]
+    homes = Home.objects.active_on(day).filter(reduce(operator.or_, in_roots))
     return Q(pk__in=homes.values("person_id"))
 
 
@@ -139,6 +138,7 @@ def cautions_text(*, under_age: bool, holds_card: bool, on: date) -> list[str]:
 
 
 def person_cautions(person_id: int, *, on: date) -> list[str]:
+    """What to warn of before taking this person's application on ``on`` (none: nothing)."""
     flags = with_cautions(Person.objects.filter(pk=person_id), on=on).values(
         "under_age", "holds_card"
     )
@@ -251,10 +251,7 @@ def _active(home: Home, day: date) -> bool:
 
 
 def _unit_with_parent(unit: AdministrativeUnit) -> str:
-    parent = unit.parent
-    if parent is None or unit.kind in PROVINCE_KINDS:
-        return unit.name
-    return f"{unit.name}, {parent.name}"
+    return f"{unit.name}, {unit.parent.name}" if unit.parent else unit.name
 
 
 def _open_states(person_ids: list[int]) -> dict[int, str]:

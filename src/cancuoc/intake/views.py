@@ -23,6 +23,8 @@ from .services import KIT_OUTSIDE, PERSON_OUTSIDE, IntakeRefused, intake_record
 # The last search, kept in the session rather than the address: ID numbers and names never
 # reach the access log, and the results are there again after an application is recorded.
 SESSION_QUERY = "intake.checkin_query"
+# The station the officer works at, until they choose another.
+SESSION_STATION = "intake.station"
 
 
 def _checkin_url(station: str, page: int | None = None) -> str:
@@ -53,10 +55,14 @@ def checkin(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_QUERY] = form.cleaned_data["q"]
         else:
             request.session.pop(SESSION_QUERY, None)
+        if form.cleaned_data["diem"]:
+            request.session[SESSION_STATION] = form.cleaned_data["diem"]
         return redirect(_checkin_url(form.cleaned_data["diem"]))
     scope = scope_for(request.user)
     stations = list(stations_with_kits(scope))
-    station = _chosen(stations, request.GET.get("diem", ""))
+    station = _chosen(stations, request.GET.get("diem") or request.session.get(SESSION_STATION, ""))
+    if station:
+        request.session[SESSION_STATION] = station.code
     query = request.session.get(SESSION_QUERY, "")
     results = None
     if query:

@@ -124,6 +124,8 @@
     look();
   }
 
+  // The last search stays in the field: selected, so that the next scan or typing replaces it.
+  if (document.activeElement === field) field.select();
   button.hidden = false;
   button.addEventListener("click", open);
   stop.addEventListener("click", () => {
