@@ -33,7 +33,7 @@ NEED_LABELS = {
 @dataclass(frozen=True)
 class EligibilityPolicy:
     code: str
-    title: str
+    title: str  # in the active language when shown
     legal_basis: str
     in_force_from: date
     in_force_until: date | None
@@ -57,7 +57,7 @@ class EligibilityPolicy:
 
 CHIP_2021 = EligibilityPolicy(
     code="chip-2021",
-    title="Chiến dịch cấp CCCD gắn chip 2021",
+    title=gettext_lazy("Chiến dịch cấp CCCD gắn chip 2021"),
     legal_basis="Luật Căn cước công dân 2014; Thông tư 06/2021/TT-BCA",
     in_force_from=date(2021, 1, 1),
     in_force_until=date(2024, 6, 30),
@@ -69,7 +69,7 @@ CHIP_2021 = EligibilityPolicy(
 
 LAW_2023 = EligibilityPolicy(
     code="law-2023",
-    title="Luật Căn cước 2023",
+    title=gettext_lazy("Luật Căn cước 2023"),
     legal_basis="Luật Căn cước số 26/2023/QH15, điều 19, 21, 46",
     in_force_from=date(2024, 7, 1),
     in_force_until=None,

@@ -52,8 +52,8 @@ from cancuoc.reports.weekly import (
 )
 
 PAGE_SIZE = 50
-KITS_SHOWN = 20  # the most productive kits of the last week
-INSTITUTIONS_SHOWN = 50
+KITS_SHOWN = 10  # the most productive kits of the last week
+INSTITUTIONS_PAGE = 10  # a dashboard's institutions, most left first
 # Stored as said here (the audit log keeps them in Vietnamese), shown translated.
 PURPOSES = [
     gettext_noop("Rà soát, vận động công dân làm thủ tục cấp thẻ"),
@@ -95,10 +95,12 @@ def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
     return unit
 
 
-def paged(request: HttpRequest, items, *, param: str = "trang") -> tuple[Page, dict]:
-    """A page of ``items`` (``?<param>=N``, PAGE_SIZE a page) and its pager's links, which
+def paged(
+    request: HttpRequest, items, *, param: str = "trang", size: int = PAGE_SIZE
+) -> tuple[Page, dict]:
+    """A page of ``items`` (``?<param>=N``, ``size`` a page) and its pager's links, which
     keep the page's other parameters."""
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+    page = Paginator(items, size).get_page(request.GET.get(param))
 
     def link(number: int) -> str:
         query = request.GET.copy()
@@ -155,6 +157,17 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     is_village = not unit.children.exists()
     children = [] if is_village else ranking_order(children_progress(unit, on))
     lagging, behind = ([], 0) if is_village else lagging_units(forecast_children(unit=unit, on=on))
+    forecast = forecast_unit(unit=unit, on=on) if status.target else None
+    kits = productivity(unit, on)
+    institutions, institutions_pager = paged(
+        request,
+        institutions_progress(
+            scope.institutions_visible().filter(unit__in=AdministrativeUnit.objects.subtree(unit)),
+            on=on,
+        ),
+        param="trang_cq",
+        size=INSTITUTIONS_PAGE,
+    )
     context = {
         "unit": unit,
         "ancestors": scope.units(unit.ancestors()),
@@ -163,23 +176,20 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "bases": ResidenceBasis.choices,
         "policy": policy,
         "progress": status,
-        "forecast": forecast_unit(unit=unit, on=on) if status.target else None,
-        "chart": chart_data(status),
+        "forecast": forecast,
+        "chart": chart_data(status, forecast),
         "children": children,
         "target_is_eligible": target_is_eligible(children),
         "lagging": lagging,
         "behind": behind,
         "search": search,
-        "kits": productivity(unit, on)[:KITS_SHOWN],
+        "kits": kits[:KITS_SHOWN],
+        "kits_total": len(kits),
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
         "stations": scope.stations().filter(unit=unit).order_by("code"),
-        "institutions": institutions_progress(
-            scope.institutions_visible().filter(unit__in=AdministrativeUnit.objects.subtree(unit))[
-                :INSTITUTIONS_SHOWN
-            ],
-            on=on,
-        ),
+        "institutions": institutions,
+        "institutions_pager": institutions_pager,
         "sees_persons": scope.sees_persons,
         "purposes": PURPOSES,
     }
@@ -191,9 +201,11 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/unit.html", context)
 
 
-def chart_data(status) -> dict:
+def chart_data(status, forecast=None) -> dict:
     """Daily captures and the burn-down (remaining to target, actual and forecast): the days
-    in ISO and as the active language writes them, and the series' names translated."""
+    in ISO and as the active language writes them, and the series' names translated. The
+    forecast line falls at ``pace`` a day: the pace that reaches the target on the day the
+    unit's forecast says (its appointments included), else the last week's pace."""
     data = {
         "days": [day.isoformat() for day, _n in status.daily],
         "labels": [date_format(day, "MONTH_DAY_FORMAT") for day, _n in status.daily],
@@ -210,8 +222,11 @@ def chart_data(status) -> dict:
         for _day, n in status.daily:
             remaining -= n
             actual.append(max(remaining, 0))
+        pace = status.pace
+        if forecast is not None and forecast.done_on and forecast.done_on > status.on:
+            pace = (status.remaining or 0) / (forecast.done_on - status.on).days
         data |= {"remaining": actual, "deadline": target.deadline.isoformat(),
-                 "target": target.count, "pace": status.pace}  # fmt: skip
+                 "target": target.count, "pace": pace}  # fmt: skip
     return data
 
 
