@@ -4,6 +4,7 @@ lookup of one's own appointment and card, which shows nothing else and is thrott
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
+import lxml.html
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
@@ -100,3 +101,36 @@ def test_one_address_may_not_look_up_without_end(client, schedule):
         look_up(client, personal_id=f"0380800{n:05}", ip="10.3.3.3")
     assert look_up(client, ip="10.3.3.3").status_code == 429
     assert look_up(client, ip="10.3.3.4").status_code == 200
+
+
+def test_the_schedule_fits_a_phone_and_reads_in_english_while_the_post_stays_vietnamese(
+    client, schedule
+):
+    client.cookies["django_language"] = "en"
+    page = lxml.html.fromstring(client.get("/lich/16000/").content)
+    [table] = page.xpath("//table[@id='openings']")
+    assert "cards" in table.get("class").split()
+    assert table.xpath(".//th/text()") == ["Day", "Time", "Where", "Who should come"]
+    assert "Residents of Xã Một aged 14 and over without an ID card" in table.text_content()
+    [post] = page.xpath("//textarea[@id='post']")
+    assert post.get("cols") is None and post.get("lang") == "vi"
+    assert post.text.startswith("📢 THÔNG BÁO LỊCH CẤP THẺ CĂN CƯỚC — XÃ MỘT")
+    assert "Mang theo: Phiếu hẹn này;" in post.text
+    assert page.xpath("//label[@for='post']")
+    events = Calendar.from_ical(client.get("/lich/16000/lich.ics").content).walk("VEVENT")
+    assert str(events[0]["summary"]).startswith("Cấp căn cước: ")
+
+
+def test_the_lookup_reads_in_english_with_its_mistakes_explained(client, schedule):
+    client.cookies["django_language"] = "en"
+    page = client.get("/tra-cuu/").content.decode()
+    assert "Personal ID number (12 digits)" in page and "Date of birth" in page
+    assert ">Look up</button>" in page
+    wrong = look_up(client, personal_id="12345", born="").content.decode()
+    assert "Enter all 12 digits." in wrong and "Enter your date of birth." in wrong
+    assert (
+        "Not found: check the ID number and the date of birth."
+        in look_up(client, born="11/05/1980").content.decode()
+    )
+    found = look_up(client).content.decode()
+    assert "Monday, 7 June 2021, 07:30–08:00" in found

@@ -173,7 +173,7 @@ def test_a_search_cut_short_before_any_plan_says_so():
     crew = Team(
         "A", Point(19.8, 105.77), 3, 10, tuple(Workday(d, DAY, (LUNCH,)) for d in range(60))
     )
-    with pytest.raises(NoRoutes, match="allow more time"):
+    with pytest.raises(NoRoutes, match="cho thêm thời gian"):
         routes_solve(stops=commune(4, villages=150), teams=[crew], roads=ROADS, time_limit=0.01)
 
 
@@ -256,7 +256,7 @@ def test_visits_plan_saves_the_visits_of_the_station_area(station, add_person):
 
 def test_a_fixed_station_has_no_route(station):
     station.kind = StationKind.FIXED
-    with pytest.raises(ValueError, match="fixed"):
+    with pytest.raises(ValueError, match="điểm cố định"):
         visits_plan(station=station, first=date(2021, 4, 5), days=1, on=date(2021, 4, 1))
 
 

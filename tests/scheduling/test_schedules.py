@@ -4,6 +4,8 @@ who is booked into it, ID numbers masked, ready to print."""
 import io
 from datetime import datetime, timedelta
 
+import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from cancuoc.registry.personal_id import generate
@@ -37,12 +39,12 @@ def test_the_schedule_lists_each_days_slots_and_who_is_booked_with_ids_masked(ad
     assert workbook.sheetnames == ["Tổng hợp", "07-06-2021", "08-06-2021"]
     summary = [list(row) for row in workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True)]
     assert summary == [
-        [datetime(2021, 6, 7), "Thứ Hai", 2, 6, 2, 2 / 6],
-        [datetime(2021, 6, 8), "Thứ Ba", 1, 4, 1, 1 / 4],
+        [datetime(2021, 6, 7), "Thứ 2", 2, 6, 2, 2 / 6],
+        [datetime(2021, 6, 8), "Thứ 3", 1, 4, 1, 1 / 4],
         ["Cộng", None, 3, 10, 3, 0.3],
     ]
     monday = workbook["07-06-2021"]
-    assert monday["A1"].value == "Công an Xã Một: Thứ Hai, 07/06/2021"
+    assert monday["A1"].value == "Công an Xã Một: Thứ 2, 07/06/2021"
     rows = [list(row) for row in monday.iter_rows(min_row=3, values_only=True)]
     assert rows == [
         ["07:30 – 08:00", 3, 2, None, 1, "Lê Văn Hùng", 1975, None, "Thôn 2", "H7",
@@ -90,3 +92,31 @@ def test_a_range_without_slots_gives_a_summary_of_nothing(area):
     assert workbook.sheetnames == ["Tổng hợp"]
     rows = list(workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True))
     assert rows == [("Cộng", None, 0, 0, 0, None)]
+
+
+def test_an_officer_reading_english_gets_english_headers_and_the_same_figures(add_person):
+    station = make_station()
+    book(add_person(full_name="Lê Thị Tâm"), make_slot(station))
+
+    with translation.override("en"):
+        workbook = load_workbook(io.BytesIO(schedule_xlsx(station=station, first=DAY, last=DAY)))
+
+    assert workbook.sheetnames == ["Summary", "07-06-2021"]
+    summary = workbook["Summary"]
+    assert [c.value for c in summary[2]] == ["Day", "Weekday", "Slots", "Places", "Booked", "Share"]
+    assert [c.value for c in summary[3]][:5] == [datetime(2021, 6, 7), "Monday", 1, 6, 1]
+    assert summary["F3"].value == pytest.approx(1 / 6) and summary["F3"].number_format == "0%"
+    monday = workbook["07-06-2021"]
+    assert monday["A1"].value == "Công an Xã Một: Monday, 7 June 2021"
+    assert monday["F3"].value == "Lê Thị Tâm" and monday["L3"].value == "Booked"
+
+
+def test_a_name_written_like_a_formula_stays_text(add_person):
+    station = make_station()
+    book(add_person(full_name='=HYPERLINK("http://x.example","bấm")'), make_slot(station))
+
+    workbook = load_workbook(io.BytesIO(schedule_xlsx(station=station, first=DAY, last=DAY)))
+
+    cell = workbook["07-06-2021"]["F3"]
+    assert cell.value == '=HYPERLINK("http://x.example","bấm")'
+    assert cell.data_type == "s" and cell.quotePrefix

@@ -15,6 +15,12 @@ from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import additions_text
 from cancuoc.planning.targets import TargetSplitError, target_split
 from cancuoc.scheduling.assignment import Weights
+from cancuoc.scheduling.errors import (
+    APPOINTMENT_OUTSIDE,
+    NO_TARGET,
+    PERIOD_OUT_OF_RANGE,
+    STATION_OUTSIDE,
+)
 from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 from cancuoc.scheduling.routes import NoRoutes
 from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
@@ -45,11 +51,7 @@ MAX_DAYS = 120  # a campaign's length; a longer period is a typing mistake
 
 def _period_or_409(first: date, last: date) -> None:
     if not 0 <= (last - first).days < MAX_DAYS:
-        raise HttpError(
-            409,
-            f"từ ngày đến ngày phải trong {MAX_DAYS} ngày / the period must run forward "
-            f"and be shorter than {MAX_DAYS} days",
-        )
+        raise HttpError(409, str(PERIOD_OUT_OF_RANGE) % {"days": MAX_DAYS})
 
 
 @router.get(
@@ -61,7 +63,7 @@ def station_slots(request: HttpRequest, code: str = CODE, day: date | None = Non
     day = day or timezone.localdate()
     station = scope_for(request.user).stations().filter(code=code).first()
     if station is None:
-        raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
+        raise HttpError(404, str(STATION_OUTSIDE))
     slots = (
         Slot.objects.filter(station=station, starts_at__date=day)
         .with_room()
@@ -111,12 +113,12 @@ def appointment(request: HttpRequest, code: str = CODE):
         .first()
     )
     if found is None:
-        raise HttpError(404, "không có lịch hẹn này trong phạm vi / no such appointment")
+        raise HttpError(404, str(APPOINTMENT_OUTSIDE))
     later = Appointment.objects.filter(rebooked_from=found).values_list("code", flat=True).first()
     return {
         "code": found.code, "person": found.person_id, "station": found.slot.station.code,
         "starts_at": found.slot.starts_at, "ends_at": found.slot.ends_at,
-        "state": found.state, "state_label": _STATES[found.state], "rebooked_as": later,
+        "state": found.state, "state_label": str(_STATES[found.state]), "rebooked_as": later,
     }  # fmt: skip
 
 
@@ -133,7 +135,7 @@ def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
     require_persons(request)
     station = scope_for(request.user).stations().filter(code=code).first()
     if station is None:
-        raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
+        raise HttpError(404, str(STATION_OUTSIDE))
     _period_or_409(data.first, data.last)
     rate = no_show_rate(station) if data.no_show is None else data.no_show
     made = slots_make(
@@ -183,7 +185,7 @@ def unit_targets_split(request: HttpRequest, code: str = CODE):
     unit = scoped_unit(request, code)
     target = Target.objects.filter(unit=unit).order_by("-deadline").first()
     if target is None:
-        raise HttpError(409, f"{unit.code}: chưa có chỉ tiêu / no target to split")
+        raise HttpError(409, str(NO_TARGET) % {"unit": unit.code})
     try:
         parts = target_split(target=target)
     except TargetSplitError as error:
@@ -210,7 +212,7 @@ def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     require_persons(request)
     station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
     if station is None:
-        raise HttpError(404, "không có điểm thu nhận này trong phạm vi / no such station")
+        raise HttpError(404, str(STATION_OUTSIDE))
     try:
         visits = visits_plan(
             station=station, first=data.first, days=data.days, on=timezone.localdate()

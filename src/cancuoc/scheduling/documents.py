@@ -17,6 +17,9 @@ from cancuoc.registry.models import Home, Residence
 from .models import Appointment, Slot, Visit
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+# What citizens are given to read (slips, SMS, the commune's posts and calendar) is in
+# Vietnamese, whatever language the officer who makes it reads.
+CITIZENS_LANGUAGE = "vi"
 
 
 def appointment_url(code: str) -> str:

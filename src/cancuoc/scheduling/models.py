@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.planning.models import Station
@@ -23,10 +24,10 @@ def appointment_code() -> str:
 
 
 class AppointmentState(models.TextChoices):
-    BOOKED = "booked", "Đã hẹn"
-    ATTENDED = "attended", "Đã đến"
-    NO_SHOW = "no_show", "Không đến"
-    CANCELLED = "cancelled", "Đã huỷ"
+    BOOKED = "booked", _("Đã hẹn")
+    ATTENDED = "attended", _("Đã đến")
+    NO_SHOW = "no_show", _("Không đến")
+    CANCELLED = "cancelled", _("Đã huỷ")
 
 
 # The states in which an appointment holds its place in the slot.
@@ -59,24 +60,28 @@ class Slot(models.Model):
     """A stretch of a shift at a station: ``capacity`` people may be booked into it. The
     capacity is kits × length ÷ capture minutes, raised by the overbooking factor."""
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="slots")
-    starts_at = models.DateTimeField("bắt đầu")
-    ends_at = models.DateTimeField("kết thúc")
-    capacity = models.PositiveSmallIntegerField("số chỗ")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="slots", verbose_name=_("điểm thu nhận")
+    )
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc"))
+    capacity = models.PositiveSmallIntegerField(_("số chỗ"))
     # An on-site session: the slot is held for this institution's members only.
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("dành cho cơ quan, đơn vị"),
+    )  # fmt: skip
     # A mobile team's stop: the slot is held for the residents of this village.
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("dành cho thôn"),
+    )  # fmt: skip
 
     objects = SlotQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "khung giờ hẹn"
-        verbose_name_plural = "khung giờ hẹn"
+        verbose_name = _("khung giờ hẹn")
+        verbose_name_plural = _("khung giờ hẹn")
         constraints = [
             models.UniqueConstraint(fields=["station", "starts_at"], name="slot_station_start"),
             models.CheckConstraint(
@@ -92,50 +97,61 @@ class Slot(models.Model):
 class AssignmentRun(models.Model):
     """One run of the assignment of a unit's worklist to slots, with its figures."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(db_default=Now())
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
-    first_day = models.DateField()
-    last_day = models.DateField()
-    persons = models.PositiveIntegerField("người cần hẹn", default=0)
-    assigned = models.PositiveIntegerField("đã hẹn", default=0)
-    unassigned = models.PositiveIntegerField("chưa xếp được", default=0)
-    cost = models.BigIntegerField(default=0)
-    lower_bound = models.BigIntegerField(default=0)
-    seconds = models.FloatField(default=0)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), db_default=Now())
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("người chạy"),
+    )  # fmt: skip
+    first_day = models.DateField(_("từ ngày"))
+    last_day = models.DateField(_("đến ngày"))
+    persons = models.PositiveIntegerField(_("người cần hẹn"), default=0)
+    assigned = models.PositiveIntegerField(_("đã hẹn"), default=0)
+    unassigned = models.PositiveIntegerField(_("chưa xếp được"), default=0)
+    cost = models.BigIntegerField(_("chi phí"), default=0)
+    lower_bound = models.BigIntegerField(_("cận dưới của chi phí"), default=0)
+    seconds = models.FloatField(_("thời gian chạy (giây)"), default=0)
 
     class Meta:
-        verbose_name = "lượt xếp lịch"
-        verbose_name_plural = "lượt xếp lịch"
+        verbose_name = _("lượt xếp lịch")
+        verbose_name_plural = _("lượt xếp lịch")
 
     def __str__(self) -> str:
         return f"{self.unit} {self.first_day:%d/%m}–{self.last_day:%d/%m}"
 
 
 class Appointment(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("người")
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("khung giờ")
+    )
     # Who came together: members of one household share a slot.
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("hộ"),
+    )  # fmt: skip
     state = models.CharField(
-        max_length=16, choices=AppointmentState.choices, default=AppointmentState.BOOKED
-    )
-    code = models.CharField("mã hẹn", max_length=16, unique=True, default=appointment_code)
+        _("tình trạng"), max_length=16, choices=AppointmentState.choices,
+        default=AppointmentState.BOOKED,
+    )  # fmt: skip
+    code = models.CharField(_("mã hẹn"), max_length=16, unique=True, default=appointment_code)
     run = models.ForeignKey(
-        AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("lượt xếp lịch"),
+    )  # fmt: skip
     rebooked_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rebooked_as"
-    )
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rebooked_as",
+        verbose_name=_("hẹn lại từ lịch"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
 
     class Meta:
-        verbose_name = "lịch hẹn"
-        verbose_name_plural = "lịch hẹn"
+        verbose_name = _("lịch hẹn")
+        verbose_name_plural = _("lịch hẹn")
         constraints = [
             # A person holds at most one appointment still to come.
             models.UniqueConstraint(
@@ -152,23 +168,27 @@ class Visit(models.Model):
     """One stop of a mobile team's or vehicle's day: a village or an institution, when the team
     is there and how many people it expects (lịch cấp lưu động)."""
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="visits")
-    day = models.DateField("ngày")
-    order = models.PositiveSmallIntegerField("thứ tự")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="visits", verbose_name=_("điểm thu nhận")
+    )
+    day = models.DateField(_("ngày"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("thôn"),
+    )  # fmt: skip
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    arrives_at = models.DateTimeField("đến lúc")
-    leaves_at = models.DateTimeField("rời lúc")
-    expected = models.PositiveIntegerField("số người dự kiến")
-    travel_km = models.FloatField("quãng đường từ điểm trước (km)", default=0)
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("cơ quan, đơn vị"),
+    )  # fmt: skip
+    arrives_at = models.DateTimeField(_("đến lúc"))
+    leaves_at = models.DateTimeField(_("rời lúc"))
+    expected = models.PositiveIntegerField(_("số người dự kiến"))
+    travel_km = models.FloatField(_("quãng đường từ điểm trước (km)"), default=0)
 
     class Meta:
-        verbose_name = "lịch cấp lưu động"
-        verbose_name_plural = "lịch cấp lưu động"
+        verbose_name = _("lịch cấp lưu động")
+        verbose_name_plural = _("lịch cấp lưu động")
         ordering = ["station", "day", "order"]
         constraints = [
             models.UniqueConstraint(fields=["station", "day", "order"], name="visit_order"),
@@ -187,14 +207,14 @@ class Lookup(models.Model):
     throttle guessing (by address, and by ID number) and to account for lookups. The ID number
     is kept only as a keyed hash."""
 
-    at = models.DateTimeField(db_default=Now(), db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    id_digest = models.CharField(max_length=64, db_index=True)
-    found = models.BooleanField()
+    at = models.DateTimeField(_("lúc"), db_default=Now(), db_index=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    id_digest = models.CharField(_("mã băm số định danh"), max_length=64, db_index=True)
+    found = models.BooleanField(_("tìm thấy"))
 
     class Meta:
-        verbose_name = "lượt tra cứu"
-        verbose_name_plural = "lượt tra cứu"
+        verbose_name = _("lượt tra cứu")
+        verbose_name_plural = _("lượt tra cứu")
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m %H:%M} {'✓' if self.found else '✗'}"

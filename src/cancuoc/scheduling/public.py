@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application, CardState
@@ -18,7 +19,7 @@ from cancuoc.planning.calendar import working_spans
 from cancuoc.planning.models import Station, StationKind
 from cancuoc.registry.models import Person
 
-from .documents import slot_places, time_window, unit_address
+from .documents import CITIZENS_LANGUAGE, slot_places, time_window, unit_address
 from .models import Appointment, AppointmentState, Lookup, Visit
 
 DAYS_AHEAD = 14
@@ -38,15 +39,20 @@ class Opening:
     ends: datetime
     station: str
     place: str  # the address to go to
-    who: str  # who should come
     mobile: bool
+    residents_of: str = ""  # the unit whose residents should come
+    members_of: str = ""  # or the institution whose members should (by its list)
 
-
-def _who(unit: AdministrativeUnit) -> str:
-    return (
-        f"Công dân từ đủ 14 tuổi chưa có thẻ căn cước, cư trú tại {unit.name} / residents "
-        f"aged 14 and over without an ID card"
-    )
+    @property
+    def who(self) -> str:
+        """Who should come, in the active language."""
+        if self.members_of:
+            return _("Thành viên của %(institution)s, theo danh sách của đơn vị") % {
+                "institution": self.members_of
+            }
+        return _("Công dân từ đủ 14 tuổi chưa có thẻ căn cước, cư trú tại %(unit)s") % {
+            "unit": self.residents_of
+        }
 
 
 def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_AHEAD):
@@ -64,7 +70,7 @@ def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_A
             ends=timezone.make_aware(span.ends),
             station=by_pk[span.station_id].name,
             place=unit_address(by_pk[span.station_id].unit),
-            who=_who(by_pk[span.station_id].unit),
+            residents_of=by_pk[span.station_id].unit.name,
             mobile=False,
         )
         for span in working_spans(fixed, first, last)
@@ -75,17 +81,17 @@ def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_A
     for visit in visits:
         if visit.institution is not None:
             place = f"{visit.institution.name}, {unit_address(visit.institution.unit)}"
-            who = f"Thành viên {visit.institution.name} / its members, by their list"
+            audience = {"members_of": visit.institution.name}
         else:
-            place, who = unit_address(visit.unit), _who(visit.unit)
+            place, audience = unit_address(visit.unit), {"residents_of": visit.unit.name}
         openings.append(
             Opening(
                 starts=visit.arrives_at,
                 ends=visit.leaves_at,
                 station=visit.station.name,
                 place=place,
-                who=who,
                 mobile=True,
+                **audience,
             )
         )
     return sorted(openings, key=lambda o: (o.starts, o.station))
@@ -99,6 +105,7 @@ def _by_day(openings: list[Opening]) -> dict[date, list[Opening]]:
     return days
 
 
+@translation.override(CITIZENS_LANGUAGE)
 def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes:
     """The openings as an iCalendar feed (RFC 5545) people can subscribe to."""
     from icalendar import Calendar, Event
@@ -106,7 +113,7 @@ def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes
     calendar = Calendar()
     calendar.add("prodid", "-//cancuoc//lich cap can cuoc//VI")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Lịch cấp căn cước — {unit.name}")
+    calendar.add("x-wr-calname", _("Lịch cấp căn cước — %(unit)s") % {"unit": unit.name})
     for opening in openings:
         event = Event()
         digest = hashlib.sha1(
@@ -116,29 +123,34 @@ def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes
         event.add("dtstamp", opening.starts)
         event.add("dtstart", opening.starts)
         event.add("dtend", opening.ends)
-        event.add("summary", f"Cấp căn cước: {opening.station}")
+        event.add("summary", _("Cấp căn cước: %(station)s") % {"station": opening.station})
         event.add("location", opening.place)
         event.add("description", opening.who)
         calendar.add_component(event)
     return calendar.to_ical()
 
 
+@translation.override(CITIZENS_LANGUAGE)
 def fanpage_post(*, unit: AdministrativeUnit, openings: list[Opening], bring: tuple) -> str:
     """A ready-to-post notice for the commune's Facebook or Zalo page (the seeds: "thông báo
-    về thời gian, địa điểm")."""
+    về thời gian, địa điểm"), in Vietnamese whatever the page's language."""
     lines = [
-        f"📢 THÔNG BÁO LỊCH CẤP THẺ CĂN CƯỚC — {unit.name.upper()}",
+        "📢 " + _("THÔNG BÁO LỊCH CẤP THẺ CĂN CƯỚC — %(unit)s") % {"unit": unit.name.upper()},
         "",
-        "Công an xã thông báo lịch thu nhận hồ sơ cấp thẻ căn cước:",
+        _("Công an xã thông báo lịch thu nhận hồ sơ cấp thẻ căn cước:"),
     ]
     by_day = _by_day(openings)
     for day, day_openings in by_day.items():
         lines.append(f"🗓 {day:%d/%m/%Y}:")
         for o in day_openings:
             starts, ends = timezone.localtime(o.starts), timezone.localtime(o.ends)
-            kind = "lưu động" if o.mobile else "tại trụ sở"
+            kind = _("lưu động") if o.mobile else _("tại trụ sở")
             lines.append(f"  • {starts:%H:%M}–{ends:%H:%M} {kind}: {o.place}")
-    lines += ["", "Mang theo: " + "; ".join(bring) + ".", "Xem lịch: " + _schedule_url(unit)]
+    lines += [
+        "",
+        _("Mang theo: %(items)s.") % {"items": "; ".join(str(item) for item in bring)},
+        _("Xem lịch: %(url)s") % {"url": _schedule_url(unit)},
+    ]
     return "\n".join(lines)
 
 
@@ -208,15 +220,16 @@ def fanpage_image(*, unit: AdministrativeUnit, openings: list[Opening], bring: t
     from weasyprint import HTML
 
     by_day = _by_day(openings)
-    html = render_to_string(
-        "scheduling/fanpage_card.html",
-        {
-            "unit": unit,
-            "days": list(by_day.items())[:7],
-            "bring": bring,
-            "url": _schedule_url(unit),
-        },
-    )
+    with translation.override(CITIZENS_LANGUAGE):
+        html = render_to_string(
+            "scheduling/fanpage_card.html",
+            {
+                "unit": unit,
+                "days": list(by_day.items())[:7],
+                "bring": [str(item) for item in bring],
+                "url": _schedule_url(unit),
+            },
+        )
     pdf = pypdfium2.PdfDocument(HTML(string=html).write_pdf())
     image = pdf[0].render(scale=2).to_pil()
     out = io.BytesIO()

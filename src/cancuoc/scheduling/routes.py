@@ -14,6 +14,7 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext_lazy
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from cancuoc.lib.geo import Point, haversine_km
@@ -141,6 +142,12 @@ class Routes:
     itineraries: list[Itinerary]  # the days with at least one visit, by team and day
     dropped: list[Dropped]
     seconds: float
+
+
+NO_PLAN = gettext_lazy(
+    "Không lập được lịch cho %(places)s nơi (%(pieces)s phần) và %(days)s ngày-tổ trong "
+    "%(seconds)s giây (trạng thái %(status)s): cho thêm thời gian hoặc lập ít ngày hơn."
+)
 
 
 class NoRoutes(RuntimeError):
@@ -280,10 +287,12 @@ def routes_solve(
     solution = routing.SolveWithParameters(params)
     if solution is None:
         raise NoRoutes(
-            f"no plan for {len(stops)} places, {len(nodes) - len(teams)} pieces and "
-            f"{len(vehicles)} team-days within {time_limit:g} s (routing status "
-            f"{routing.status()}): allow more time or plan fewer days"
-        )
+            str(NO_PLAN)
+            % {
+                "places": len(stops), "pieces": len(nodes) - len(teams), "days": len(vehicles),
+                "seconds": f"{time_limit:g}", "status": routing.status(),
+            }
+        )  # fmt: skip
 
     itineraries, served = [], {}
     for v, (t, team, workday) in enumerate(vehicles):

@@ -1,33 +1,43 @@
 """A station's schedule (lịch hẹn của điểm thu nhận) as an XLSX workbook: a summary sheet of
 booked places against capacity per day, then one sheet per day listing each slot and the
-people booked into it, printable on landscape A4 with the headers on every page."""
+people booked into it, printable on landscape A4 with the headers on every page. Headers and
+labels are in the language of the officer who downloads it; figures are numbers and days are
+dates, which Excel shows in its own locale; text from the register is always text, never a
+formula."""
 
 import io
 import itertools
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.tables import DATE_FORMAT, clean_text
 from cancuoc.planning.models import Station
 from cancuoc.registry.personal_id import mask
 
-from .documents import WEEKDAYS, by_home, time_window, units_by_id
+from .documents import by_home, time_window, units_by_id
 from .models import HOLDING_STATES, Appointment, AppointmentState, Slot
 
 # (header, width in characters)
 DAY_COLUMNS = [
-    ("Giờ", 13), ("Số chỗ", 8), ("Đã hẹn", 8), ("Dành cho", 18), ("STT", 5),
-    ("Họ, chữ đệm và tên", 28), ("Năm sinh", 9), ("Số định danh", 15),
-    ("Thôn/tổ dân phố", 18), ("Mã hộ", 12), ("Mã hẹn", 13), ("Tình trạng", 11),
+    (gettext_lazy("Giờ"), 13), (gettext_lazy("Số chỗ"), 8), (gettext_lazy("Đã hẹn"), 8),
+    (gettext_lazy("Dành cho"), 18), (gettext_lazy("STT"), 5),
+    (gettext_lazy("Họ, chữ đệm và tên"), 28), (gettext_lazy("Năm sinh"), 9),
+    (gettext_lazy("Số định danh"), 15), (gettext_lazy("Thôn/tổ dân phố"), 18),
+    (gettext_lazy("Mã hộ"), 12), (gettext_lazy("Mã hẹn"), 13), (gettext_lazy("Tình trạng"), 11),
 ]  # fmt: skip
 SUMMARY_COLUMNS = [
-    ("Ngày", 12), ("Thứ", 10), ("Số khung giờ", 13), ("Số chỗ", 10), ("Đã hẹn", 10),
-    ("Tỷ lệ", 9),
+    (gettext_lazy("Ngày"), 12), (gettext_lazy("Thứ"), 10), (gettext_lazy("Số khung giờ"), 13),
+    (gettext_lazy("Số chỗ"), 10), (gettext_lazy("Đã hẹn"), 10), (gettext_lazy("Tỷ lệ"), 9),
 ]  # fmt: skip
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -56,18 +66,22 @@ def schedule_xlsx(*, station: Station, first: date, last: date) -> bytes:
 
     book = Workbook()
     summary = book.active
-    summary.title = "Tổng hợp"
-    title = f"Lịch hẹn {station.name} ({station.code}), {first:%d/%m/%Y} – {last:%d/%m/%Y}"
+    summary.title = _("Tổng hợp")
+    title = _("Lịch hẹn %(station)s (%(code)s), %(first)s – %(last)s") % {
+        "station": station.name, "code": station.code,
+        "first": date_format(first, "SHORT_DATE_FORMAT"),
+        "last": date_format(last, "SHORT_DATE_FORMAT"),
+    }  # fmt: skip
     _begin(summary, title, SUMMARY_COLUMNS)
     for day, day_slots in itertools.groupby(slots, key=lambda s: time_window(s)[0].date()):
         day_slots = list(day_slots)
         sheet = book.create_sheet(f"{day:%d-%m-%Y}")
-        _begin(sheet, f"{station.name}: {WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}", DAY_COLUMNS)
+        _begin(sheet, f"{station.name}: {date_format(day, 'DATE_FORMAT')}", DAY_COLUMNS)
         for slot in day_slots:
             _write_slot(sheet, slot, by_slot.get(slot.pk, []), villages)
         taken = sum(len(by_slot.get(slot.pk, [])) for slot in day_slots)
-        _summarise(summary, [day, WEEKDAYS[day.weekday()]], day_slots, taken)
-    _summarise(summary, ["Cộng", ""], slots, len(booked))
+        _summarise(summary, [day, date_format(day, "l")], day_slots, taken)
+    _summarise(summary, [_("Cộng"), ""], slots, len(booked))
     for cell in summary[summary.max_row]:
         cell.font = BOLD
     output = io.BytesIO()
@@ -78,18 +92,18 @@ def schedule_xlsx(*, station: Station, first: date, last: date) -> bytes:
 def _summarise(sheet: Worksheet, labels: list, slots: list[Slot], taken: int) -> None:
     """One row of the summary: how many slots, places and booked, and the share filled."""
     capacity = sum(slot.capacity for slot in slots)
-    sheet.append([*labels, len(slots), capacity, taken, taken / capacity if capacity else None])
-    sheet.cell(sheet.max_row, 1).number_format = "DD/MM/YYYY"
+    _append(sheet, [*labels, len(slots), capacity, taken, taken / capacity if capacity else None])
+    sheet.cell(sheet.max_row, 1).number_format = DATE_FORMAT
     sheet.cell(sheet.max_row, 6).number_format = "0%"
 
 
 def _begin(sheet: Worksheet, title: str, columns: list[tuple[str, int]]) -> None:
     """Title, header row frozen and repeated on every printed page, widths, landscape A4
     fitted to the page width."""
-    sheet.append([title])
+    _append(sheet, [title])
     sheet["A1"].font = TITLE
-    sheet.append([header for header, _ in columns])
-    for index, (_, width) in enumerate(columns, start=1):
+    _append(sheet, [str(header) for header, _width in columns])
+    for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         header = sheet.cell(2, index)
         header.font, header.fill = BOLD, HEADER_FILL
@@ -116,17 +130,28 @@ def _write_slot(
     ]  # fmt: skip
     first_row = sheet.max_row + 1
     if not booked:
-        sheet.append(figures)
+        _append(sheet, figures)
     for number, appointment in enumerate(booked, start=1):
         person = appointment.person
         village = villages.get(appointment.home_unit_id)
-        sheet.append(
+        _append(
+            sheet,
             [*(figures if number == 1 else [None] * len(figures)), number, person.full_name,
              person.birth_date.year, mask(person.personal_id) if person.personal_id else "",
              village.name if village else "",
              person.household.code if person.household else "", appointment.code,
-             _STATE_LABELS[appointment.state]]
+             str(_STATE_LABELS[appointment.state])],
         )  # fmt: skip
     for cell in sheet[first_row]:
         cell.border = SLOT_TOP
     sheet.cell(first_row, 1).font = BOLD
+
+
+def _append(sheet: Worksheet, values: list) -> None:
+    """A row whose text stays text: a name or code starting like a formula is stored as a
+    string (Excel's quote prefix), never run."""
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True

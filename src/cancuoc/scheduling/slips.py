@@ -22,6 +22,7 @@ from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.models import Station
 
 from .documents import (
+    CITIZENS_LANGUAGE,
     WEEKDAYS,
     Place,
     appointment_url,
@@ -41,8 +42,6 @@ BRING = (
     _("CMND hoặc thẻ CCCD mã vạch cũ (nếu có)"),
     _("Sổ hộ khẩu (nếu còn)"),
 )
-# The slips' language: the citizens'.
-SLIP_LANGUAGE = "vi"
 # Pixels per QR module: printed 36 mm wide without smoothing (the image is drawn pixelated),
 # a module of a version 3 code is about 1 mm, four pixels each.
 QR_SCALE = 4
@@ -158,7 +157,7 @@ def qr_png(url: str) -> str:
 def _document(slips: list[Slip], batches: list[int] = ()) -> Document:
     """The slips laid out; each slip whose index is in ``batches`` begins a page and is
     anchored ``batch-<index>``."""
-    with translation.override(SLIP_LANGUAGE):
+    with translation.override(CITIZENS_LANGUAGE):
         html = render_to_string(
             "scheduling/slips.html",
             {"slips": slips, "bring": [str(item) for item in BRING], "batches": set(batches)},

@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, scope_for
@@ -17,6 +19,7 @@ from cancuoc.planning.models import Station
 from cancuoc.reports.views import PURPOSES, as_of, export_purpose
 
 from .documents import slot_places, time_window
+from .errors import STATION_OUTSIDE
 from .models import Appointment, AppointmentState, Slot, Visit
 from .public import (
     citizen_lookup,
@@ -31,6 +34,7 @@ from .slips import BRING, slips_pdf
 DAYS_SHOWN = 7
 MAX_DOWNLOAD_DAYS = 31
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+A_MONDAY = date(2024, 1, 1)
 
 
 def _day(request: HttpRequest, name: str, default: date) -> date:
@@ -43,7 +47,7 @@ def _day(request: HttpRequest, name: str, default: date) -> date:
 def _station(request: HttpRequest, code: str) -> Station:
     station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
     if station is None:
-        raise Http404("không có điểm thu nhận này trong phạm vi / no such station in your area")
+        raise Http404(STATION_OUTSIDE)
     return station
 
 
@@ -55,8 +59,17 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     return first, last
 
 
+def _weekdays(digits: str) -> str:
+    """ "12345" (ISO weekdays) in the page's language: "Thứ 2, …, Thứ 6" or "Mon, …, Fri"."""
+    return ", ".join(
+        date_format(A_MONDAY + timedelta(days=int(d) - 1), "D") for d in digits if d in "1234567"
+    )
+
+
 @area_scoped
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A station's slots and bookings for a week, with its main actions first: a day's slips
+    and the week's schedule to download. A fixed number of queries, whatever the week holds."""
     station = _station(request, code)
     first = _day(request, "tu", as_of(request) + timedelta(days=1))
     last = first + timedelta(days=DAYS_SHOWN - 1)
@@ -87,7 +100,10 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "station": station,
             "kits": station.kits.count(),
-            "shifts": station.shifts.all(),
+            "shifts": [
+                (shift, "" if shift.weekdays == "1234567" else _weekdays(shift.weekdays))
+                for shift in station.shifts.all()
+            ],
             "first": first,
             "last": last,
             "days": sorted(days.items()),
@@ -150,7 +166,7 @@ def appointment_public(request: HttpRequest, code: str) -> HttpResponse:
         Appointment.objects.filter(code=code.upper()).select_related("slot__station__unit").first()
     )
     if appointment is None:
-        raise Http404("không có lịch hẹn này / no such appointment")
+        return render(request, "scheduling/appointment_not_found.html", {"code": code}, status=404)
     later = Appointment.objects.filter(rebooked_from=appointment).select_related("slot").first()
     shown = later or appointment
     starts, ends = time_window(shown.slot)
@@ -206,12 +222,20 @@ def public_post_image(request: HttpRequest, code: str) -> HttpResponse:
 class LookupForm(forms.Form):
     so_dinh_danh = forms.RegexField(
         regex=r"^\d{12}$",
-        label="Số định danh cá nhân (12 số) / personal ID number",
-        error_messages={"invalid": "Nhập đủ 12 chữ số / enter the 12 digits"},
+        label=gettext_lazy("Số định danh cá nhân (12 chữ số)"),
+        error_messages={
+            "invalid": gettext_lazy("Nhập đủ 12 chữ số."),
+            "required": gettext_lazy("Nhập số định danh cá nhân."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     ngay_sinh = forms.DateField(
-        label="Ngày sinh / date of birth", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Ngày sinh"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "invalid": gettext_lazy("Nhập ngày sinh."),
+            "required": gettext_lazy("Nhập ngày sinh."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )  # fmt: skip
 
 

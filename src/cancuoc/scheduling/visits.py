@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Count, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import (
     SEGMENT,
@@ -80,8 +81,11 @@ def station_point(station: Station) -> Point:
     )
     if point is None:
         raise ValueError(
-            f"station {station.code}: neither it nor its unit {unit.code} or any unit above "
-            "has coordinates; set the station's latitude and longitude"
+            _(
+                "%(station)s: điểm thu nhận, đơn vị %(unit)s và các đơn vị trên đều chưa có tọa "
+                "độ; hãy nhập vĩ độ, kinh độ của điểm."
+            )
+            % {"station": station.code, "unit": unit.code}
         )
     return point
 
@@ -178,10 +182,12 @@ def visits_plan(
     of its service area who need a card on ``on``, and save them in place of the station's
     visits of those days. People no visit takes are logged by place."""
     if station.kind == StationKind.FIXED:
-        raise ValueError(f"station {station.code} is a fixed station: it does not travel")
+        raise ValueError(
+            _("%(station)s là điểm cố định, không đi lưu động.") % {"station": station.code}
+        )
     kits = station.kits.count()
     if not kits:
-        raise ValueError(f"station {station.code} has no capture kits")
+        raise ValueError(_("%(station)s chưa có bộ máy thu nhận.") % {"station": station.code})
     last = first + timedelta(days=days - 1)
     depot = station_point(station)
     stops = station_stops(station=station, on=on, depot=depot)
@@ -205,7 +211,7 @@ def visits_plan(
         day = first + timedelta(days=itinerary.day)
         midnight = timezone.make_aware(datetime.combine(day, time()))
         for order, planned in enumerate(itinerary.visits, start=1):
-            _, unit, institution = stops[planned.stop]
+            unit, institution = stops[planned.stop][1:]
             visits.append(
                 Visit(
                     station=station, day=day, order=order, unit=unit, institution=institution,
