@@ -18,7 +18,7 @@ def test_a_template_too_long_for_one_sms_is_refused_on_saving(admin_client):
     page = admin_client.post(
         "/admin/outreach/template/add/", {"name": "dai", "text": "Mời {ho_ten} " + "ạ" * 160}
     )
-    assert page.status_code == 200 and "too long for one SMS" in page.content.decode()
+    assert page.status_code == 200 and "Dài quá một tin nhắn" in page.content.decode()
     assert not Template.objects.exists()
 
 
@@ -30,7 +30,7 @@ def test_a_campaign_with_a_segment_it_cannot_read_is_refused(admin_client, templ
             "scheduled_at_0": "03/05/2021", "scheduled_at_1": "08:00", "per_minute": 60,
         },
     )  # fmt: skip
-    assert page.status_code == 200 and "unknown segment conditions: tinh" in page.content.decode()
+    assert page.status_code == 200 and "Điều kiện không có: tinh" in page.content.decode()
     assert not Campaign.objects.exists()
 
 

@@ -43,7 +43,7 @@ def test_mistakes_are_told_plainly(db, settings):
     settings.CANCUOC_SMS_HTTP = None
     with pytest.raises(CommandError, match="CANCUOC_SMS_HTTP"):
         run("send", "--gateway", "http")
-    with pytest.raises(CommandError, match="not a phone number"):
+    with pytest.raises(CommandError, match="Không phải số điện thoại"):
         run("optout", "123")
     with pytest.raises(CommandError, match="no campaign 99"):
         run("queue", "99")

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
@@ -84,20 +85,22 @@ def test_a_segment_is_stored_as_json_and_checked_when_read():
     segment = Segment(unit="16000", age_from=14, not_captured=True)
     assert segment.to_json() == {"unit": "16000", "age_from": 14, "not_captured": True}
     assert Segment.from_json(segment.to_json()) == segment
-    with pytest.raises(ValueError, match="unknown segment conditions: tinh"):
+    with pytest.raises(ValueError, match="Điều kiện không có: tinh"):
         Segment.from_json({"tinh": "38"})
-    with pytest.raises(ValueError, match="needs a unit or an institution"):
+    with pytest.raises(ValueError, match="not_captured cần unit hoặc institution"):
         Segment.from_json({"not_captured": True})
-    with pytest.raises(ValueError, match="age_from: '14' is not int"):
+    with pytest.raises(ValueError, match="age_from: '14' không đúng kiểu, cần int"):
         Segment.from_json({"age_from": "14"})
-    with pytest.raises(ValueError, match="in an object"):
+    with pytest.raises(ValueError, match="đối tượng JSON"):
         Segment.from_json(["16000"])
+    with translation.override("en"), pytest.raises(ValueError, match="Unknown conditions: tinh"):
+        Segment.from_json({"tinh": "38"})
 
 
 def test_a_unit_or_institution_that_is_not_there_is_named(area):
-    with pytest.raises(LookupError, match="no administrative unit with code 99"):
+    with pytest.raises(LookupError, match="Không có đơn vị hành chính mã 99"):
         names(Segment(unit="99"))
-    with pytest.raises(LookupError, match="no institution TH-9"):
+    with pytest.raises(LookupError, match="Không có cơ quan, tổ chức mã TH-9"):
         names(Segment(institution="TH-9"))
 
 

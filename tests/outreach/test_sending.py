@@ -169,7 +169,7 @@ def test_a_cancelled_campaign_sends_nothing_more(campaign, gateway, provider):
     assert campaign_cancel(campaign=campaign) == 3
     assert send(gateway).sent == 0 and provider.received == []
     assert delivery_figures(campaign=campaign).withdrawn == 3
-    with pytest.raises(ValueError, match="cancelled"):
+    with pytest.raises(ValueError, match="Đợt nhắn tin này đã huỷ"):
         campaign_queue(campaign=campaign, on=ON)
 
 

@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
 
@@ -30,7 +33,7 @@ class CampaignAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Xếp hàng tin nhắn / queue the messages")
+    @admin.action(description=gettext_lazy("Xếp hàng các tin nhắn của đợt"))
     def queue(self, request, queryset) -> None:
         for campaign in queryset:
             try:
@@ -40,15 +43,27 @@ class CampaignAdmin(admin.ModelAdmin):
                 continue
             self.message_user(
                 request,
-                f"{campaign}: {result.queued} tin chờ gửi / queued, {result.opted_out} từ chối "
-                f"/ opted out, {result.no_valid_phone} số không hợp lệ / no valid number",
+                _(
+                    "%(campaign)s: %(queued)s tin chờ gửi, %(opted_out)s số từ chối nhận tin, "
+                    "%(invalid)s số không hợp lệ."
+                )
+                % {
+                    "campaign": campaign,
+                    "queued": intcomma(result.queued),
+                    "opted_out": intcomma(result.opted_out),
+                    "invalid": intcomma(result.no_valid_phone),
+                },
             )
 
-    @admin.action(description="Huỷ đợt, rút các tin chưa gửi / cancel, withdraw unsent messages")
+    @admin.action(description=gettext_lazy("Huỷ đợt, rút các tin chưa gửi"))
     def cancel(self, request, queryset) -> None:
         for campaign in queryset:
             withdrawn = campaign_cancel(campaign=campaign, by=request.user)
-            self.message_user(request, f"{campaign}: {withdrawn} tin đã rút / withdrawn")
+            self.message_user(
+                request,
+                _("%(campaign)s: đã rút %(withdrawn)s tin chưa gửi.")
+                % {"campaign": campaign, "withdrawn": intcomma(withdrawn)},
+            )
 
 
 @admin.register(Message)

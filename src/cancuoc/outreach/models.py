@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from cancuoc.registry.models import Person
 from cancuoc.scheduling.messages import to_gsm7
@@ -19,14 +20,14 @@ class Template(models.Model):
     """A message in Vietnamese, and the unaccented GSM-7 text that is sent (one SMS).
     Placeholders: ``{ho_ten}`` the full name, ``{ten}`` the given name (see ``texts``)."""
 
-    name = models.CharField("tên mẫu", max_length=100, unique=True)
-    text = models.TextField("nội dung có dấu")
+    name = models.CharField(_("tên mẫu"), max_length=100, unique=True)
+    text = models.TextField(_("nội dung có dấu"))
     # Left blank, it is the text without diacritics.
-    unaccented = models.TextField("nội dung không dấu (gửi đi)", blank=True)
+    unaccented = models.TextField(_("nội dung không dấu (gửi đi)"), blank=True)
 
     class Meta:
-        verbose_name = "mẫu tin nhắn"
-        verbose_name_plural = "mẫu tin nhắn"
+        verbose_name = _("mẫu tin nhắn")
+        verbose_name_plural = _("mẫu tin nhắn")
 
     def __str__(self) -> str:
         return self.name
@@ -37,32 +38,42 @@ class Template(models.Model):
 
 
 class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "Nháp"
-    QUEUED = "queued", "Đã xếp hàng gửi"
-    DONE = "done", "Đã gửi xong"
-    CANCELLED = "cancelled", "Đã huỷ"
+    DRAFT = "draft", _("Nháp")
+    QUEUED = "queued", _("Đã xếp hàng gửi")
+    DONE = "done", _("Đã gửi xong")
+    CANCELLED = "cancelled", _("Đã huỷ")
 
 
 class Campaign(models.Model):
     """One template sent to a segment (see ``segments.Segment``) from ``scheduled_at`` on, at
     most ``per_minute`` messages a minute."""
 
-    name = models.CharField("tên đợt", max_length=200)
-    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="campaigns")
-    segment = models.JSONField("nhóm nhận tin", default=dict)
-    scheduled_at = models.DateTimeField("gửi từ lúc")
+    name = models.CharField(_("tên đợt"), max_length=200)
+    template = models.ForeignKey(
+        Template, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("mẫu tin")
+    )
+    segment = models.JSONField(
+        _("nhóm nhận tin"), default=dict,
+        help_text=_(
+            'Các điều kiện, ví dụ {"unit": "16000", "age_from": 14, "not_captured": true}; '
+            "có thể dùng: unit, institution, age_from, age_to, not_captured, no_show."
+        ),
+    )  # fmt: skip
+    scheduled_at = models.DateTimeField(_("gửi từ lúc"))
     status = models.CharField(
-        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
-    )
-    per_minute = models.PositiveIntegerField("số tin tối đa mỗi phút", default=60)
+        _("trạng thái"), max_length=16, choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+    )  # fmt: skip
+    per_minute = models.PositiveIntegerField(_("số tin tối đa mỗi phút"), default=60)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("người tạo"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
 
     class Meta:
-        verbose_name = "đợt nhắn tin"
-        verbose_name_plural = "đợt nhắn tin"
+        verbose_name = _("đợt nhắn tin")
+        verbose_name_plural = _("đợt nhắn tin")
         constraints = [models.CheckConstraint(condition=Q(per_minute__gt=0), name="campaign_rate")]
 
     def __str__(self) -> str:
@@ -76,21 +87,21 @@ class Campaign(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    CAMPAIGN = "campaign", "Đợt nhắn tin"
-    REMINDER = "reminder", "Nhắc lịch hẹn"
-    REINVITE = "reinvite", "Hẹn lại người không đến"
+    CAMPAIGN = "campaign", _("Đợt nhắn tin")
+    REMINDER = "reminder", _("Nhắc lịch hẹn")
+    REINVITE = "reinvite", _("Hẹn lại người không đến")
 
 
 class MessageState(models.TextChoices):
-    QUEUED = "queued", "Chờ gửi"
-    SENDING = "sending", "Đang gửi"
-    SENT = "sent", "Đã gửi"
-    DELIVERED = "delivered", "Đã đến máy"
-    FAILED = "failed", "Không gửi được"
-    SKIPPED_OPT_OUT = "skipped_opt_out", "Từ chối nhận tin"
+    QUEUED = "queued", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    DELIVERED = "delivered", _("Đã đến máy")
+    FAILED = "failed", _("Không gửi được")
+    SKIPPED_OPT_OUT = "skipped_opt_out", _("Từ chối nhận tin")
     # Not sent because it no longer applies: its campaign was cancelled, or the appointment it
     # is about is no longer booked (cancelled, kept, or missed) by the time it is due.
-    WITHDRAWN = "withdrawn", "Không còn cần gửi"
+    WITHDRAWN = "withdrawn", _("Không còn cần gửi")
 
 
 class Message(models.Model):
@@ -98,32 +109,38 @@ class Message(models.Model):
     appointment's reminder or re-invitation): queueing the same thing twice finds the key taken,
     and the gateway receives it so that a provider that honours it never sends twice."""
 
-    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    kind = models.CharField(_("loại tin"), max_length=16, choices=MessageKind.choices)
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages",
+        verbose_name=_("đợt nhắn tin"),
+    )  # fmt: skip
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    phone = models.CharField("số điện thoại", max_length=20)  # normalised, see texts.phone_key
-    text = models.TextField("nội dung")
-    key = models.CharField(max_length=64, unique=True)
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("lịch hẹn"),
+    )  # fmt: skip
+    phone = models.CharField(_("số điện thoại"), max_length=20)  # normalised, see texts.phone_key
+    text = models.TextField(_("nội dung"))
+    key = models.CharField(_("khoá"), max_length=64, unique=True)
     state = models.CharField(
-        max_length=16, choices=MessageState.choices, default=MessageState.QUEUED
-    )
-    not_before = models.DateTimeField("gửi sau lúc")
-    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
-    last_error = models.CharField("lỗi gần nhất", max_length=200, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)  # when it entered ``sending``
-    provider_id = models.CharField("mã tin của nhà mạng", max_length=100, blank=True)
-    queued_at = models.DateTimeField(db_default=Now(), editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+        _("tình trạng"), max_length=16, choices=MessageState.choices,
+        default=MessageState.QUEUED,
+    )  # fmt: skip
+    not_before = models.DateTimeField(_("gửi sau lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=200, blank=True)
+    # When it entered ``sending``.
+    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    provider_id = models.CharField(_("mã tin của nhà mạng"), max_length=100, blank=True)
+    queued_at = models.DateTimeField(_("xếp hàng lúc"), db_default=Now(), editable=False)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("đến máy lúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "tin nhắn"
-        verbose_name_plural = "tin nhắn"
+        verbose_name = _("tin nhắn")
+        verbose_name_plural = _("tin nhắn")
         indexes = [
             models.Index(fields=["state", "not_before"], name="message_due"),
             models.Index(fields=["campaign", "state"], name="message_campaign_state"),
@@ -137,13 +154,13 @@ class Message(models.Model):
 class OptOut(models.Model):
     """A number that asked for no more messages (từ chối nhận tin), normalised."""
 
-    phone = models.CharField("số điện thoại", max_length=20, unique=True)
-    at = models.DateTimeField(db_default=Now())
-    source = models.CharField("nguồn", max_length=64)
+    phone = models.CharField(_("số điện thoại"), max_length=20, unique=True)
+    at = models.DateTimeField(_("lúc"), db_default=Now())
+    source = models.CharField(_("nguồn"), max_length=64)
 
     class Meta:
-        verbose_name = "số từ chối nhận tin"
-        verbose_name_plural = "số từ chối nhận tin"
+        verbose_name = _("số từ chối nhận tin")
+        verbose_name_plural = _("số từ chối nhận tin")
 
     def __str__(self) -> str:
         return f"…{self.phone[-3:]}"

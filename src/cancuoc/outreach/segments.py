@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import Institution, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
@@ -30,17 +31,24 @@ class Segment:
     def from_json(cls, data: dict) -> "Segment":
         """The segment a campaign stores; ValueError naming what is wrong with it."""
         if not isinstance(data, dict):
-            raise ValueError('conditions go in an object: {"unit": "16000", "age_from": 14}')
+            raise ValueError(
+                _('Các điều kiện viết trong một đối tượng JSON: {"unit": "16000", "age_from": 14}.')
+            )
         unknown = set(data) - {f.name for f in fields(cls)}
         if unknown:
-            raise ValueError(f"unknown segment conditions: {', '.join(sorted(unknown))}")
+            raise ValueError(
+                _("Điều kiện không có: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
         for condition in fields(cls):
             value = data.get(condition.name, condition.default)
             if not isinstance(value, condition.type):
-                raise ValueError(f"{condition.name}: {value!r} is not {condition.type}")
+                raise ValueError(
+                    _("%(name)s: %(value)s không đúng kiểu, cần %(type)s.")
+                    % {"name": condition.name, "value": repr(value), "type": condition.type}
+                )
         segment = cls(**data)
         if segment.not_captured and not (segment.unit or segment.institution):
-            raise ValueError("not_captured needs a unit or an institution (whose worklist?)")
+            raise ValueError(_("not_captured cần unit hoặc institution (danh sách của nơi nào?)."))
         return segment
 
     def to_json(self) -> dict:
@@ -76,7 +84,7 @@ def residents(persons: PersonQuerySet, *, unit_code: str, on: date) -> PersonQue
 def _institution(code: str) -> Institution:
     institution = Institution.objects.filter(code=code).first()
     if institution is None:
-        raise LookupError(f"không có cơ quan, tổ chức mã {code} / no institution {code}")
+        raise LookupError(_("Không có cơ quan, tổ chức mã %(code)s.") % {"code": code})
     return institution
 
 

@@ -38,6 +38,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
@@ -143,7 +144,7 @@ def campaign_queue(*, campaign: Campaign, on: date | None = None) -> QueueResult
     only the people not queued yet. Raises ValueError for a cancelled campaign or a segment
     that cannot be read, LookupError for a unit or institution that is not there."""
     if campaign.status == CampaignStatus.CANCELLED:
-        raise ValueError(f"campaign {campaign.pk} is cancelled")
+        raise ValueError(_("Đợt nhắn tin này đã huỷ."))
     on = on or timezone.localdate()
     scope = scope_for(campaign.created_by).persons() if campaign.created_by else None
     persons = segment_persons(Segment.from_json(campaign.segment), on=on, persons=scope)
@@ -246,8 +247,8 @@ def optout_record(*, phone: str, source: str = "sms") -> OptOut:
     messages still waiting are skipped. Raises ValueError for what is not a phone number."""
     key = phone_key(phone)
     if key is None:
-        raise ValueError("không phải số điện thoại / not a phone number")
-    optout, _ = OptOut.objects.get_or_create(phone=key, defaults={"source": source})
+        raise ValueError(_("Không phải số điện thoại."))
+    optout, _created = OptOut.objects.get_or_create(phone=key, defaults={"source": source})
     skipped = Message.objects.filter(phone=key, state=MessageState.QUEUED).update(
         state=MessageState.SKIPPED_OPT_OUT
     )

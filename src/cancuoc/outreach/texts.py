@@ -5,6 +5,7 @@ import re
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from cancuoc.scheduling.messages import (
     GSM7_SINGLE,
@@ -47,25 +48,25 @@ def template_problems(*, text: str, unaccented: str) -> None:
         try:
             unknown = sorted(set(_placeholders(body)) - PLACEHOLDERS)
         except ValueError as error:
-            problems[field] = f"dấu ngoặc {{}} sai / bad braces: {error}"
+            problems[field] = _("Dấu ngoặc {} không đúng: %(error)s") % {"error": error}
             continue
         if unknown:
-            problems[field] = f"không biết / unknown placeholders: {', '.join(unknown)}"
+            problems[field] = _("Chỗ điền không có: %(names)s (chỉ có {ho_ten} và {ten}).") % {
+                "names": ", ".join(unknown)
+            }
     if problems:
         raise ValidationError(problems)
     bare = unaccented.format(ho_ten="", ten="")
     septets = gsm7_septets(bare)
     if septets is None:
-        raise ValidationError(
-            {"unaccented": "có ký tự ngoài GSM-7 (dấu?) / characters outside GSM-7"}
-        )
+        raise ValidationError({"unaccented": _("Có ký tự ngoài bảng GSM-7 (còn dấu?).")})
     room = GSM7_SINGLE - septets
     needed = NAME_ROOM * len(_placeholders(unaccented))
     if room < needed:
         raise ValidationError(
             {
-                "unaccented": f"dài quá một tin: còn {room} ký tự cho tên, cần {needed} / "
-                f"too long for one SMS: {room} septets left for names, {needed} needed"
+                "unaccented": _("Dài quá một tin nhắn: còn %(room)s ký tự cho tên, cần %(needed)s.")
+                % {"room": room, "needed": needed}
             }
         )
 
