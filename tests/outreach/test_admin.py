@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cancuoc.outreach.models import Campaign, CampaignStatus, Message, OptOut, Template
-from cancuoc.outreach.services import optout_record
+from cancuoc.outreach.services import campaign_queue, optout_record
 
 
 @pytest.fixture
@@ -55,3 +55,15 @@ def test_campaigns_are_queued_from_the_list_and_messages_are_read_only(admin_cli
         admin_client.post(f"/admin/outreach/optout/{OptOut.objects.get().pk}/delete/").status_code
         == 403
     )
+
+
+def test_the_admin_lists_read_in_the_chosen_language(admin_client, campaign):
+    campaign_queue(campaign=campaign)
+    page = admin_client.get("/admin/outreach/message/").content.decode()
+    assert "tình trạng" in page and "Chờ gửi" in page and "Nhắc lịch hẹn" in page
+    assert "Bởi tình trạng" in page and "Bởi loại tin" in page and "Bởi state" not in page
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get("/admin/outreach/message/").content.decode()
+    assert "By status" in page and "Queued" in page and "Appointment reminder" in page
+    page = admin_client.get("/admin/outreach/campaign/").content.decode()
+    assert "Queue the campaign&#x27;s messages" in page and "By status" in page
