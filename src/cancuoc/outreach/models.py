@@ -122,7 +122,7 @@ class Message(models.Model):
         verbose_name=_("lịch hẹn"),
     )  # fmt: skip
     phone = models.CharField(_("số điện thoại"), max_length=20)  # normalised, see texts.phone_key
-    text = models.TextField(_("nội dung"))
+    text = models.TextField(_("nội dung tin nhắn"))
     key = models.CharField(_("khoá"), max_length=64, unique=True)
     state = models.CharField(
         _("tình trạng"), max_length=16, choices=MessageState.choices,
