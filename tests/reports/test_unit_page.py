@@ -180,3 +180,11 @@ def test_the_unit_page_reads_a_fixed_number_of_queries(
     assert _queries(client, code) == before  # more units, institutions, people: no more reads
     with django_assert_max_num_queries(most):
         client.get(f"/don-vi/{code}/", {"ngay": ON})
+
+
+def test_the_ranking_shows_a_target_column_only_where_a_unit_has_a_target(client, campaign):
+    EligibleSnapshot.objects.create(unit=unit_by_code("16000001"), as_of=START, eligible=2)
+    html = client.get("/don-vi/16000/", {"ngay": ON}).content.decode()  # villages: no targets
+    ranking = html[html.index('id="ranking"') : html.index("</table>", html.index('id="ranking"'))]
+    assert ">Chỉ tiêu<" not in ranking and ">Cần cấp thẻ<" in ranking
+    assert ranking.count("<td") == 2 * 4 and "—" in ranking  # Thôn 2 has no eligible figure

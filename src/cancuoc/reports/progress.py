@@ -150,6 +150,15 @@ def target_is_eligible(children: list[Progress]) -> bool:
     return bool(with_target) and all(p.target.count == p.eligible for p in with_target)
 
 
+def ranking_columns(children: list[Progress]) -> dict[str, bool]:
+    """Which pairs of columns the ranking needs: the target's when a unit has one, the
+    eligible count's when a unit has one that its target does not already say."""
+    return {
+        "target": any(p.target for p in children),
+        "eligible": any(p.eligible for p in children) and not target_is_eligible(children),
+    }
+
+
 LAGGING_SHOWN = 10
 
 

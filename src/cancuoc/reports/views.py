@@ -40,6 +40,7 @@ from cancuoc.reports.progress import (
     children_progress,
     lagging_units,
     progress,
+    ranking_columns,
     ranking_order,
     target_is_eligible,
 )
@@ -180,6 +181,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "chart": chart_data(status, forecast),
         "children": children,
         "target_is_eligible": target_is_eligible(children),
+        "ranking_columns": ranking_columns(children),
         "lagging": lagging,
         "behind": behind,
         "search": search,
