@@ -75,7 +75,10 @@ def test_through_the_admin(client, add_person, django_user_model):
         "reason": "Thiếu dấu", "evidence": "CMND số 123456789", "review_note": "",
     }  # fmt: skip
     refused = client.post("/admin/registry/correctionrequest/add/", form | {"reason": ""})
-    assert refused.status_code == 200 and "Cần ghi lý do và giấy tờ chứng minh." in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "Cần ghi lý do và giấy tờ chứng minh." in refused.content.decode()
+    )
     assert not CorrectionRequest.objects.exists()
     client.post("/admin/registry/correctionrequest/add/", form)
     request = CorrectionRequest.objects.get()

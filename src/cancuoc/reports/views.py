@@ -144,16 +144,15 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
+    try:
+        policy = policy_in_force(on)
+    except NoPolicy as error:
+        return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
     query = request.GET.get("tim", "").strip()[:100]
     search = {
         "query": query,
         "found": units_search(query, units=scope.units(AdministrativeUnit.objects.current())),
     }
-    try:
-        policy = policy_in_force(on)
-    except NoPolicy as error:
-        context = {"unit": unit, "on": on, "error": error, "search": search}
-        return render(request, "reports/unit.html", context)
     status = progress(unit, on)
     is_village = not unit.children.exists()
     children = [] if is_village else ranking_order(children_progress(unit, on))
