@@ -52,6 +52,8 @@ PUBLIC |= {
 }
 # The SMS provider's delivery reports: a secret in the URL, 404 without it (test_reports.py).
 PUBLIC |= {"outreach:delivery-report"}
+# The language switch in the page header: it sets a cookie and shows no data.
+PUBLIC |= {"set_language"}
 QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).
@@ -397,7 +399,7 @@ def test_recording_a_capture_for_a_person_of_another_area_is_refused(
     # and with a kit of another area's station, for a person of one's own
     body = BODIES["api:applications"] | {"person": world["person"]["own"], "kit": "K-other"}
     answer = client.post("/api/v1/applications", body, content_type="application/json")
-    assert answer.status_code == 404 and "kit" in answer.json()["detail"]
+    assert answer.status_code == 404 and "K-other" in answer.json()["detail"]
 
 
 def test_a_staff_user_who_is_not_national_gets_no_admin(world, client, django_user_model):

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "cancuoc.accounts"
-    verbose_name = "Người dùng, phạm vi và nhật ký"
+    verbose_name = _("Người dùng, phạm vi và nhật ký")
 
     def ready(self) -> None:
         from . import (

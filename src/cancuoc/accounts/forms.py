@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,17 +14,30 @@ class LoginForm(AuthenticationForm, OTPAuthenticationFormMixin):
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_token = forms.CharField(
-        label="Mã xác thực (6 số) / one-time code", required=False,
+        label=_("Mã xác thực (6 số)"), required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )  # fmt: skip
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "no_device": (
-            "Tài khoản chưa có xác thực hai lớp; liên hệ quản trị viên. / This account has no "
-            "second factor yet; ask an administrator."
+        "no_device": _("Tài khoản chưa có xác thực hai lớp: hãy liên hệ quản trị viên."),
+    }
+    # django-otp's own messages are in English with no Vietnamese: ours, in Vietnamese.
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": _("Hãy nhập mã xác thực 6 số."),
+        "invalid_token": _("Mã xác thực không đúng, hãy nhập lại."),
+        "n_failed_attempts": ngettext_lazy(
+            "Tạm khoá xác thực sau %(failure_count)d lần nhập sai, hãy thử lại sau ít phút.",
+            "Tạm khoá xác thực sau %(failure_count)d lần nhập sai, hãy thử lại sau ít phút.",
+            "failure_count",
         ),
+        "verification_not_allowed": _("Tạm thời chưa xác thực được mã, hãy thử lại sau."),
+        "device_required": _("Hãy chọn thiết bị xác thực."),
+        "not_interactive": _("Thiết bị xác thực này không gửi mã."),
+        "challenge_exception": _("Không tạo được mã: {0}"),
+        "challenge_message": _("Mã xác thực: {0}"),
     }
 
     def _chosen_device(self, user):

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember, path_upper_bound
 from cancuoc.planning.models import Station
@@ -106,13 +107,13 @@ def scope_for(user) -> Scope:
 
 def require_unit(user, unit: AdministrativeUnit) -> None:
     if not scope_for(user).contains_unit(unit):
-        raise PermissionDenied("đơn vị ngoài phạm vi được giao / unit outside your area")
+        raise PermissionDenied(_("Đơn vị này nằm ngoài địa bàn được giao."))
 
 
 def require_persons(user) -> None:
     """Refuse roles that see figures only (viewers) what names people."""
     if not scope_for(user).sees_persons:
-        raise PermissionDenied("vai trò chỉ xem số liệu / your role sees figures only")
+        raise PermissionDenied(_("Vai trò của bạn chỉ được xem số liệu."))
 
 
 def area_scoped(view: Callable) -> Callable:
@@ -125,7 +126,7 @@ def area_scoped(view: Callable) -> Callable:
         if settings.CANCUOC_REQUIRE_2FA and not request.user.is_verified():
             return redirect_to_login(request.get_full_path())
         if scope_for(request.user).empty:
-            raise PermissionDenied("chưa được phân công địa bàn / no area assigned to you")
+            raise PermissionDenied(_("Bạn chưa được phân công địa bàn."))
         return view(request, *args, **kwargs)
 
     wrapper.area_scoped = True

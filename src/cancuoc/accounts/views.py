@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,5 +41,5 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_record(action="totp_confirmed", obj=device)
             return redirect("reports:home")
-        error = "Mã không đúng / wrong code"
+        error = _("Mã không đúng, hãy thử lại.")
     return render(request, "accounts/totp.html", {"qr": qr_svg(device.config_url), "error": error})

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DedupConfig(AppConfig):
     name = "cancuoc.dedup"
-    verbose_name = "Trùng lặp / Duplicates"
+    verbose_name = _("Trùng lặp")
