@@ -91,3 +91,13 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if found:
         session.exitstatus = 1
         print("\nPersonal data in the logs of this run:\n" + "\n".join(found[:20]))
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_unless_a_test_asks():
+    """Each test starts in the pages' default language: a test that rendered English (or a
+    request with the English cookie) leaves it active in the thread otherwise."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield

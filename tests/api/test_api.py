@@ -131,3 +131,7 @@ def test_a_child_is_refused_with_the_reason_the_page_would_warn_of(api, station,
     assert refused.status_code == 409
     assert refused.json()["detail"].startswith("Chưa ghi hồ sơ của Lê Bé Ba: Chưa đủ 14 tuổi")
     assert not Application.objects.exists()
+    # once the officer has confirmed it with the family, the same capture is recorded
+    recorded = post(api, "/api/v1/applications", capture(child.pk) | {"confirmed": True})
+    assert recorded.status_code == 201, recorded.content
+    assert Application.objects.get().person == child

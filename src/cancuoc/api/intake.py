@@ -106,6 +106,7 @@ def application_record(request: HttpRequest, data: IntakeIn):
             operator=request.user, person=person, station=kit.station, kit=kit,
             started_at=data.started_at, ended_at=data.ended_at, accepted=data.accepted,
             reason=data.reason, walk_in=data.walk_in, idempotency_key=data.idempotency_key,
+            confirmed=data.confirmed,
         )  # fmt: skip
     except IntakeRefused as error:
         raise HttpError(409, str(error)) from error

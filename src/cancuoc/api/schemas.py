@@ -81,6 +81,9 @@ class IntakeIn(Schema):
     accepted: bool = True
     reason: str = Field("", max_length=255, pattern=NO_NUL)
     walk_in: bool = False
+    confirmed: bool = Field(
+        False, description="đã xác nhận với công dân chưa đủ tuổi hoặc đang có thẻ còn hạn"
+    )
     idempotency_key: str = Field(
         min_length=8,
         max_length=64,
