@@ -66,7 +66,15 @@ def test_sex_ratio_and_surnames_are_realistic(originals):
 
 def test_presence_and_migration_are_mixed_in(originals):
     presence = Counter(r.presence for r in originals)
-    assert 0.01 <= presence[Presence.ABSENT] / len(originals) <= 0.035
+    away = presence[Presence.ABSENT] + presence[Presence.ABROAD]
+    assert 0.01 <= away / len(originals) <= 0.035
+    # working abroad (Korea, Japan, Taiwan) apart from those absent in another province
+    assert 0.2 <= presence[Presence.ABROAD] / away <= 0.5
+    assert {r.whereabouts for r in originals if r.presence == Presence.ABROAD} == {
+        "Hàn Quốc",
+        "Nhật Bản",
+        "Đài Loan",
+    }
     assert presence[Presence.DECEASED] > 0 and presence[Presence.MOVED_OUT] > 0
     migrants = [r for r in originals if r.temporary_unit]
     assert migrants

@@ -35,7 +35,11 @@ def recount(synth_dir, on: date) -> Counter:
     }
     counts: Counter = Counter()
     for row in read_csv(synth_dir / "persons.csv"):
-        if row["Tình trạng"] not in ("Đang cư trú", "Vắng mặt khỏi nơi cư trú"):
+        if row["Tình trạng"] not in (
+            "Đang cư trú",
+            "Vắng mặt khỏi nơi cư trú",
+            "Đang ở nước ngoài",
+        ):
             continue
         if not is_14_or_older(parse_day(row["Ngày sinh"]), on):
             continue

@@ -361,7 +361,8 @@ def _record(
     if roll < (0.03 if person.age >= 70 else 0.002):
         presence, since = Presence.DECEASED, draw.day_between(date(2019, 1, 1), reference)
     elif roll < 0.04 and 18 <= person.age <= 45:
-        presence, whereabouts = Presence.ABSENT, rng.choice(names.WHEREABOUTS)
+        whereabouts = rng.choice(names.WHEREABOUTS)
+        presence = Presence.ABROAD if whereabouts in names.ABROAD else Presence.ABSENT
         since = draw.day_between(date(2015, 1, 1), reference)
     elif roll < 0.045:
         presence, since = Presence.MOVED_OUT, draw.day_between(date(2019, 1, 1), reference)
@@ -436,7 +437,7 @@ def _institutions(
     by_commune: dict[int, list[PersonRecord]] = {}
     commune_of = {v.code: i for i, villages in enumerate(village_lists) for v in villages}
     for record in result.records:
-        if record.presence in (Presence.ALIVE, Presence.ABSENT):
+        if record.presence in (Presence.ALIVE, Presence.ABSENT, Presence.ABROAD):
             by_commune.setdefault(commune_of[record.permanent_unit], []).append(record)
     for kind, every, title, (low, high), share, deadline in _INSTITUTION_PLAN:
         for n, start in enumerate(range(0, len(wards), every), start=1):

@@ -44,6 +44,7 @@ ETHNICITIES = [("Kinh", 82), ("Mường", 8), ("Thái", 7), ("Thổ", 1), ("Dao"
 RELIGIONS = [("Không", 90), ("Công giáo", 5), ("Phật giáo", 5)]
 WHEREABOUTS = ["TP. Hồ Chí Minh", "Bình Dương", "Đồng Nai", "Hà Nội", "Bắc Ninh",
                "Hải Phòng", "Hàn Quốc", "Nhật Bản", "Đài Loan"]  # fmt: skip
+ABROAD = {"Hàn Quốc", "Nhật Bản", "Đài Loan"}  # working abroad: not handed to a commune
 PHONE_PREFIXES = [
     "32", "33", "34", "35", "36", "37", "38", "39", "86", "88", "89", "90",
     "91", "93", "94", "96", "97", "98", "70", "76", "77", "78", "79", "81",
