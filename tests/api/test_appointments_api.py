@@ -64,7 +64,7 @@ def test_a_period_running_backwards_or_too_long_is_refused(officer, slots):
             {"first": first.isoformat(), "last": last.isoformat()},
             content_type="application/json",
         )
-        assert answer.status_code == 409 and "period" in answer.json()["detail"]
+        assert answer.status_code == 409 and "ngắn hơn 120 ngày" in answer.json()["detail"]
     assert not AssignmentRun.objects.exists()
 
 
@@ -128,4 +128,4 @@ def test_a_target_is_split_and_a_vehicle_routed_over_the_api(officer, area):
         code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED, unit=unit_by_code("16000")
     )
     fixed = officer.post("/api/v1/stations/CA-XM/visits", body, content_type="application/json")
-    assert fixed.status_code == 409 and "fixed station" in fixed.json()["detail"]
+    assert fixed.status_code == 409 and "điểm cố định" in fixed.json()["detail"]

@@ -45,7 +45,9 @@ class Demo:
             [sys.executable, "-m", "cancuoc.cli", "shell", "-c", code],
             cwd=self.cwd, env=self.env, check=True, capture_output=True, text=True,
         )  # fmt: skip
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        printed = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        assert printed, f"the demo's shell printed no answer: {done.stdout} {done.stderr}"
+        return json.loads(printed[-1])
 
 
 def free_port() -> int:

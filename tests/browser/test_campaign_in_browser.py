@@ -75,7 +75,7 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     assert booked > 0
     shot(page, "7-station")
     with page.expect_download() as download:
-        first_day.locator("button").click()
+        page.locator("#slips button.primary").click()
     slips = tmp_path / download.value.suggested_filename
     download.value.save_as(slips)
     text = " ".join(p.extract_text() for p in PdfReader(slips).pages)

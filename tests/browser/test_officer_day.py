@@ -56,7 +56,7 @@ def plain(t):
     return strip_diacritics(t).lower()
 counts = Counter(plain(n) for n in Person.objects.values_list("full_name", flat=True))
 taken = set(Application.objects.values_list("person_id", flat=True))
-for village in AdministrativeUnit.objects.filter(kind="village").order_by("code"):
+for village in AdministrativeUnit.objects.filter(children__isnull=True).order_by("code"):
     chosen = [p for p in worklist(unit=village, on=date(2021, 4, 1))
               if counts[plain(p.full_name)] == 1 and p.pk not in taken and p.presence == "alive"]
     if chosen:
@@ -73,7 +73,7 @@ from cancuoc.registry.models import Handover, Home
 from cancuoc.registry.worklists import worklist, absent_residents
 from cancuoc.geo.models import AdministrativeUnit
 asked = Handover.objects.values("person_id")
-for village in AdministrativeUnit.objects.filter(kind="village").order_by("code"):
+for village in AdministrativeUnit.objects.filter(children__isnull=True).order_by("code"):
     on_list = worklist(unit=village, on=date(2021, 4, 1)).values("pk")
     person = (absent_residents(unit=village, on=date(2021, 4, 1)).filter(pk__in=on_list)
               .exclude(pk__in=asked).order_by("pk").first())
