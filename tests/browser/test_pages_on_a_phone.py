@@ -19,7 +19,8 @@ from cancuoc.planning.models import Station
 from cancuoc.scheduling.models import Appointment
 from cancuoc.registry.models import Person
 lived_in = Person.objects.values("homes__unit")
-village = AdministrativeUnit.objects.filter(children__isnull=True, pk__in=lived_in).order_by("code")[0]
+leaves = AdministrativeUnit.objects.filter(children__isnull=True)
+village = leaves.filter(pk__in=lived_in).order_by("code")[0]
 stations = Station.objects.order_by("code")
 station = stations.filter(unit=village.parent).first() or stations.first()
 print(json.dumps({
