@@ -56,13 +56,22 @@ def test_an_uploaded_workbook_is_imported_with_its_rejected_rows_downloadable(
     assert Person.objects.filter(source="xa-mot").count() == 7
     assert AuditEvent.objects.filter(action="import", username="tinh").count() == 1
     page = client.get(response["Location"]).content.decode()
-    assert "10 dòng đọc / read = 7 nhập / accepted + 3 loại / rejected" in page
+    summary = "Tệp xa-mot.xlsx: 10 dòng đọc = 7 dòng nhập + 3 dòng bị loại + 0 dòng đã có trong sổ"
+    assert summary in page
+    assert "3 dòng bị loại, 1 cảnh báo (XLSX)" in page and "Trang tính “Hướng dẫn”" in page
 
     rejected = client.get(f"/admin/imports/importjob/{job.pk}/rejected.xlsx")
     book = load_workbook(io.BytesIO(b"".join(rejected.streaming_content)))
     rows = list(book["Dòng bị loại"].iter_rows(values_only=True))
-    assert rows[0][:5] == ("Trang tính / sheet", "Dòng / row", "Cột / column", "Lý do", "Reason")
+    assert rows[0][:4] == ("Trang tính", "Dòng", "Cột", "Lý do")
     assert {(r[0], r[1]) for r in rows[1:]} == {("Thôn 1", 10), ("Thôn 1", 12), ("Tổ 1", 3)}
+    client.cookies["django_language"] = "en"
+    rejected = client.get(f"/admin/imports/importjob/{job.pk}/rejected.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(rejected.streaming_content)))
+    rows = list(book["Rejected rows"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Sheet", "Row", "Column", "Reason")
+    assert any("is not a real date" in row[3] for row in rows[1:])
+    del client.cookies["django_language"]
 
     again = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"))  # the same file twice
     assert again.status_code == 302
@@ -76,7 +85,7 @@ def test_an_upload_asks_for_the_matching_that_needs_a_trained_model(
     assert 'name="dedup"' in form and "checked" in form.split('name="dedup"')[1].split(">")[0]
     response = upload(client, messy_workbook(tmp_path / "xa-hai.xlsx"), dedup="on")
     page = client.get(response["Location"]).content.decode()
-    assert "no trained model yet: run `cancuoc dedup run` over the whole register first" in page
+    assert "Chưa có mô hình dò trùng: chạy `cancuoc dedup run` cho cả tỉnh trước" in page
     assert Person.objects.filter(source="xa-hai").count() == 7  # imported all the same
 
 
@@ -85,8 +94,18 @@ def test_a_dry_run_writes_nothing_and_shows_the_errors(area, importer, client, t
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "dry run" in page and "“31/02/1990” is not a real date" in page
+    assert "Chỉ kiểm tra, chưa ghi gì. Tệp xa-mot.xlsx: 10 dòng đọc" in page
+    assert "Lỗi trong tệp xa-mot.xlsx: 3 lỗi đầu tiên, cả tệp có 3 dòng bị loại" in page
+    assert "Thôn 1, dòng 10, cột “Ngay, thang, nam sinh (*)”: “31/02/1990” không phải" in page
     assert not ImportJob.objects.exists() and not Person.objects.exists()
+
+
+def test_a_dry_run_speaks_english_to_who_chose_it(area, importer, client, tmp_path):
+    client.cookies["django_language"] = "en"
+    page = upload(client, messy_workbook(tmp_path / "xa-mot.xlsx"), dry_run="on").content.decode()
+    assert "Checked only, nothing written. File xa-mot.xlsx: 10 rows read" in page
+    assert "Thôn 1, row 10, column “Ngay, thang, nam sinh (*)”: “31/02/1990” is not a" in page
+    assert "không phải ngày có thật" not in page and "Import a list of persons" in page
 
 
 def test_a_file_that_is_not_a_list_is_refused_with_the_reason(area, importer, client, tmp_path):
@@ -94,12 +113,16 @@ def test_a_file_that_is_not_a_list_is_refused_with_the_reason(area, importer, cl
     pdf.write_bytes(b"%PDF-1.4")
     refused = upload(client, pdf)
     assert refused.status_code == 200
-    assert "save it as .xlsx or .csv" in refused.content.decode()
+    assert "không đọc được tệp danh-sach.pdf: hãy lưu thành .xlsx hoặc .csv" in (
+        refused.content.decode()
+    )
 
     headless = tmp_path / "ghi-chu.csv"
     headless.write_text("chỉ là ghi chú\nkhông có tiêu đề\n", encoding="utf-8")
     refused = upload(client, headless)
-    assert "no header row of a list of persons" in refused.content.decode()
+    assert "ghi-chu.csv: không tìm thấy dòng tiêu đề danh sách nhân khẩu" in (
+        refused.content.decode()
+    )
     assert not ImportJob.objects.exists()
 
 
@@ -132,5 +155,5 @@ def test_a_matching_that_fails_keeps_the_upload_and_says_so(
     response = upload(client, messy_workbook(tmp_path / "xa-ba.xlsx"), dedup="on")
     page = client.get(response["Location"]).content.decode()
     job = ImportJob.objects.get()
-    assert f"run `cancuoc dedup run --job {job.pk}` again" in page
+    assert f"chạy lại `cancuoc dedup run --job {job.pk}`" in page
     assert Person.objects.filter(source="xa-ba").count() == 7

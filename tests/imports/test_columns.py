@@ -4,6 +4,7 @@ read say why before anything is written."""
 import unicodedata
 
 import pytest
+from django.utils import translation
 
 from cancuoc.imports.errors import ImportFileError
 from cancuoc.imports.mapping import column_aliases, header_key
@@ -66,8 +67,8 @@ def test_a_windows_csv_with_semicolons_is_read(area, tmp_path):
     ("text", "message"),
     [
         ("Họ và tên,Ngày sinh,Giới tính\r\nAn,1980,Nam\r\n", "Mã bản ghi"),
-        ("Mã,Họ tên,Họ và tên,Ngày sinh,Giới tính\r\n", "both map to “full_name”"),
-        ("a,b,c\r\n1,2,3\r\n", "no header row"),
+        ("Mã,Họ tên,Họ và tên,Ngày sinh,Giới tính\r\n", "cùng là “Họ, chữ đệm và tên”"),
+        ("a,b,c\r\n1,2,3\r\n", "không tìm thấy dòng tiêu đề"),
     ],
 )
 def test_a_file_without_the_needed_columns_stops_before_writing(area, tmp_path, text, message):
@@ -77,5 +78,7 @@ def test_a_file_without_the_needed_columns_stops_before_writing(area, tmp_path, 
 
 
 def test_an_old_excel_file_is_refused_with_what_to_do(tmp_path):
-    with pytest.raises(ImportFileError, match=r"save it as \.xlsx"):
+    with pytest.raises(ImportFileError, match=r"hãy lưu thành \.xlsx") as refused:
         person_import(path=write(tmp_path / "x.xls", "not really"), source="x")
+    with translation.override("en"):
+        assert "save it as .xlsx or .csv" in str(refused.value)

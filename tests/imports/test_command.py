@@ -26,6 +26,7 @@ def test_a_dry_run_counts_exactly_and_writes_nothing(area, tmp_path, settings):
     output = run(path, "--source", "xa", "--dry-run", "--batch-size", "2")
 
     assert "4 dòng đọc / read = 3 nhập / accepted + 1 loại / rejected + 0 đã có" in output
+    assert "xa.csv, dòng 5, cột “Mã đơn vị thường trú”: không có đơn vị mã 00009" in output
     assert "không có đơn vị mã 00009" in output
     assert not Person.objects.exists() and not Household.objects.exists()
     assert not ImportJob.objects.exists() and not settings.CANCUOC_IMPORT_DIR.exists()
@@ -55,7 +56,7 @@ def test_the_template_filled_in_imports_and_the_rejects_come_back(area, tmp_path
 
 def test_the_new_records_are_matched_only_once_a_model_is_trained(area, tmp_path):
     path = canonical_csv(tmp_path / "xa.csv", family("H1"))
-    assert "no trained model yet: run `cancuoc dedup run`" in run(path, "--source", "xa")
+    assert "chưa có mô hình dò trùng: chạy `cancuoc dedup run`" in run(path, "--source", "xa")
     again = canonical_csv(tmp_path / "thon.csv", family("H2", first_ref=10))
     assert "dedup" not in run(again, "--source", "thon", "--no-dedup")
 
@@ -74,7 +75,7 @@ def test_a_matching_that_fails_after_the_import_says_how_to_run_it_again(
         run(path, "--source", "xa")
     job = ImportJob.objects.get()
     assert (
-        f"imported, but matching failed: DuckDB ran out of memory; run `cancuoc dedup run "
-        f"--job {job.pk}` again" in str(raised.value)
+        f"đã nhập xong nhưng dò trùng lỗi: DuckDB ran out of memory; chạy lại `cancuoc dedup "
+        f"run --job {job.pk}`" in str(raised.value)
     )
     assert (job.status, Person.objects.count()) == ("done", 3)  # the import stands

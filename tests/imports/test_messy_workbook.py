@@ -3,6 +3,7 @@
 import unicodedata
 from datetime import date, datetime
 
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from cancuoc.imports.models import ImportJob
@@ -80,8 +81,10 @@ def test_a_messy_workbook_imports_with_precise_errors(area, tmp_path):
     assert rejected[10].reasons[0]["vi"] == "“31/02/1990” không phải ngày có thật"
     assert ["Ghi chú", None] in rejected[10].cells  # every cell of the row is kept
     assert ["Ngay, thang, nam sinh (*)", "31/02/1990"] in rejected[10].cells
-    assert any("Hướng dẫn" in note for note in job.notes)
-    assert any("STT, Ghi chú" in note for note in job.notes)
+    assert any("Hướng dẫn" in note for note in job.notes_said)
+    assert any("STT, Ghi chú" in note for note in job.notes_said)
+    with translation.override("en"):
+        assert any(note.startswith("Sheet “Hướng dẫn”: no header row") for note in job.notes_said)
 
     people = {p.source_ref: p for p in Person.objects.filter(source="xa-16000")}
     assert set(people) == {"T1-001", "T1-002", "T1-003", "T1-005", "T1-007", "G-1", "G-3"}
@@ -110,7 +113,7 @@ def test_the_rejected_rows_come_back_as_a_workbook_with_reasons(area, tmp_path):
     book = load_workbook(out)
     rows = list(book["Dòng bị loại"].iter_rows(values_only=True))
     header = rows[0]
-    assert header[:5] == ("Trang tính / sheet", "Dòng / row", "Cột / column", "Lý do", "Reason")
+    assert header[:4] == ("Trang tính", "Dòng", "Cột", "Lý do")
     by_row = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in rows[1:]}
     assert set(by_row) == {("Thôn 1", 10), ("Thôn 1", 12), ("Tổ 1", 3)}
     assert by_row[("Thôn 1", 10)]["Ma ban ghi"] == "T1-004"

@@ -68,5 +68,5 @@ def test_a_dry_run_writes_nothing_and_a_file_without_names_is_refused(agency, tm
     assert not InstitutionMember.objects.exists()
     bad = tmp_path / "bad.csv"
     bad.write_text("Mã,Điểm\n1,2\n", encoding="utf-8")
-    with pytest.raises(Exception, match="full name and date of birth"):
+    with pytest.raises(Exception, match="danh sách có cột Họ và tên, Ngày sinh"):
         call_command("roster", "UBND-XM", str(bad))

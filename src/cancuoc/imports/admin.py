@@ -19,7 +19,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
 from cancuoc.dedup.services import NoTrainedModel, job_match
@@ -36,21 +39,21 @@ log = logging.getLogger(__name__)
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp danh sách nhân khẩu / list of persons",
-        help_text=".xlsx hoặc .csv, theo mẫu hoặc với tiêu đề của xã / .xlsx or .csv",
+        label=gettext_lazy("Tệp danh sách nhân khẩu"),
+        help_text=gettext_lazy(".xlsx hoặc .csv, theo tệp mẫu hoặc với tiêu đề của xã"),
     )
     source = forms.CharField(
-        label="Nguồn / source", max_length=64, required=False,
-        help_text="để trống: tên tệp. Nhập lại cùng nguồn không tạo bản ghi trùng / "
-        "empty: the file's name. Importing again under the same source adds nothing twice",
+        label=gettext_lazy("Nguồn"), max_length=64, required=False,
+        help_text=gettext_lazy(
+            "để trống: tên tệp. Nhập lại với cùng nguồn không tạo bản ghi trùng"
+        ),
     )  # fmt: skip
-    dry_run = forms.BooleanField(
-        label="Chỉ kiểm tra, không ghi / check only, write nothing", required=False
-    )
+    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, không ghi"), required=False)
     dedup = forms.BooleanField(
-        label="Dò trùng sau khi nhập / then find duplicates", required=False, initial=True,
-        help_text="so các bản ghi mới với sổ; cặp rõ ràng được hợp nhất, còn lại chờ xem xét / "
-        "the new records against the register: clear pairs merged, the rest queued for review",
+        label=gettext_lazy("Dò trùng sau khi nhập"), required=False, initial=True,
+        help_text=gettext_lazy(
+            "so các bản ghi mới với sổ: cặp rõ ràng được hợp nhất, còn lại chờ xem xét"
+        ),
     )  # fmt: skip
 
     def clean_file(self):
@@ -58,14 +61,14 @@ class ImportUploadForm(forms.Form):
         suffix = Path(upload.name).suffix.lower()
         if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
             raise forms.ValidationError(
-                f"không đọc được tệp {suffix or 'không đuôi'}: hãy lưu thành .xlsx hoặc .csv / "
-                f"cannot read a {suffix or 'suffix-less'} file: save it as .xlsx or .csv"
+                _("không đọc được tệp %(name)s: hãy lưu thành .xlsx hoặc .csv")
+                % {"name": upload.name}
             )
         limit = settings.CANCUOC_IMPORT_UPLOAD_MAX_MB
         if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(
-                f"tệp lớn hơn {limit} MB: hãy dùng lệnh `cancuoc import` / the file is larger "
-                f"than {limit} MB: use the `cancuoc import` command"
+                _("tệp %(name)s lớn hơn %(limit)s MB: hãy dùng lệnh `cancuoc import`")
+                % {"name": upload.name, "limit": limit}
             )
         return upload
 
@@ -81,7 +84,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
     ]  # fmt: skip
     list_filter = ["status"]
     search_fields = ["file_name", "source", "sha256"]
-    readonly_fields = ["rejected_rows"]
+    exclude = ["notes"]
+    readonly_fields = ["notes_shown", "rejected_rows"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -96,13 +100,22 @@ class ImportJobAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="Dòng bị loại / rejected rows")
+    @admin.display(description=gettext_lazy("Dòng bị loại, cảnh báo"))
     def rejected_rows(self, job: ImportJob) -> str:
         if not job.pk or not (job.rows_rejected or job.rows_warned):
             return "—"
         url = reverse("admin:imports_importjob_rejected", args=[job.pk])
-        return format_html('<a href="{}">{} + {} (XLSX)</a>', url, job.rows_rejected,
-                           job.rows_warned)  # fmt: skip
+        return format_html(
+            '<a href="{}">{}</a>', url,
+            _("%(rejected)s dòng bị loại, %(warned)s cảnh báo (XLSX)") % {
+                "rejected": number_format(job.rows_rejected, force_grouping=True),
+                "warned": number_format(job.rows_warned, force_grouping=True),
+            },
+        )  # fmt: skip
+
+    @admin.display(description=gettext_lazy("Ghi chú"))
+    def notes_shown(self, job: ImportJob) -> str:
+        return format_html_join("", "<p>{}</p>", ((note,) for note in job.notes_said)) or "—"
 
     def changelist_view(self, request, extra_context=None):
         extra_context = (extra_context or {}) | {"may_import": _may_import(request)}
@@ -117,22 +130,21 @@ class ImportJobAdmin(ReadOnlyAdmin):
             try:
                 result = _import_upload(form.cleaned_data)
             except (ImportFileError, ImportConflict) as error:
-                form.add_error("file", str(error))
+                name = form.cleaned_data["file"].name
+                form.add_error("file", f"{name}: {error}")
             else:
                 job = result.job
-                summary = (
-                    f"{job.file_name}: {job.rows_read:,} dòng đọc / read = "
-                    f"{job.rows_accepted:,} nhập / accepted + {job.rows_rejected:,} loại / "
-                    f"rejected + {job.rows_merged:,} đã có / merged"
-                )
+                summary = _summary(job)
                 if not result.dry_run:
                     messages.success(request, summary)
                     if form.cleaned_data["dedup"] and job.person_ranges:
                         _match(request, job)
                     return redirect("admin:imports_importjob_change", job.pk)
-                messages.info(request, f"Thử / dry run, không ghi gì / nothing written — {summary}")
+                messages.info(
+                    request, _("Chỉ kiểm tra, chưa ghi gì. %(summary)s") % {"summary": summary}
+                )
         context = self.admin_site.each_context(request) | {
-            "title": "Nhập danh sách nhân khẩu / import a list of persons",
+            "title": _("Nhập danh sách nhân khẩu"),
             "opts": self.model._meta,
             "form": form,
             "result": result,
@@ -168,17 +180,31 @@ def _match(request: HttpRequest, job: ImportJob) -> None:
         messages.error(request, match_failed(job, error))
         return
     queue = reverse("admin:dedup_matchpair_changelist") + "?state__exact=pending"
+    grouped = {
+        name: number_format(getattr(run, name), force_grouping=True)
+        for name in ("records", "auto_merged", "to_review")
+    }
     messages.info(
         request,
         format_html(
-            "Dò trùng / duplicates: {} bản ghi mới / new records, {} tự động hợp nhất / merged, "
-            '<a href="{}">{} chờ xem xét / to review</a>',
-            f"{run.records:,}",
-            f"{run.auto_merged:,}",
+            '{} <a href="{}">{}</a>',
+            _("Dò trùng: %(records)s bản ghi mới, %(auto_merged)s cặp tự động hợp nhất,") % grouped,
             queue,
-            f"{run.to_review:,}",
+            _("%(to_review)s cặp chờ xem xét") % grouped,
         ),
     )
+
+
+def _summary(job: ImportJob) -> str:
+    """Rows read, and what became of them, in the active language."""
+    counts = {
+        name: number_format(getattr(job, name), force_grouping=True)
+        for name in ("rows_read", "rows_accepted", "rows_rejected", "rows_merged")
+    }
+    return _(
+        "Tệp %(file)s: %(rows_read)s dòng đọc = %(rows_accepted)s dòng nhập + %(rows_rejected)s "
+        "dòng bị loại + %(rows_merged)s dòng đã có trong sổ"
+    ) % {"file": job.file_name, **counts}
 
 
 def _may_import(request: HttpRequest) -> bool:
@@ -216,15 +242,23 @@ def _file_response(written: Path, folder: Path, name: str) -> FileResponse:
 
 @admin.register(RejectedRow)
 class RejectedRowAdmin(ReadOnlyAdmin):
-    list_display = ["job", "sheet", "row", "column", "reason_vi"]
+    list_display = ["job", "sheet", "row", "column", "reason_shown"]
     list_select_related = ["job"]
     raw_id_fields = ["job"]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("lý do"))
+    def reason_shown(self, rejected: RejectedRow) -> str:
+        return rejected.reason
 
 
 @admin.register(RowWarning)
 class RowWarningAdmin(ReadOnlyAdmin):
-    list_display = ["job", "sheet", "row", "column", "source_ref", "message_vi"]
+    list_display = ["job", "sheet", "row", "column", "source_ref", "message_shown"]
     list_select_related = ["job"]
     raw_id_fields = ["job"]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("cảnh báo"))
+    def message_shown(self, warning: RowWarning) -> str:
+        return warning.message

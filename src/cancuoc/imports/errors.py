@@ -1,4 +1,10 @@
-"""What can be wrong with a file or a row, said in Vietnamese and English, with where.
+"""What can be wrong with a file or a row, and where.
+
+A message is kept in Vietnamese and in English as data (``vi``, ``en``): the rows are read in
+another process, rejected rows and warnings are stored with both and written to the XLSX of
+rejected rows, and whoever reads them later chooses the language. Each is shown in the
+language active when it is shown (:func:`said`), with where it is: the sheet, the row and the
+column.
 
 Each pickles (``__reduce__``): parsed rows and their errors cross from the reading process to
 the writing one (pipeline.py), and an exception's default pickling would lose the fields.
@@ -6,16 +12,41 @@ the writing one (pipeline.py), and an exception's default pickling would lose th
 
 from functools import partial
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+
+def said(vi: str, en: str) -> str:
+    """A message kept in both languages, in the active one (Vietnamese but in English)."""
+    return en if (get_language() or "").startswith("en") else vi
+
+
+def note_text(note: str | dict) -> str:
+    """A job's note in the active language (notes of older jobs are one text)."""
+    return note if isinstance(note, str) else said(note["vi"], note["en"])
+
+
+def where(*, sheet: str, row: int, column: str) -> str:
+    """ "Danh sách, dòng 12, cột “Ngày sinh”" in the active language."""
+    parts = [sheet] if sheet else []
+    parts.append(_("dòng %(row)s") % {"row": row})
+    if column:
+        parts.append(_("cột “%(column)s”") % {"column": column})
+    return ", ".join(parts)
+
 
 class ImportFileError(ValueError):
     """The file cannot be read as a list of persons; nothing of it is imported."""
 
     def __init__(self, vi: str, en: str) -> None:
         self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
+        super().__init__(vi, en)
 
     def __reduce__(self):
         return (type(self), (self.vi, self.en))
+
+    def __str__(self) -> str:
+        return said(self.vi, self.en)
 
 
 class FieldError(ValueError):
@@ -23,7 +54,10 @@ class FieldError(ValueError):
 
     def __init__(self, vi: str, en: str) -> None:
         self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
+        super().__init__(vi, en)
+
+    def __str__(self) -> str:
+        return said(self.vi, self.en)
 
 
 class ImportRowError(ValueError):
@@ -35,7 +69,7 @@ class ImportRowError(ValueError):
     ) -> None:
         self.sheet, self.row, self.column = sheet, row, column
         self.message_vi, self.message_en = message_vi, message_en
-        super().__init__(str(self))
+        super().__init__(message_vi, message_en)
 
     def __reduce__(self):
         fields = {"sheet": self.sheet, "row": self.row, "column": self.column,
@@ -44,9 +78,7 @@ class ImportRowError(ValueError):
 
     @property
     def message(self) -> str:
-        return f"{self.message_vi} / {self.message_en}"
+        return said(self.message_vi, self.message_en)
 
     def __str__(self) -> str:
-        where = f"{self.sheet}, " if self.sheet else ""
-        column = f", cột/column “{self.column}”" if self.column else ""
-        return f"{where}dòng/row {self.row}{column}: {self.message}"
+        return f"{where(sheet=self.sheet, row=self.row, column=self.column)}: {self.message}"

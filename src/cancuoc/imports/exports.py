@@ -3,6 +3,8 @@ job with their reasons (fix them in the file and import it again under the same 
 
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -10,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cancuoc.registry.choices import CardKind, Presence, Relation, Sex
 
+from .errors import note_text
 from .mapping import FIELDS
 from .models import ImportJob
 
@@ -25,7 +28,13 @@ def template_write(path: Path) -> Path:
     """The canonical person file as an XLSX to fill in: one sheet with the headers (required
     ones shaded), every column formatted as text so that Excel keeps the leading zeros of ID
     numbers and codes, drop-down lists for closed values; a second sheet explains each
-    column."""
+    column. In Vietnamese whatever the page's language: the commune fills it in Vietnamese,
+    and its headers and lists are what the import reads."""
+    with translation.override("vi"):
+        return _template_write(path)
+
+
+def _template_write(path: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -39,13 +48,13 @@ def template_write(path: Path) -> Path:
         sheet.column_dimensions[letter].width = max(14, len(field.header) + 4)
         sheet.column_dimensions[letter].number_format = "@"
         if field.name in _LISTS:
-            labels = ",".join(label for _, label in _LISTS[field.name].choices)
+            labels = ",".join(str(label) for _value, label in _LISTS[field.name].choices)
             check = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
             check.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             sheet.add_data_validation(check)
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("Hướng dẫn")
-    guide.append(["Cột / column", "Bắt buộc / required", "Cách ghi / how to fill in"])
+    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
     for cell in guide[1]:
         cell.font = _BOLD
     for field in FIELDS:
@@ -57,32 +66,32 @@ def template_write(path: Path) -> Path:
 
 
 def rejected_rows_write(*, job: ImportJob, path: Path) -> int:
-    """The job's rejected rows as XLSX, streamed: where each came from, why (Vietnamese and
-    English), and all its cells under the file's own headers; a second sheet lists the
-    warnings on rows that were imported, a third the job's notes. Returns the rows written."""
+    """The job's rejected rows as XLSX, streamed: where each came from, why, and all its cells
+    under the file's own headers; a second sheet lists the warnings on rows that were
+    imported, a third the job's notes. Headings and reasons in the active language. Returns
+    the rows written."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Dòng bị loại")
+    sheet = book.create_sheet(_("Dòng bị loại"))
     headers: dict[str, None] = {}
     for cells in job.rejected.values_list("cells", flat=True).iterator(chunk_size=2000):
-        headers.update((header, None) for header, _ in cells)
-    sheet.append(["Trang tính / sheet", "Dòng / row", "Cột / column", "Lý do", "Reason", *headers])
+        headers.update((header, None) for header, _value in cells)
+    where = [_("Trang tính"), _("Dòng"), _("Cột")]
+    sheet.append([*where, _("Lý do"), *headers])
     written = 0
     for rejected in job.rejected.order_by("id").iterator(chunk_size=2000):
         cells = dict(rejected.cells)
         sheet.append(
-            [rejected.sheet, rejected.row, rejected.column, rejected.reason_vi,
-             rejected.reason_en, *(cells.get(h) for h in headers)]
+            [rejected.sheet, rejected.row, rejected.column, rejected.reason,
+             *(cells.get(h) for h in headers)]
         )  # fmt: skip
         written += 1
-    warnings = book.create_sheet("Cảnh báo")
-    warnings.append(
-        ["Trang tính / sheet", "Dòng / row", "Cột / column", "Mã bản ghi", "Cảnh báo", "Warning"]
-    )
+    warnings = book.create_sheet(_("Cảnh báo"))
+    warnings.append([*where, _("Mã bản ghi"), _("Cảnh báo")])
     for w in job.warnings.order_by("id").iterator(chunk_size=2000):
-        warnings.append([w.sheet, w.row, w.column, w.source_ref, w.message_vi, w.message_en])
-    notes = book.create_sheet("Ghi chú")
-    notes.append(["Ghi chú / notes"])
+        warnings.append([w.sheet, w.row, w.column, w.source_ref, w.message])
+    notes = book.create_sheet(_("Ghi chú"))
+    notes.append([_("Ghi chú")])
     for note in job.notes:
-        notes.append([note])
+        notes.append([note_text(note)])
     book.save(path)
     return written

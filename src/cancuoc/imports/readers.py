@@ -92,7 +92,8 @@ class SheetLayout:
 @dataclass
 class FileLayout:
     sheets: list[SheetLayout]
-    notes: list[str] = field(default_factory=list)  # what is not imported, and why
+    # what is not imported, and why: {"vi": …, "en": …} (errors.note_text)
+    notes: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def estimated_rows(self) -> int:
@@ -146,9 +147,12 @@ def file_layout(path: Path, facts: FileFacts, columns: Columns | None = None) ->
             filled += not _blank(cells)
         if found is None:
             layout.notes.append(
-                f"Trang tính “{name}”: không thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng "
-                f"đầu, không nhập {filled} dòng có dữ liệu / sheet “{name}”: no header row in "
-                f"the first {HEADER_SEARCH_ROWS} rows, {filled} non-empty rows not imported"
+                {
+                    "vi": f"Trang tính “{name}”: không thấy dòng tiêu đề trong "
+                    f"{HEADER_SEARCH_ROWS} dòng đầu, không nhập {filled} dòng có dữ liệu",
+                    "en": f"Sheet “{name}”: no header row in the first {HEADER_SEARCH_ROWS} "
+                    f"rows, {filled} non-empty rows not imported",
+                }
             )
             continue
         number, headers, fields = found
@@ -159,8 +163,12 @@ def file_layout(path: Path, facts: FileFacts, columns: Columns | None = None) ->
         if sheet.unmapped():
             unmapped = ", ".join(sheet.unmapped())
             layout.notes.append(
-                f"Trang tính “{name}”: các cột không nhập vào sổ (giữ trong tệp gốc) / sheet "
-                f"“{name}”: columns not imported into the register (kept in the file): {unmapped}"
+                {
+                    "vi": f"Trang tính “{name}”: các cột không nhập vào sổ (giữ trong tệp gốc): "
+                    f"{unmapped}",
+                    "en": f"Sheet “{name}”: columns not imported into the register (kept in "
+                    f"the file): {unmapped}",
+                }
             )
         layout.sheets.append(sheet)
     if not layout.sheets:

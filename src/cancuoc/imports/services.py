@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
@@ -125,8 +126,8 @@ def match_failed(job: ImportJob, error: Exception) -> str:
     """What to say when matching an import's new records failed after the import itself
     was committed (the matching can be run again by hand)."""
     return redact(
-        f"đã nhập xong nhưng dò trùng lỗi: {error}; chạy lại `cancuoc dedup run --job {job.pk}` "
-        f"/ imported, but matching failed: {error}; run `cancuoc dedup run --job {job.pk}` again"
+        _("đã nhập xong nhưng dò trùng lỗi: %(error)s; chạy lại `cancuoc dedup run --job %(job)s`")
+        % {"error": error, "job": job.pk}
     )
 
 
@@ -144,9 +145,7 @@ def _job_start(path: Path, facts: FileFacts, layout: FileLayout, source: str):
             stored_file=_keep_copy(path, facts),
         )  # fmt: skip
     except IntegrityError:  # another process started the same file just now
-        raise ImportConflict(
-            "tệp này đang được nhập / this file is being imported by another process"
-        ) from None
+        raise ImportConflict(_("tệp này đang được một tiến trình khác nhập")) from None
     log.info("import job %d started", job.pk)
     return job, False
 
@@ -214,8 +213,7 @@ def _batch_write(
         current = ImportJob.objects.select_for_update().get(pk=job.pk)
         if current.batches_done != job.batches_done:
             raise ImportConflict(
-                f"lần nhập {job.pk} đã được tiến trình khác ghi tiếp / import job {job.pk} "
-                "was moved on by another process"
+                _("lần nhập %(job)s đã được một tiến trình khác ghi tiếp") % {"job": job.pk}
             )
         outcome = _classify(parsed, source=source, units=units)
         if outcome.accepted:

@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cancuoc.dedup.services import NoTrainedModel, job_match
-from cancuoc.imports.errors import ImportFileError
+from cancuoc.imports.errors import ImportFileError, note_text
 from cancuoc.imports.exports import template_write
 from cancuoc.imports.services import (
     DEFAULT_BATCH_SIZE,
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             f"{job.batches_done:,} lô / batches"
         )
         for note in job.notes:
-            console.print(f"  {note}", markup=False)
+            console.print(f"  {note_text(note)}", markup=False)
         for error in result.errors:
             console.print(f"  {error}", markup=False)
         if job.rows_rejected > len(result.errors):
