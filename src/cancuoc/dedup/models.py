@@ -97,7 +97,7 @@ class MatchPair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("người quyết định"),
     )  # fmt: skip
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(pgettext_lazy("quyết định", "ghi chú"), blank=True)
 
     objects = MatchPairQuerySet.as_manager()
 
