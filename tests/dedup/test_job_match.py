@@ -111,5 +111,6 @@ def test_an_upload_in_the_admin_is_matched_and_links_to_the_queue(
     run = MatchRun.objects.get(job__isnull=False)
     assert (run.job, run.started_by) == (ImportJob.objects.get(), user)
     page = client.get(answer["Location"]).content.decode()
-    assert f"{run.records:,} bản ghi mới / new records" in page
+    records, merged = (f"{n:,}".replace(",", ".") for n in (run.records, run.auto_merged))
+    assert f"Dò trùng: {records} bản ghi mới, {merged} cặp tự động hợp nhất" in page
     assert '<a href="/admin/dedup/matchpair/?state__exact=pending">' in page
