@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from cancuoc.synth.generator import synth_province
 
@@ -20,11 +19,3 @@ def true_pairs(province) -> set[frozenset[str]]:
         for d in province.defects
         if d.kind.startswith("duplicate:")
     }
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_unless_asked():
-    """Each test starts in Vietnamese, the default: Django leaves the language of a page in
-    English active in the thread after the request."""
-    with translation.override("vi"):
-        yield

@@ -2,7 +2,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from cancuoc.registry.canonical import HEADERS, to_row
 from tests.conftest import person_record
@@ -39,11 +38,3 @@ def family(code: str, *, size: int = 3, first_ref: int = 1, unit: str = "1600000
         for n in range(1, size)
     ]
     return [head, *children]
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_unless_asked():
-    """Each test starts in Vietnamese, the default: Django leaves the language of a page in
-    English active in the thread after the request."""
-    with translation.override("vi"):
-        yield
