@@ -158,3 +158,12 @@ def shot(page, name: str) -> None:
 def figure(page, selector: str) -> int:
     """A figure as shown (1.324 or 1,324), as a number."""
     return int(re.sub(r"\D", "", page.locator(selector).first.inner_text()))
+
+
+def record_first_result(page) -> None:
+    row = page.locator("#results form.record").first
+    confirm = row.locator("input[name=confirm]")
+    if confirm.count():
+        confirm.check()
+    row.locator("button.primary").click()
+    page.wait_for_selector("p.ok")

@@ -8,7 +8,7 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from .conftest import figure, shot
+from .conftest import figure, record_first_result, shot
 
 
 def done_figure(page) -> int:
@@ -23,7 +23,7 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     page.goto(f"{base}/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("form.login button[type=submit]")
     page.wait_for_url(re.compile(r"/don-vi/38/"))
     assert "Thi đua" in page.content()
     shot(page, "1-province")
@@ -47,10 +47,9 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     page.goto(f"{commune_url}?ngay={today}")
     before = done_figure(page)
     page.goto(f"{base}/thu-nhan/")
-    page.fill("input[name=q]", name)
-    page.click("form.filters button[type=submit]")
-    page.locator("form.record button").first.click()
-    page.wait_for_selector("p.ok")
+    page.fill("#checkin-search input[name=q]", name)
+    page.click("#checkin-search button[type=submit]")
+    record_first_result(page)
     shot(page, "4-checkin")
     page.goto(f"{commune_url}?ngay={today}")
     assert done_figure(page) == before + 1

@@ -9,7 +9,7 @@ import pytest
 
 from cancuoc.lib.text import strip_diacritics
 
-from .conftest import AS_OF, figure, log_in, open_page, shot
+from .conftest import AS_OF, figure, log_in, open_page, record_first_result, shot
 
 BROWSERS = [
     pytest.param(locale, width, id=f"{locale}-{width}")
@@ -90,15 +90,6 @@ for village in AdministrativeUnit.objects.filter(children__isnull=True).order_by
 def village_figures(page, demo, village: str) -> tuple[int, int]:
     page.goto(f"{demo.base}/don-vi/{village}/?ngay={AS_OF}")
     return figure(page, "#done"), figure(page, "#total")
-
-
-def record_first_result(page) -> None:
-    row = page.locator("#results form.record").first
-    confirm = row.locator("input[name=confirm]")
-    if confirm.count():
-        confirm.check()
-    row.locator("button.primary").click()
-    page.wait_for_selector("p.ok")
 
 
 @pytest.mark.parametrize(("locale", "width"), BROWSERS)
