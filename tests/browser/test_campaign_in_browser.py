@@ -111,6 +111,6 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     page.goto(f"{base}/tra-cuu/")
     page.fill("input[name=so_dinh_danh]", "038080001234")
     page.fill("input[name=ngay_sinh]", "1980-05-10")
-    page.click("form button[type=submit]")
+    page.click("#lookup button[type=submit]")
     assert "Không tìm thấy" in page.locator("#result").inner_text()
     shot(page, "10-lookup")

@@ -7,8 +7,14 @@
   function key(cell) {
     if (!cell) return "";
     const raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
-    if (cell.classList.contains("n") || cell.dataset.sort !== undefined) {
-      const number = parseFloat(String(raw).replace(/[^\d\-.]/g, ""));
+    if (cell.dataset.sort !== undefined) {
+      const number = parseFloat(raw);  // a machine value: 1234.5
+      if (!Number.isNaN(number)) return number;
+    } else if (cell.classList.contains("n")) {
+      // A figure as the page shows it: 1.234,5 in Vietnamese, 1,234.5 in English.
+      const [group, decimal] = lang === "en" ? [",", "."] : [".", ","];
+      const plain = String(raw).split(group).join("").replace(decimal, ".").replace(/[^\d\-.]/g, "");
+      const number = parseFloat(plain);
       if (!Number.isNaN(number)) return number;
     }
     return raw;
