@@ -1,8 +1,7 @@
 from datetime import datetime
 
 import pytest
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cancuoc.outreach.gateways import HttpGateway
 from cancuoc.outreach.segments import Segment
@@ -12,15 +11,6 @@ from .fake_sms import FakeSmsProvider, FakeSmsServer
 
 CLIENT_TIMEOUT = 0.3  # seconds; the fake provider's late answers come three times later
 SCHEDULED = timezone.make_aware(datetime(2021, 5, 3, 8))
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language: a page requested in English by an earlier
-    test leaves English active in the thread (the middleware activates, nothing resets)."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
