@@ -45,3 +45,17 @@ def test_csv_text_that_would_run_is_prefixed(tmp_path):
         _header, first, *attacks = list(csv.reader(handle))
     assert first[:3] == ["Nguyễn Thị An", "15/03/1990", "14909"]
     assert [row[0] for row in attacks] == ["'" + attack for attack in ATTACKS]
+
+
+def test_rows_of_ordinary_sheets_keep_text_as_text(tmp_path):
+    from openpyxl import Workbook
+
+    from cancuoc.lib.tables import sheet_append
+
+    book = Workbook()
+    sheet_append(book.active, [*ATTACKS, "Lê\x07 Văn", 3, date(2021, 4, 1)])
+    book.save(tmp_path / "x.xlsx")
+    row = next(load_workbook(tmp_path / "x.xlsx").active.iter_rows())
+    assert [c.value for c in row[:4]] == ATTACKS and all(c.data_type == "s" for c in row[:4])
+    assert all(c.quotePrefix for c in row[:4])
+    assert row[4].value == "Lê Văn" and row[5].value == 3 and row[6].is_date

@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cancuoc.lib.tables import sheet_append
 from cancuoc.registry.choices import CardKind, Presence, Relation, Sex
 
 from .errors import note_text
@@ -38,7 +39,7 @@ def _template_write(path: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append([f.header for f in FIELDS])
+    sheet_append(sheet, [f.header for f in FIELDS])
     for position, field in enumerate(FIELDS, start=1):
         letter = get_column_letter(position)
         cell = sheet.cell(row=1, column=position)
@@ -54,11 +55,11 @@ def _template_write(path: Path) -> Path:
             sheet.add_data_validation(check)
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
+    sheet_append(guide, ["Cột", "Bắt buộc", "Cách ghi"])
     for cell in guide[1]:
         cell.font = _BOLD
     for field in FIELDS:
-        guide.append([field.header, "có" if field.required else "", field.hint])
+        sheet_append(guide, [field.header, "có" if field.required else "", field.hint])
     for letter, width in (("A", 30), ("B", 20), ("C", 70)):
         guide.column_dimensions[letter].width = width
     book.save(path)
@@ -76,22 +77,22 @@ def rejected_rows_write(*, job: ImportJob, path: Path) -> int:
     for cells in job.rejected.values_list("cells", flat=True).iterator(chunk_size=2000):
         headers.update((header, None) for header, _value in cells)
     where = [_("Trang tính"), _("Dòng"), _("Cột")]
-    sheet.append([*where, _("Lý do"), *headers])
+    sheet_append(sheet, [*where, _("Lý do"), *headers])
     written = 0
     for rejected in job.rejected.order_by("id").iterator(chunk_size=2000):
         cells = dict(rejected.cells)
-        sheet.append(
+        sheet_append(sheet,
             [rejected.sheet, rejected.row, rejected.column, rejected.reason,
              *(cells.get(h) for h in headers)]
         )  # fmt: skip
         written += 1
     warnings = book.create_sheet(_("Cảnh báo"))
-    warnings.append([*where, _("Mã bản ghi"), _("Cảnh báo")])
+    sheet_append(warnings, [*where, _("Mã bản ghi"), _("Cảnh báo")])
     for w in job.warnings.order_by("id").iterator(chunk_size=2000):
-        warnings.append([w.sheet, w.row, w.column, w.source_ref, w.message])
+        sheet_append(warnings, [w.sheet, w.row, w.column, w.source_ref, w.message])
     notes = book.create_sheet(_("Ghi chú"))
-    notes.append([_("Ghi chú")])
+    sheet_append(notes, [_("Ghi chú")])
     for note in job.notes:
-        notes.append([note_text(note)])
+        sheet_append(notes, [note_text(note)])
     book.save(path)
     return written

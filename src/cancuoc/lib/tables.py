@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Columns that hold long text, by key: their width in characters.
@@ -75,6 +76,20 @@ def xlsx_cell(sheet: Worksheet, value) -> WriteOnlyCell:
             cell.data_type = "s"
             cell.quotePrefix = True
     return cell
+
+
+def sheet_append(sheet: Worksheet, values: Sequence) -> None:
+    """A row of an ordinary (not streamed) sheet whose text stays text, as ``xlsx_cell``
+    writes it: a name or code starting like a formula is a string with the quote prefix.
+    A streamed (write-only) sheet takes the cells of ``xlsx_cell``."""
+    if isinstance(sheet, WriteOnlyWorksheet):
+        sheet.append([xlsx_cell(sheet, value) for value in values])
+        return
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def write_table(

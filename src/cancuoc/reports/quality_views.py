@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.lib.tables import sheet_append
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.quality import quality_figures, quality_lists
 
@@ -49,12 +50,12 @@ def _download(request: HttpRequest, unit, on) -> HttpResponse:
     counts = {}
     for name, persons in quality_lists(unit, on).items():
         sheet = book.create_sheet(str(SHEETS[name]))
-        sheet.append([gettext("Họ, chữ đệm và tên"), gettext("Ngày sinh"),
+        sheet_append(sheet, [gettext("Họ, chữ đệm và tên"), gettext("Ngày sinh"),
                       gettext("Số định danh"), gettext("Số chưa hợp lệ"), gettext("Dân tộc"),
                       gettext("Quê quán"), gettext("Tình trạng")])  # fmt: skip
         rows = scope.persons(persons).order_by("sort_key")[:ROWS_PER_SHEET]
         for p in rows:
-            sheet.append([
+            sheet_append(sheet, [
                 p.full_name, p.birth_date, mask(p.personal_id) if p.personal_id else "",
                 mask(p.unverified_id) if p.unverified_id else "", p.ethnicity, p.native_place,
                 str(p.get_presence_display()),

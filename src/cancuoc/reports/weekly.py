@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cancuoc.geo.models import AdministrativeUnit, UnitKind
+from cancuoc.lib.tables import sheet_append
 
 from .models import DailyRollup
 from .obstacles import obstacles_open_in
@@ -200,15 +201,15 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
     sheet = book.active
     sheet.title = "Theo đơn vị"
     bold = Font(bold=True)
-    sheet.append([f"Phụ lục: kết quả thu nhận tuần {figures.week} — {figures.unit.name}"])
+    sheet_append(sheet, [f"Phụ lục: kết quả thu nhận tuần {figures.week} — {figures.unit.name}"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["STT", "Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ chỉ tiêu (%)",
+    sheet_append(sheet, ["STT", "Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ chỉ tiêu (%)",
                   "Cần cấp thẻ", "Tỷ lệ (%)", "Đã sản xuất", "Đã trả thẻ"])  # fmt: skip
     for cell in sheet[2]:
         cell.font = bold
     for index, child in enumerate(figures.children, start=1):
         target = child.target.count if child.target else None
-        sheet.append([
+        sheet_append(sheet, [
             index, child.unit.name, child.done, target,
             round(100 * child.done / target, 1) if target else None,
             child.eligible,
@@ -216,13 +217,13 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
             child.totals["produced"], child.totals["handed_over"],
         ])  # fmt: skip
     days = book.create_sheet("Theo ngày")
-    days.append(["Ngày", "Thu nhận", "Phải thu nhận lại", "Đã sản xuất", "Đã trả thẻ"])
+    sheet_append(days, ["Ngày", "Thu nhận", "Phải thu nhận lại", "Đã sản xuất", "Đã trả thẻ"])
     for cell in days[1]:
         cell.font = bold
     for row in DailyRollup.objects.filter(
         unit=figures.unit, day__gte=figures.first_day, day__lte=figures.last_day
     ).order_by("day"):
-        days.append([row.day, row.captured, row.rejected_at_capture, row.produced,
+        sheet_append(days, [row.day, row.captured, row.rejected_at_capture, row.produced,
                      row.handed_over])  # fmt: skip
     book.save(path)
     return path

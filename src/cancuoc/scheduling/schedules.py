@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.lib.tables import DATE_FORMAT, clean_text
+from cancuoc.lib.tables import DATE_FORMAT, sheet_append
 from cancuoc.planning.models import Station
 from cancuoc.registry.personal_id import mask
 
@@ -37,7 +37,6 @@ SUMMARY_COLUMNS = [
     (gettext_lazy("Ngày"), 12), (gettext_lazy("Thứ"), 10), (gettext_lazy("Số khung giờ"), 13),
     (gettext_lazy("Số chỗ"), 10), (gettext_lazy("Đã hẹn"), 10), (gettext_lazy("Tỷ lệ"), 9),
 ]  # fmt: skip
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -92,7 +91,9 @@ def schedule_xlsx(*, station: Station, first: date, last: date) -> bytes:
 def _summarise(sheet: Worksheet, labels: list, slots: list[Slot], taken: int) -> None:
     """One row of the summary: how many slots, places and booked, and the share filled."""
     capacity = sum(slot.capacity for slot in slots)
-    _append(sheet, [*labels, len(slots), capacity, taken, taken / capacity if capacity else None])
+    sheet_append(
+        sheet, [*labels, len(slots), capacity, taken, taken / capacity if capacity else None]
+    )
     sheet.cell(sheet.max_row, 1).number_format = DATE_FORMAT
     sheet.cell(sheet.max_row, 6).number_format = "0%"
 
@@ -100,9 +101,9 @@ def _summarise(sheet: Worksheet, labels: list, slots: list[Slot], taken: int) ->
 def _begin(sheet: Worksheet, title: str, columns: list[tuple[str, int]]) -> None:
     """Title, header row frozen and repeated on every printed page, widths, landscape A4
     fitted to the page width."""
-    _append(sheet, [title])
+    sheet_append(sheet, [title])
     sheet["A1"].font = TITLE
-    _append(sheet, [str(header) for header, _width in columns])
+    sheet_append(sheet, [str(header) for header, _width in columns])
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         header = sheet.cell(2, index)
@@ -130,11 +131,11 @@ def _write_slot(
     ]  # fmt: skip
     first_row = sheet.max_row + 1
     if not booked:
-        _append(sheet, figures)
+        sheet_append(sheet, figures)
     for number, appointment in enumerate(booked, start=1):
         person = appointment.person
         village = villages.get(appointment.home_unit_id)
-        _append(
+        sheet_append(
             sheet,
             [*(figures if number == 1 else [None] * len(figures)), number, person.full_name,
              person.birth_date.year, mask(person.personal_id) if person.personal_id else "",
@@ -145,13 +146,3 @@ def _write_slot(
     for cell in sheet[first_row]:
         cell.border = SLOT_TOP
     sheet.cell(first_row, 1).font = BOLD
-
-
-def _append(sheet: Worksheet, values: list) -> None:
-    """A row whose text stays text: a name or code starting like a formula is stored as a
-    string (Excel's quote prefix), never run."""
-    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
