@@ -1,7 +1,8 @@
 """A real browser on a real server: one demo province served for the whole browser suite
 (a subprocess on a database of its own: a file on SQLite; a fresh database on PostgreSQL when
 DATABASE_URL points to one); Debian's Chromium driven by Playwright; screenshots kept in
-test-results/screenshots/."""
+browser-screenshots/ (not pytest-playwright's test-results/, which it empties at the start of
+every pytest session)."""
 
 import json
 import os
@@ -19,7 +20,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = Path("test-results/screenshots")
+SHOTS = Path("browser-screenshots")
 AS_OF = "2021-04-01"  # the demo's day (CANCUOC_AS_OF)
 
 
