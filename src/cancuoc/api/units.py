@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
@@ -10,6 +9,7 @@ from ninja.errors import HttpError
 from cancuoc.accounts.scope import require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.lib import clock
 from cancuoc.registry.eligibility import NoPolicy
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, worklist_table
@@ -25,7 +25,7 @@ MAX_PAGE = 500
 def _on(ngay: date | None) -> date:
     if ngay:
         return ngay
-    return date.fromisoformat(settings.CANCUOC_AS_OF) if settings.CANCUOC_AS_OF else date.today()
+    return clock.today()
 
 
 def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:

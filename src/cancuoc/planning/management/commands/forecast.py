@@ -1,17 +1,17 @@
 from datetime import date
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.lib import clock
 from cancuoc.planning.costs import unit_prices
 from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import cost_table, forecast_table, number, reallocation_table
 
 
 def as_of_default() -> date:
-    return date.fromisoformat(settings.CANCUOC_AS_OF) if settings.CANCUOC_AS_OF else date.today()
+    return clock.today()
 
 
 class Command(BaseCommand):
