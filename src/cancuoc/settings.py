@@ -159,6 +159,8 @@ USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["cancuoc.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Strings of cancuoc.lib (not an app, so Django would not find its catalogue by itself).
+LOCALE_PATHS = [BASE_DIR / "lib" / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = os.getenv("STATIC_ROOT") or None  # set it for collectstatic in production

@@ -108,3 +108,23 @@ def _word_sort_key(word: str) -> tuple[str, str]:
     bare, tone = _split_tone(word)
     letters = "".join(f"{_ORDER.get(ch, 40 + ord(ch) % 50):02d}" for ch in bare)
     return letters, str(_TONE_ORDER.get(tone, 0))
+
+
+# Bidirectional controls that change how text displays without changing what it says
+# (CVE-2021-42574, "Trojan Source"): a slip would print a name other than the one stored.
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = set("\t\n\r")
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co"}  # controls, format, surrogates, private use
+
+
+def unsafe_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The first character a name, an address or a note must not hold, as (position, "U+XXXX"):
+    control characters (NUL and the like), bidirectional overrides, invisible format
+    characters, surrogates and private-use characters. Tabs and line breaks only when
+    ``multiline``. None when the text is clean."""
+    for position, character in enumerate(str(text), start=1):
+        if multiline and character in _LINE_BREAKS:
+            continue
+        if character in _BIDI_CONTROLS or unicodedata.category(character) in _UNSAFE_CATEGORIES:
+            return position, f"U+{ord(character):04X}"
+    return None
