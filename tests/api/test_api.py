@@ -51,18 +51,28 @@ def test_a_capture_recorded_twice_is_one_application_and_one_count(api, station,
     assert refused.json()["detail"] == "Công dân này đã có hồ sơ đang xử lý."
 
 
-def test_an_application_is_followed_to_the_card(api, station, add_person):
+@pytest.fixture
+def command(area, django_user_model) -> Client:
+    """The province command's system, which approves applications and sends them to be made."""
+    user = django_user_model.objects.create_user("he-thong-tinh", password="x" * 12)
+    Assignment.objects.create(user=user, role=Role.PROVINCE_COMMAND, unit=unit_by_code("38"))
+    return Client(headers={"Authorization": f"Bearer {token_issue(user=user, name='PC06')}"})
+
+
+def test_an_application_is_followed_to_the_card(api, command, station, add_person):
     person = add_person(personal_id="038080001234")
     pk = post(api, "/api/v1/applications", capture(person.pk)).json()["id"]
+    refused = post(api, f"/api/v1/applications/{pk}/advance", {"to": "approved"})
+    assert refused.status_code == 403  # a station records; the command approves
     for state in ["approved", "in_production", "produced"]:
-        moved = post(api, f"/api/v1/applications/{pk}/advance", {"to": state, "batch": "L1"})
+        moved = post(command, f"/api/v1/applications/{pk}/advance", {"to": state, "batch": "L1"})
         assert moved.status_code == 200 and moved.json()["state"] == state
     status = api.get(f"/api/v1/applications/{pk}").json()
     assert [e["state"] for e in status["events"]] == [
         "captured", "approved", "in_production", "produced",
     ]  # fmt: skip
     assert Card.objects.filter(person=person, number="038080001234").exists()
-    backwards = post(api, f"/api/v1/applications/{pk}/advance", {"to": "approved"})
+    backwards = post(command, f"/api/v1/applications/{pk}/advance", {"to": "approved"})
     assert backwards.status_code == 409
     assert backwards.json()["detail"] == "Không chuyển được từ “Đã sản xuất” sang “Đã duyệt”."
 
@@ -135,3 +145,19 @@ def test_a_child_is_refused_with_the_reason_the_page_would_warn_of(api, station,
     recorded = post(api, "/api/v1/applications", capture(child.pk) | {"confirmed": True})
     assert recorded.status_code == 201, recorded.content
     assert Application.objects.get().person == child
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mất\x00 điện", "Trần\u202eVăn", "lý do\u2066", "\x1b[31m"],
+    ids=["nul", "rlo", "lri", "esc"],
+)
+def test_text_with_control_or_direction_characters_is_refused_with_422(
+    api, station, add_person, text
+):
+    person = add_person()
+    body = capture(person.pk) | {"accepted": False, "reason": text}
+    answer = post(api, "/api/v1/applications", body)
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["detail"][0]["loc"][-1] == "reason"
+    assert not Application.objects.exists()

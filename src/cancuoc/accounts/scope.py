@@ -32,6 +32,21 @@ class Scope:
     paths: tuple[str, ...] = ()  # unit subtrees
     institutions: tuple[int, ...] = ()
     sees_persons: bool = False
+    # (role, unit path) of each assignment; a national role or a superuser has no path
+    grants: tuple[tuple[str, str | None], ...] = ()
+
+    def permits(self, roles: frozenset[str], path: str | None = None) -> bool:
+        """Whether an assignment carrying one of ``roles`` covers ``path`` (any of the
+        user's areas when None); see accounts.permissions for which roles take which action."""
+        return any(
+            role in roles
+            and (
+                path is None
+                or role == Role.NATIONAL
+                or (granted is not None and granted <= path < path_upper_bound(granted))
+            )
+            for role, granted in self.grants
+        )
 
     @property
     def empty(self) -> bool:
@@ -92,7 +107,7 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     if user.is_superuser:
-        scope = Scope(national=True, sees_persons=True)
+        scope = Scope(national=True, sees_persons=True, grants=((Role.NATIONAL, None),))
     else:
         assignments = list(Assignment.objects.filter(user=user).select_related("unit"))
         scope = Scope(
@@ -100,6 +115,7 @@ def scope_for(user) -> Scope:
             paths=tuple(sorted({a.unit.path for a in assignments if a.unit})),
             institutions=tuple(sorted({a.institution_id for a in assignments if a.institution_id})),
             sees_persons=any(a.role in SEES_PERSONS for a in assignments),
+            grants=tuple((a.role, a.unit.path if a.unit else None) for a in assignments),
         )
     user._cancuoc_scope = scope
     return scope

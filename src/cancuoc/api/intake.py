@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import scope_for
 from cancuoc.intake.models import Application, CardEvent, CardState
 from cancuoc.intake.services import (
@@ -25,6 +26,9 @@ router = Router(tags=["thu nhận / intake"])
 # refused with 422 before any query (the compiled status query has no ORM range check).
 APPLICATION_ID = Path(..., ge=1, le=2**63 - 1)
 REFUSED = {409: Problem}
+# The steps taken where the card comes back to (the locality, the citizen); the others are
+# the command's (approval, production).
+HANDING_OUT = {CardState.DELIVERED, CardState.HANDED_OVER}
 
 
 # What the status shows, read in one query from the application's history joined to the
@@ -86,6 +90,7 @@ def stations(request: HttpRequest):
     url_name="applications",
 )
 @api_scoped
+@action_required(Action.RECORD_CAPTURE)
 def application_record(request: HttpRequest, data: IntakeIn):
     """Record a capture at a kit. Sending the same ``idempotency_key`` again answers 200 with
     the application already recorded, never a second one."""
@@ -94,13 +99,14 @@ def application_record(request: HttpRequest, data: IntakeIn):
     person = scope.persons().filter(pk=data.person).first()
     kit = (
         Kit.objects.filter(code=data.kit, station__in=scope_for(request.user).stations())
-        .select_related("station")
+        .select_related("station__unit")
         .first()
     )
     if person is None:
         raise HttpError(404, str(PERSON_OUTSIDE))
     if kit is None:
         raise HttpError(404, str(KIT_OUTSIDE) % {"kit": data.kit})
+    require_action(request.user, Action.RECORD_CAPTURE, kit.station.unit.path)
     try:
         application, created = intake_record(
             operator=request.user, person=person, station=kit.station, kit=kit,
@@ -128,10 +134,13 @@ def application_status(request: HttpRequest, pk: int = APPLICATION_ID):
     url_name="application-advance",
 )
 @api_scoped
+@action_required(Action.APPROVE_APPLICATION, Action.HAND_OUT_CARD)
 def application_move(request: HttpRequest, data: AdvanceIn, pk: int = APPLICATION_ID):
     """Move an application one step (approved, in_production, produced, delivered,
     handed_over) or send it back for re-capture (rejected, with a reason)."""
-    _application(request, pk)  # visible to the caller, or 404
+    found = _application(request, pk)  # visible to the caller, or 404
+    action = Action.HAND_OUT_CARD if data.to in HANDING_OUT else Action.APPROVE_APPLICATION
+    require_action(request.user, action, found["unit_path"])
     try:
         application_advance(
             application=Application(pk=pk), to=data.to, by=request.user, batch=data.batch,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import scope_for
 from cancuoc.planning.costs import unit_prices
 from cancuoc.planning.models import Target
@@ -83,12 +84,14 @@ def station_slots(request: HttpRequest, code: str = CODE, day: date | None = Non
     url_name="unit-appointments",
 )
 @api_scoped
+@action_required(Action.ASSIGN_APPOINTMENTS)
 def unit_assign(request: HttpRequest, data: AssignIn, code: str = CODE):
     """Book everyone in the unit's worklist without an appointment into the free slots of
     the unit's stations in the period: households together, easy cases first unless asked."""
     require_persons(request)
     _period_or_409(data.first, data.last)
     unit = scoped_unit(request, code)
+    require_action(request.user, Action.ASSIGN_APPOINTMENTS, unit.path)
     run = appointments_assign(
         unit=unit, first=data.first, last=data.last, by=request.user,
         weights=Weights(easy_first=not data.hard_first),
@@ -128,14 +131,16 @@ def appointment(request: HttpRequest, code: str = CODE):
     url_name="station-slots",
 )
 @api_scoped
+@action_required(Action.MAKE_SLOTS)
 def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
     """Cut slots for the period from the station's shift calendar (a mobile team's: from its
     planned visits, each held for the village visited), overbooked for the no-show rate
     given (or observed over the last four weeks). Slots already there stay as they are."""
     require_persons(request)
-    station = scope_for(request.user).stations().filter(code=code).first()
+    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
+    require_action(request.user, Action.MAKE_SLOTS, station.unit.path)
     _period_or_409(data.first, data.last)
     rate = no_show_rate(station) if data.no_show is None else data.no_show
     made = slots_make(
@@ -178,11 +183,13 @@ def unit_plan(request: HttpRequest, code: str = CODE, on: date | None = None):
     url_name="unit-targets-split",
 )
 @api_scoped
+@action_required(Action.SPLIT_TARGETS)
 def unit_targets_split(request: HttpRequest, code: str = CODE):
     """Split the unit's target (the one with the latest deadline) over the units below by
     eligible population; the parts sum exactly to it."""
     require_persons(request)
     unit = scoped_unit(request, code)
+    require_action(request.user, Action.SPLIT_TARGETS, unit.path)
     target = Target.objects.filter(unit=unit).order_by("-deadline").first()
     if target is None:
         raise HttpError(409, str(NO_TARGET) % {"unit": unit.code})
@@ -206,6 +213,7 @@ def unit_targets_split(request: HttpRequest, code: str = CODE):
     url_name="station-visits",
 )
 @api_scoped
+@action_required(Action.PLAN_VISITS)
 def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     """Plan a mobile team's or vehicle's visits to the villages and institutions of its area
     for the days asked (replacing those days' visits) and answer the itinerary."""
@@ -213,6 +221,7 @@ def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
+    require_action(request.user, Action.PLAN_VISITS, station.unit.path)
     try:
         visits = visits_plan(
             station=station, first=data.first, days=data.days, on=timezone.localdate()

@@ -14,11 +14,16 @@ class Invalid(Schema):
     detail: list[dict[str, Any]]
 
 
-# PostgreSQL text cannot hold NUL: every text the API takes says so in its schema, so such a
-# request is refused with 422 before it reaches the database.
-NO_NUL = r"^[^\x00]*$"
+# Every text the API takes refuses control characters (PostgreSQL text cannot even hold NUL)
+# and the invisible format characters that reorder or hide text (bidirectional overrides):
+# said in its schema, so such a request is refused with 422 before it reaches the database.
+# The same characters as cancuoc.lib.text.unsafe_character refuses on the pages and imports.
+SAFE_TEXT = (
+    r"^[^\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]*$"
+)
 # A unit's, station's or appointment's code in a path.
-CODE = Path(..., min_length=1, max_length=32, pattern=NO_NUL)
+CODE = Path(..., min_length=1, max_length=32, pattern=SAFE_TEXT)
 
 # Every operation may answer these besides its own.
 PROBLEMS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Invalid}
@@ -75,11 +80,11 @@ class StationOut(Schema):
 
 class IntakeIn(Schema):
     person: int = Field(gt=0, description="mã công dân trong cơ sở dữ liệu")
-    kit: str = Field(min_length=1, max_length=32, pattern=NO_NUL)
+    kit: str = Field(min_length=1, max_length=32, pattern=SAFE_TEXT)
     started_at: datetime
     ended_at: datetime
     accepted: bool = True
-    reason: str = Field("", max_length=255, pattern=NO_NUL)
+    reason: str = Field("", max_length=255, pattern=SAFE_TEXT)
     walk_in: bool = False
     confirmed: bool = Field(
         False, description="đã xác nhận với công dân chưa đủ tuổi hoặc đang có thẻ còn hạn"
@@ -87,7 +92,7 @@ class IntakeIn(Schema):
     idempotency_key: str = Field(
         min_length=8,
         max_length=64,
-        pattern=NO_NUL,
+        pattern=SAFE_TEXT,
         description="mã của lần gửi; gửi lại cùng mã không tạo hồ sơ mới",
     )
 
@@ -111,9 +116,9 @@ class ApplicationOut(Schema):
 
 
 class AdvanceIn(Schema):
-    to: str = Field(min_length=1, max_length=16, pattern=NO_NUL)
-    reason: str = Field("", max_length=255, pattern=NO_NUL)
-    batch: str = Field("", max_length=64, pattern=NO_NUL)
+    to: str = Field(min_length=1, max_length=16, pattern=SAFE_TEXT)
+    reason: str = Field("", max_length=255, pattern=SAFE_TEXT)
+    batch: str = Field("", max_length=64, pattern=SAFE_TEXT)
 
 
 class SlotOut(Schema):

@@ -7,12 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.reports.views import as_of, scoped_unit
 
+from .forms import ReviewDecisionForm
 from .presenters import side_by_side
 from .selectors import pairs_to_review
 from .services import MergeRefused, pair_distinct, pair_merge
@@ -21,6 +23,7 @@ SHOWN = 50  # pairs a page
 
 
 @area_scoped
+@require_safe
 def review_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
@@ -44,17 +47,25 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @area_scoped
+@action_required(Action.DECIDE_DUPLICATES)
 @require_POST
 def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
+    require_action(request.user, Action.DECIDE_DUPLICATES, unit.path)
     pairs = pairs_to_review(unit=unit, on=as_of(request), visible=scope_for(request.user).persons())
     pair = pairs.filter(pk=pk).first()
     if pair is None:
         raise Http404(_("không có cặp này chờ xem xét trong địa bàn của bạn"))
-    note = request.POST.get("note", "").strip()[:1000]
+    back = reverse("dedup:review", kwargs={"code": unit.code})
+    form = ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    note, page = form.cleaned_data["note"], form.cleaned_data["trang"]
     try:
-        if request.POST.get("action") == "merge":
+        if form.cleaned_data["action"] == ReviewDecisionForm.MERGE:
             kept = pair_merge(pair=pair, by=request.user, note=note)
             messages.success(request, _("Đã hợp nhất vào bản ghi #%(kept)s") % {"kept": kept.pk})
         else:
@@ -62,6 +73,4 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận là hai người khác nhau"))
     except MergeRefused as error:
         messages.error(request, str(error))
-    back = reverse("dedup:review", kwargs={"code": unit.code})
-    page = request.POST.get("trang", "")
-    return redirect(f"{back}?trang={page}" if page.isdigit() else back)
+    return redirect(f"{back}?trang={page}" if page else back)

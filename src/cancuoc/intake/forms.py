@@ -3,12 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cancuoc.lib.validators import refuse_unsafe_characters
+
 # A database key (signed 64 bits).
 LARGEST_KEY = 2**63 - 1
 
 
 class CheckinSearchForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Tìm"), max_length=200, required=False, validators=[refuse_unsafe_characters]
+    )
     diem = forms.CharField(label=_("Điểm thu nhận"), max_length=32, required=False)
 
 
@@ -24,7 +28,9 @@ class RecordForm(forms.Form):
         choices=[(ACCEPT, _("Đạt")), (REJECT, _("Phải thu nhận lại"))],
         required=False,
     )
-    reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=255, required=False, validators=[refuse_unsafe_characters]
+    )
     walk_in = forms.BooleanField(label=_("Không hẹn trước"), required=False)
     confirm = forms.BooleanField(label=_("Đã kiểm tra, vẫn ghi hồ sơ"), required=False)
     trang = forms.IntegerField(min_value=1, required=False)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.lib import clock
 from cancuoc.planning.models import Kit, Station
@@ -87,6 +88,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 
 @area_scoped
+@action_required(Action.RECORD_CAPTURE)
 @require_POST
 def record(request: HttpRequest) -> HttpResponse:
     require_persons(request.user)
@@ -98,13 +100,14 @@ def record(request: HttpRequest) -> HttpResponse:
     person = scope.persons().filter(pk=data["person"]).first()
     kit = (
         Kit.objects.filter(code=data["kit"], station__in=scope.stations())
-        .select_related("station")
+        .select_related("station__unit")
         .first()
     )
     if person is None:
         return _bad_request(request, [str(PERSON_OUTSIDE)])
     if kit is None:
         return _bad_request(request, [str(KIT_OUTSIDE) % {"kit": data["kit"]}])
+    require_action(request.user, Action.RECORD_CAPTURE, kit.station.unit.path)
     ended = clock.now()
     started = data["started"]
     # A capture counts on the day it is recorded, whenever the page was opened.

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.scope import area_scoped
 from cancuoc.reports.views import as_of, scoped_unit
@@ -12,6 +13,7 @@ from .report import additions_text
 
 
 @area_scoped
+@require_safe
 def plan_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     on = as_of(request)

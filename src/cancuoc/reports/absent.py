@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import picker_communes
@@ -25,7 +26,7 @@ from cancuoc.registry.models import Handover, HandoverState
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import absent_residents
 
-from .forms import HandoverForm
+from .forms import HandoverDecisionForm, HandoverForm
 from .views import as_of, paged, scoped_unit
 
 
@@ -39,6 +40,7 @@ def _rows(persons, pending: dict[int, str]) -> list[dict]:
 
 
 @area_scoped
+@require_safe
 def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
@@ -73,6 +75,12 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     )  # fmt: skip
 
 
+def _say_problems(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
     """To the absent page, on the day and page the officer was on."""
     query = request.GET.urlencode()
@@ -80,16 +88,16 @@ def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
 
 
 @area_scoped
+@action_required(Action.HAND_OVER)
 @require_POST
 def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
+    require_action(request.user, Action.HAND_OVER, unit.path)
     on = as_of(request)
     form = HandoverForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _say_problems(request, form)
         return _back(unit, request)
     person = (
         scope_for(request.user)
@@ -118,6 +126,7 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @area_scoped
+@action_required(Action.DECIDE_HANDOVER)
 @require_POST
 def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The receiving unit accepts or refuses (with a reason)."""
@@ -128,14 +137,17 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if handover is None:
         raise Http404(_("Không có đề nghị bàn giao này trong địa bàn được giao."))
+    require_action(request.user, Action.DECIDE_HANDOVER, handover.to_unit.path)
+    form = HandoverDecisionForm(request.POST)
+    if not form.is_valid():
+        _say_problems(request, form)
+        return _back(handover.to_unit, request)
     try:
-        if request.POST.get("action") == "accept":
+        if form.cleaned_data["action"] == "accept":
             handover_accept(handover=handover, by=request.user, on=as_of(request))
             messages.success(request, _("Đã tiếp nhận."))
         else:
-            handover_refuse(
-                handover=handover, reason=request.POST.get("reason", ""), by=request.user
-            )
+            handover_refuse(handover=handover, reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, _("Đã từ chối."))
     except HandoverRefused as error:
         messages.error(request, str(error))

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from cancuoc.accounts.audit import audit_record
@@ -28,6 +29,7 @@ ROWS_PER_SHEET = 50_000
 
 
 @area_scoped
+@require_safe
 def quality_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     on = as_of(request)

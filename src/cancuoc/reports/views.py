@@ -4,16 +4,19 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code, units_search
@@ -33,8 +36,9 @@ from cancuoc.registry.worklists import (
     worklist_table,
     worklist_title,
 )
+from cancuoc.reports.forms import ObstacleForm
 from cancuoc.reports.institutions import institutions_progress
-from cancuoc.reports.obstacles import ObstacleRefused, obstacle_raise, obstacles_open_in
+from cancuoc.reports.obstacles import obstacle_raise, obstacles_open_in
 from cancuoc.reports.productivity import backlog, productivity
 from cancuoc.reports.progress import (
     children_progress,
@@ -125,6 +129,7 @@ def _worklist_page(request: HttpRequest, persons, on: date, basis: str) -> dict:
 
 
 @area_scoped
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     roots = list(scope.units(AdministrativeUnit.objects.filter(path__in=scope.paths)))
@@ -137,6 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @area_scoped
+@require_safe
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     """The dashboard of a unit: its figures, then the units below that lag behind and a
     search for a unit, daily throughput and burn-down, the full ranking, kits, backlog,
@@ -232,20 +238,24 @@ def chart_data(status, forecast=None) -> dict:
 
 
 @area_scoped
+@action_required(Action.RAISE_OBSTACLE)
 @require_POST
 def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
-    try:
-        obstacle_raise(
-            unit=unit, title=request.POST.get("title", ""),
-            detail=request.POST.get("detail", ""), by=request.user,
-        )  # fmt: skip
-    except ObstacleRefused as error:
-        raise PermissionDenied(str(error)) from error
-    return redirect("reports:unit", code=unit.code)
+    require_action(request.user, Action.RAISE_OBSTACLE, unit.path)
+    form = ObstacleForm(request.POST)
+    if form.is_valid():
+        obstacle_raise(unit=unit, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã ghi nhận khó khăn, vướng mắc."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("reports:unit", args=[unit.code]) + "#kho-khan")
 
 
 @area_scoped
+@require_safe
 def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
     institution = scope.institutions_visible().filter(code=code).first()
@@ -283,6 +293,7 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @area_scoped
+@require_safe
 def worklist_download(request: HttpRequest, code: str) -> FileResponse:
     unit = scoped_unit(request, code)
     purpose = export_purpose(request)
@@ -307,6 +318,7 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
 
 
 @area_scoped
+@require_safe
 def weekly_report(request: HttpRequest, code: str) -> HttpResponse:
     """The weekly report of a unit for the week ending on the date asked: DOCX, XLSX annex
     (?dinh_dang=xlsx) or PDF (?dinh_dang=pdf, made by LibreOffice)."""
