@@ -1,19 +1,16 @@
 from django.contrib.auth import get_user_model
 
-from cancuoc.registry.models import PersonChange
+from cancuoc.registry.models import Person, PersonChange
 
 
-def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
-    officer = get_user_model().objects.create_superuser("admin1", password="x" * 12)
-    client.force_login(officer)
-    person = add_person(full_name="Nguyễn Văn Hòa")
+def _change_form(client, person) -> tuple[str, dict]:
+    """The person's change page in the admin and the data its form would post unchanged."""
     url = f"/admin/registry/person/{person.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
     assert "merged_into" not in form.fields  # shown, not a list of every person to pick from
     data = {name: form[name].value() or "" for name in form.fields}
-    data |= {"full_name": "Nguyễn Văn Hoà", "phone": "0988000111"}
     for prefix in ("residences", "cards", "changes"):
         formset = next(
             f for f in page.context["inline_admin_formsets"] if f.formset.prefix == prefix
@@ -26,6 +23,15 @@ def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
                 for name in inline.fields
                 if inline[name].value() is not None
             }
+    return url, data
+
+
+def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
+    officer = get_user_model().objects.create_superuser("admin1", password="x" * 12)
+    client.force_login(officer)
+    person = add_person(full_name="Nguyễn Văn Hòa")
+    url, data = _change_form(client, person)
+    data |= {"full_name": "Nguyễn Văn Hoà", "phone": "0988000111"}
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     changed = PersonChange.objects.filter(person=person).order_by("field")
@@ -33,3 +39,14 @@ def test_an_edit_in_the_admin_is_recorded_in_the_history(add_person, client):
         ("full_name", "Nguyễn Văn Hoà", officer),
         ("phone", "0988000111", officer),
     ]
+
+
+def test_a_name_that_would_print_reversed_is_refused_in_the_admin(add_person, client):
+    """U+202E (right-to-left override) made a slip print another name than the one stored."""
+    client.force_login(get_user_model().objects.create_superuser("admin2", password="x" * 12))
+    person = add_person(full_name="Nguyễn Văn Hòa")
+    url, data = _change_form(client, person)
+    response = client.post(url, data | {"full_name": "Nguyễn Văn \u202eaòH"})
+    assert response.status_code == 200
+    assert "U+202E" in response.content.decode()
+    assert Person.objects.get(pk=person.pk).full_name == "Nguyễn Văn Hòa"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.validators import refuse_unsafe_characters
 
 from .choices import (
     IN_REGISTER,
@@ -32,7 +33,9 @@ class Household(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    address = models.CharField(
+        _("địa chỉ"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
+    )
     head = models.ForeignKey(
         "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("chủ hộ"),
@@ -122,7 +125,9 @@ class Person(models.Model):
     personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     # A number that failed validation is kept here as typed, for correction, never matched on.
     unverified_id = models.CharField(_("số định danh chưa hợp lệ"), max_length=32, blank=True)
-    full_name = models.CharField(_("họ, chữ đệm và tên"), max_length=200)
+    full_name = models.CharField(
+        _("họ, chữ đệm và tên"), max_length=200, validators=[refuse_unsafe_characters]
+    )
     name_key = models.CharField(max_length=200, editable=False)
     sort_key = models.CharField(max_length=255, editable=False)
     birth_date = models.DateField(_("ngày sinh"))
@@ -133,13 +138,21 @@ class Person(models.Model):
         default=DatePrecision.DAY,
     )
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True)
-    religion = models.CharField(_("tôn giáo"), max_length=64, blank=True)
-    nationality = models.CharField(_("quốc tịch"), max_length=64, default="Việt Nam")
+    ethnicity = models.CharField(
+        _("dân tộc"), max_length=64, blank=True, validators=[refuse_unsafe_characters]
+    )
+    religion = models.CharField(
+        _("tôn giáo"), max_length=64, blank=True, validators=[refuse_unsafe_characters]
+    )
+    nationality = models.CharField(
+        _("quốc tịch"), max_length=64, default="Việt Nam", validators=[refuse_unsafe_characters]
+    )
     birth_registration_place = models.CharField(
         _("nơi đăng ký khai sinh"), max_length=255, blank=True
     )
-    native_place = models.CharField(_("quê quán"), max_length=255, blank=True)
+    native_place = models.CharField(
+        _("quê quán"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
+    )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
@@ -152,7 +165,12 @@ class Person(models.Model):
         _("tình trạng"), max_length=16, choices=Presence.choices, default=Presence.ALIVE
     )
     presence_since = models.DateField(_("tình trạng từ ngày"), null=True, blank=True)
-    whereabouts = models.CharField(_("nơi ở hiện tại khi vắng mặt"), max_length=255, blank=True)
+    whereabouts = models.CharField(
+        _("nơi ở hiện tại khi vắng mặt"),
+        max_length=255,
+        blank=True,
+        validators=[refuse_unsafe_characters],
+    )
     # Set with presence MERGED: the record this one was found to duplicate.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
@@ -205,7 +223,9 @@ class Residence(models.Model):
         AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False,
         verbose_name=_("đơn vị"),
     )  # fmt: skip
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    address = models.CharField(
+        _("địa chỉ"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
+    )
     start_date = models.DateField(_("từ ngày"), null=True, blank=True)
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
 
