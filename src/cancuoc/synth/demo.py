@@ -5,8 +5,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cancuoc.dedup.models import MatchRun
@@ -31,6 +32,33 @@ from .services import synth_load
 
 DEMO_PROVINCE = "38"  # Thanh Hóa: 2.9 million cards by 17 June 2021 in the seeds
 DEMO_USER = "demo"
+
+
+class DemoRefused(Exception):
+    """The demo would write synthetic people and reset a superuser in a real register."""
+
+
+def demo_guard(*, seed: int) -> None:
+    """Refuse a production deployment, and a database that holds persons other than the demo
+    province's: the demo migrates, loads 20,000 synthetic people, resets the superuser "demo"
+    and serves without two-factor login. Checked before anything is written."""
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "CANCUOC_ENV=production: bản trình diễn không chạy trên hệ thống thật / "
+            "the demo does not run on a production system"
+        )
+    if Person._meta.db_table not in connection.introspection.table_names():
+        return  # a new, empty database
+    others = Person.objects.exclude(source=synth_source(DEMO_PROVINCE, seed))
+    found = others.count()
+    if found:
+        name = connection.settings_dict["NAME"]
+        raise DemoRefused(
+            f"Cơ sở dữ liệu {name} có {found:,} người không thuộc tỉnh trình diễn: bản trình "
+            f"diễn không chạy trên đó (đặt CANCUOC_DB_PATH tới một tệp mới) / the database "
+            f"{name} holds {found:,} persons who are not the demo's: the demo will not run on "
+            f"it (point CANCUOC_DB_PATH at a new file)"
+        )
 
 
 @dataclass(frozen=True)

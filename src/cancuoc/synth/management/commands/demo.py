@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
@@ -15,8 +15,10 @@ from cancuoc.scheduling.simulation import compare
 from cancuoc.synth.demo import (
     DEMO_PROVINCE,
     DEMO_STATION_DAY,
+    DemoRefused,
     demo_campaign,
     demo_dedup,
+    demo_guard,
     demo_login_reset,
     demo_plan,
     demo_province_load,
@@ -35,6 +37,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, people, seed, as_of, port, no_serve, **options) -> None:
         console = Console(file=self.stdout, soft_wrap=True)
+        try:
+            demo_guard(seed=seed)
+        except DemoRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
         with console.status("Chuẩn bị cơ sở dữ liệu / migrating…"):
             call_command("migrate", verbosity=0)
         with console.status(f"Tạo và nạp tỉnh mô phỏng {people:,} người / loading…"):
