@@ -40,7 +40,7 @@ def test_prices_come_from_the_setting_where_it_names_them(settings):
 
 
 def test_without_the_setting_the_defaults_hold(settings):
-    del settings.CANCUOC_UNIT_PRICES  # the project does not set it
+    assert settings.CANCUOC_UNIT_PRICES == {}  # CANCUOC_UNIT_PRICES is not set here
     assert unit_prices() == UnitPrices()
 
 

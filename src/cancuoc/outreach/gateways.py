@@ -102,7 +102,7 @@ class HttpGateway:
     @classmethod
     def from_settings(cls) -> "HttpGateway":
         """From ``CANCUOC_SMS_HTTP``: a dict of this class's fields (the URL at least)."""
-        config = getattr(settings, "CANCUOC_SMS_HTTP", None)
+        config = settings.CANCUOC_SMS_HTTP
         if not config or not config.get("url"):
             raise ImproperlyConfigured("CANCUOC_SMS_HTTP needs at least a url")
         return cls(**config)

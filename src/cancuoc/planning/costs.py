@@ -31,7 +31,7 @@ class UnitPrices:
 
 def unit_prices() -> UnitPrices:
     """The defaults, overridden by ``settings.CANCUOC_UNIT_PRICES`` where it names a price."""
-    overrides = getattr(settings, "CANCUOC_UNIT_PRICES", None) or {}
+    overrides = settings.CANCUOC_UNIT_PRICES
     known = {f.name for f in fields(UnitPrices)}
     unknown = sorted(set(overrides) - known)
     if unknown:
