@@ -17,6 +17,12 @@ def _one_factor_unless_a_test_asks(settings):
     settings.CANCUOC_REQUIRE_2FA = False
 
 
+@pytest.fixture(autouse=True)
+def _audit_head_in_a_scratch_file(settings, tmp_path_factory):
+    """Each test signs the audit chain's head into its own file, never the working tree's."""
+    settings.CANCUOC_AUDIT_HEAD_FILE = tmp_path_factory.mktemp("audit") / "head.json"
+
+
 @pytest.fixture
 def area(db):
     """A province with two communes of two villages each, and a remote village."""
@@ -101,3 +107,12 @@ def _vietnamese_unless_a_test_asks():
 
     with translation.override("vi"):
         yield
+
+
+@pytest.fixture
+def world(area, django_user_model):
+    """Two areas with a person, an institution, a station, an application, an appointment, a
+    hand-over and a pair to review in each: the world of the tests that ask every route."""
+    from tests.world import build_world  # it builds on person_record, above
+
+    return build_world(django_user_model)

@@ -18,14 +18,13 @@ from cancuoc.accounts.permissions import MAY, Action
 from cancuoc.accounts.scope import Scope
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.models import Handover, Person
-from tests.accounts.test_access_matrix import (
+from tests.world import (
     BODIES,
     PUBLIC,
     api_operations,
     routes,
     url_for,
     user_for,
-    world,  # noqa: F401 (a fixture)
 )
 
 # (route, action, body, API?) — the body a role allowed to write would send. The API's

@@ -2,8 +2,6 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from tests.accounts.test_access_matrix import world  # noqa: F401 (the access matrix's data)
-
 FIRST_ID = 100_000
 
 

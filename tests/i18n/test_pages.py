@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cancuoc.accounts.models import Role
-from tests.accounts.test_access_matrix import (
+from tests.world import (
     OWN_NAME,
     PUBLIC,
     QUERY,
