@@ -4,8 +4,10 @@ from datetime import date
 import pytest
 
 from cancuoc.geo.models import UnitKind
+from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, units_create
 from cancuoc.lib.redact import RedactIdNumbers
+from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.models import Person
 from cancuoc.registry.records import PersonRecord
 from cancuoc.registry.services import register_load
@@ -116,3 +118,14 @@ def world(area, django_user_model):
     from tests.world import build_world  # it builds on person_record, above
 
     return build_world(django_user_model)
+
+
+@pytest.fixture
+def station(area):
+    """The fixed station of Xã Một (CA-XM) with two kits, KIT-1 and KIT-2."""
+    station = Station.objects.create(
+        code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED, unit=unit_by_code("16000")
+    )
+    Kit.objects.create(station=station, code="KIT-1")
+    Kit.objects.create(station=station, code="KIT-2")
+    return station

@@ -1,3 +1,0 @@
-"""The station of the intake tests, shared."""
-
-from tests.intake.conftest import station  # noqa: F401
