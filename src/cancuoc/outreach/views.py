@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .forms import DeliveryReportForm
 from .services import message_delivery_record
-
-DELIVERED = {"delivered", "delivrd", "success", "ok", "1", "true"}
 
 
 @csrf_exempt
@@ -28,13 +27,16 @@ def delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
             json.loads(request.body) if request.content_type == "application/json" else request.POST
         )
     except ValueError:
+        body = None
+    if not hasattr(body, "get"):
         return JsonResponse({"detail": _("Không đọc được JSON.")}, status=400)
-    provider_id = str(body.get("id", "")).strip()
-    if not provider_id:
-        return JsonResponse({"detail": _("Thiếu id.")}, status=400)
+    form = DeliveryReportForm({key: str(body.get(key, "")) for key in ("id", "status", "error")})
+    if not form.is_valid():
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        return JsonResponse({"detail": problems}, status=400)
     settled = message_delivery_record(
-        provider_id=provider_id,
-        delivered=str(body.get("status", "")).strip().lower() in DELIVERED,
-        error=str(body.get("error", "")),
+        provider_id=form.cleaned_data["id"],
+        delivered=form.delivered,
+        error=form.cleaned_data["error"],
     )
     return JsonResponse({"settled": settled})
