@@ -92,6 +92,34 @@ def pytest_configure(config) -> None:
     logging.getLogger().addHandler(KEPT_LOGS)
 
 
+# Modules of a minute or more each (a real browser, a server or the demo in a subprocess,
+# Splink runs, every route × every role): `pytest -m "not slow"` is the quick loop; CI and
+# the README's test command run everything.
+SLOW = (
+    "tests/browser/",
+    "tests/test_demo.py",
+    "tests/test_crash_safety.py",
+    "tests/test_query_counts.py",
+    "tests/accounts/test_access_matrix.py",
+    "tests/accounts/test_write_matrix.py",
+    "tests/i18n/test_pages.py",
+    "tests/api/test_schemathesis.py",
+    "tests/api/test_api_process.py",
+    "tests/dedup/test_dedup_run.py",
+    "tests/dedup/test_dedup_command.py",
+    "tests/dedup/test_job_match.py",
+    "tests/imports/test_resume_after_kill.py",
+    "tests/imports/test_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    root = str(config.rootpath)
+    for item in items:
+        if str(item.path).removeprefix(root + "/").startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     from tests.accounts.test_logs import personal_data_in
 
