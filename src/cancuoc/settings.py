@@ -228,6 +228,21 @@ CANCUOC_AUDIT_RETENTION_DAYS = max(envint("CANCUOC_AUDIT_RETENTION_DAYS", "1825"
 CANCUOC_IMPORT_RETENTION_DAYS = envint("CANCUOC_IMPORT_RETENTION_DAYS", "90")
 CANCUOC_ARCHIVE_DIR = Path(os.getenv("CANCUOC_ARCHIVE_DIR", "archive")).resolve()
 CANCUOC_IMPORT_DIR = Path(os.getenv("CANCUOC_IMPORT_DIR", "imports")).resolve()
+# Audit chain (issue 15, item 9: audit gaps). The key of the audit rows' HMAC, kept outside
+# the database: CANCUOC_AUDIT_KEY, or better a file readable by the application only
+# (CANCUOC_AUDIT_KEY_FILE, at least 32 bytes); neither set: derived from SECRET_KEY, for the
+# demo and development only (a warning is logged). The signed head of the chain (last row,
+# its hash, the row count) is rewritten after every committed audit write to this file, which
+# must live outside the database too; by default next to the SQLite file, or in the archive
+# directory named after the PostgreSQL database (one head per database).
+CANCUOC_AUDIT_KEY = os.getenv("CANCUOC_AUDIT_KEY", "")
+CANCUOC_AUDIT_KEY_FILE = os.getenv("CANCUOC_AUDIT_KEY_FILE", "")
+_audit_head = (
+    f"{DATABASES['default']['NAME']}-audit-head.json"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else CANCUOC_ARCHIVE_DIR / f"audit-head-{DATABASES['default']['NAME']}.json"
+)
+CANCUOC_AUDIT_HEAD_FILE = Path(os.getenv("CANCUOC_AUDIT_HEAD_FILE", str(_audit_head))).resolve()
 # Files of this many rows or more are read and parsed in a second process while the first
 # writes (imports/pipeline.py); 0: always.
 CANCUOC_IMPORT_FORK_FROM_ROWS = envint("CANCUOC_IMPORT_FORK_FROM_ROWS", "20000")

@@ -71,6 +71,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     previous_hash = models.CharField(_("mã băm dòng trước"), max_length=64)
     hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    # 1: SHA-256 of the content (rows made before keys); 2: HMAC-SHA256 under the audit key
+    version = models.PositiveSmallIntegerField(_("kiểu mã băm"), default=1)
 
     class Meta:
         verbose_name = _("nhật ký")
