@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
@@ -14,6 +15,7 @@ from cancuoc.registry.eligibility import NoPolicy
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, worklist_table
 from cancuoc.reports.progress import Progress, children_progress, progress
+from cancuoc.reports.views import PURPOSES
 
 from .auth import api_scoped, require_persons
 from .schemas import CODE, PROBLEMS, Me, UnitProgress, Worklist
@@ -86,12 +88,17 @@ def unit_worklist(
     ngay: date | None = None,
     offset: int = 0,
     limit: int = 100,
+    muc_dich: str = "",
 ):
-    """Who in the unit still needs a card, ID numbers masked; ``limit`` at most 500."""
+    """Who in the unit still needs a card, ID numbers masked; ``limit`` at most 500. Every
+    page read is audited with its number of rows and its purpose (``muc_dich``, one of the
+    download purposes; unsaid, the worklist's own: finding people to enrol)."""
     unit = scoped_unit(request, code)
     require_persons(request)
     if offset < 0 or not 0 < limit <= MAX_PAGE:
         raise HttpError(422, f"offset ≥ 0 và 0 < limit ≤ {MAX_PAGE} / out of range")
+    if muc_dich and muc_dich not in PURPOSES:
+        raise HttpError(422, "muc_dich: " + " | ".join(PURPOSES))
     on = _on(ngay)
     try:
         persons = scope_for(request.user).persons(worklist(unit=unit, on=on))
@@ -104,4 +111,10 @@ def unit_worklist(
         item["person"] = item.pop("pk")
         item["personal_id"] = mask(item["personal_id"]) if item["personal_id"] else ""
         items.append(item)
-    return {"count": persons.count(), "items": items}
+    count = persons.count()
+    audit_record(
+        action="read", obj=unit, purpose=muc_dich or PURPOSES[0],
+        detail={"document": "worklist", "rows": len(items), "count": count, "offset": offset,
+                "as_of": on.isoformat(), "purpose_given": bool(muc_dich)},
+    )  # fmt: skip
+    return {"count": count, "items": items}

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cancuoc.accounts.audit import audit_record, cli_purpose, cli_username, purpose_help
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.lib.tables import UnsupportedFormat, write_table
 from cancuoc.registry.choices import ResidenceBasis
@@ -21,12 +22,16 @@ class Command(BaseCommand):
             "--basis", choices=[b.value for b in ResidenceBasis], default=ResidenceBasis.BOTH
         )
         parser.add_argument("--policy", help="chip-2021 or law-2023 (default: the one in force)")
+        parser.add_argument("--purpose", default="", help=purpose_help(1))
 
-    def handle(self, *args, unit: str, as_of: date, out: Path, basis: str, policy, **options):
+    def handle(
+        self, *args, unit: str, as_of: date, out: Path, basis: str, policy, purpose: str, **o
+    ) -> None:
         try:
             area = unit_by_code(unit)
             rules = policy_by_code(policy) if policy else policy_in_force(as_of)
-        except (UnitNotFound, NoPolicy) as error:
+            purpose = cli_purpose(purpose, default=1)
+        except (UnitNotFound, NoPolicy, ValueError) as error:
             raise CommandError(str(error)) from error
         persons = worklist(unit=area, on=as_of, basis=basis, policy=rules)
         try:
@@ -38,4 +43,10 @@ class Command(BaseCommand):
             )
         except UnsupportedFormat as error:
             raise CommandError(str(error)) from error
+        # full ID numbers and phones leave the system: who, what, how many and why
+        audit_record(
+            action="export", obj=area, purpose=purpose, username=cli_username(),
+            detail={"document": "worklist", "rows": count, "as_of": as_of.isoformat(),
+                    "basis": basis, "format": out.suffix.lstrip(".").lower()},
+        )  # fmt: skip
         self.stdout.write(f"{count} người → {out}  ({rules.title})")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cancuoc.accounts.audit import audit_record, cli_purpose, cli_username, purpose_help
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.schedules import schedule_xlsx
 from cancuoc.scheduling.slips import slips_by_village
@@ -25,8 +26,15 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
         parser.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
         parser.add_argument("--out", type=Path, required=True, help="thư mục / directory")
+        parser.add_argument("--purpose", default="", help=purpose_help(2))
 
-    def handle(self, *args, station: str, first: date, last: date, out: Path, **options) -> None:
+    def handle(
+        self, *args, station: str, first: date, last: date, out: Path, purpose: str, **options
+    ) -> None:
+        try:
+            purpose = cli_purpose(purpose, default=2)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         try:
             place = Station.objects.get(code=station)
         except Station.DoesNotExist as error:
@@ -47,5 +55,10 @@ class Command(BaseCommand):
         path = out / f"lich-hen-{prefix}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
         path.write_bytes(schedule_xlsx(station=place, first=first, last=last))
         slips = sum(batch.count for batch in batches)
+        audit_record(  # names and appointments leave the system, as the pages' downloads audit
+            action="export", obj=place, purpose=purpose, username=cli_username(),
+            detail={"document": "slips", "from": first.isoformat(), "to": last.isoformat(),
+                    "rows": slips, "villages": len(batches)},
+        )  # fmt: skip
         self.stdout.write(f"lịch hẹn / schedule → {path}")
         self.stdout.write(f"{slips} phiếu hẹn, {len(batches)} thôn / slips, villages")
