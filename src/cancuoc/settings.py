@@ -248,6 +248,17 @@ CANCUOC_AUDIT_HEAD_FILE = Path(os.getenv("CANCUOC_AUDIT_HEAD_FILE", str(_audit_h
 CANCUOC_IMPORT_FORK_FROM_ROWS = envint("CANCUOC_IMPORT_FORK_FROM_ROWS", "20000")
 # Files uploaded in the admin are imported in the request; larger ones go through the command.
 CANCUOC_IMPORT_UPLOAD_MAX_MB = envint("CANCUOC_IMPORT_UPLOAD_MAX_MB", "20")
+# Hostile import files (issue 15, imports: file limits), checked before a file is read
+# (imports/limits.py; docs/import-format.md, "Limits"): an XLSX's size once unpacked, its
+# shared strings (read whole), each part's compression ratio; rows (fewer for an upload,
+# imported in the request), columns, and a cell's length (longer rejects the row).
+CANCUOC_IMPORT_MAX_UNCOMPRESSED_MB = envint("CANCUOC_IMPORT_MAX_UNCOMPRESSED_MB", "512")
+CANCUOC_IMPORT_MAX_SHARED_STRINGS_MB = envint("CANCUOC_IMPORT_MAX_SHARED_STRINGS_MB", "64")
+CANCUOC_IMPORT_MAX_COMPRESSION_RATIO = envint("CANCUOC_IMPORT_MAX_COMPRESSION_RATIO", "200")
+CANCUOC_IMPORT_MAX_ROWS = envint("CANCUOC_IMPORT_MAX_ROWS", "5000000")
+CANCUOC_IMPORT_UPLOAD_MAX_ROWS = envint("CANCUOC_IMPORT_UPLOAD_MAX_ROWS", "300000")
+CANCUOC_IMPORT_MAX_COLUMNS = envint("CANCUOC_IMPORT_MAX_COLUMNS", "200")
+CANCUOC_IMPORT_MAX_CELL_CHARS = envint("CANCUOC_IMPORT_MAX_CELL_CHARS", "1000")
 # Duplicate detection (dedup): pairs scored at or above the first match weight (log2 of the
 # odds; 6.64 is a match probability of 0.99) are merged without review, those between the
 # two wait in the review queue. bench/dedup.py prints precision and recall by threshold.

@@ -29,6 +29,7 @@ from cancuoc.dedup.services import NoTrainedModel, job_match
 
 from .errors import ImportFileError
 from .exports import rejected_rows_write, template_write
+from .limits import ImportLimits
 from .models import ImportJob, RejectedRow, RowWarning
 from .readers import CSV_SUFFIXES, XLSX_SUFFIXES
 from .services import ImportConflict, match_failed, person_import
@@ -127,11 +128,18 @@ class ImportJobAdmin(ReadOnlyAdmin):
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         result = None
         if request.method == "POST" and form.is_valid():
+            name = form.cleaned_data["file"].name
             try:
                 result = _import_upload(form.cleaned_data)
             except (ImportFileError, ImportConflict) as error:
-                name = form.cleaned_data["file"].name
                 form.add_error("file", f"{name}: {error}")
+            except Exception as error:  # the import is atomic: say so, never answer 500
+                log.exception("import of an uploaded %s failed", Path(name).suffix)
+                form.add_error(
+                    "file",
+                    _("%(name)s: nhập không thành công (%(error)s), không ghi dòng nào")
+                    % {"name": name, "error": type(error).__name__},
+                )
             else:
                 job = result.job
                 summary = _summary(job)
@@ -214,7 +222,8 @@ def _may_import(request: HttpRequest) -> bool:
 
 def _import_upload(data: dict):
     """The upload kept under its own name (the job records it, and the source defaults to
-    it) in a folder of its own, imported, then removed: person_import keeps its own copy."""
+    it) in a folder of its own, imported, then removed: person_import keeps its own copy.
+    Imported whole or not at all, within the upload's limits (fewer rows: in the request)."""
     upload = data["file"]
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads_dir()))
     try:
@@ -222,8 +231,10 @@ def _import_upload(data: dict):
         with target.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        return person_import(path=target, source=data["source"] or None,
-                             dry_run=data["dry_run"])  # fmt: skip
+        return person_import(
+            path=target, source=data["source"] or None, dry_run=data["dry_run"],
+            limits=ImportLimits.from_settings(upload=True), atomic=True,
+        )  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -20,12 +20,13 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-from cancuoc.lib.text import nfc, strip_diacritics
+from cancuoc.lib.text import nfc, strip_diacritics, unsafe_character
 from cancuoc.registry import personal_id
 from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation, Sex
 from cancuoc.registry.records import PersonRecord
 
 from .errors import FieldError, ImportRowError
+from .limits import LongText
 from .readers import SourceRow
 
 EARLIEST_BIRTH = date(1900, 1, 1)  # digit 4 of the personal ID starts its centuries here
@@ -226,10 +227,15 @@ class ParsedRow:
         # By position, as SourceRow and PersonRecord: a batch is a hundred thousand objects.
         return (ParsedRow, (self.row, self.record, self.errors, self.warnings))
 
-    def problem(self, name: str, vi: str, en: str, *, warning: bool = False) -> None:
+    def problem(
+        self, name: str, vi: str, en: str, *, warning: bool = False, column: str | None = None
+    ) -> None:
+        """``name``: the field; ``column``: the header, for a cell of no field."""
+        if column is None:
+            column = self.row.header(name) if name else ""
         found = ImportRowError(
-            sheet=self.row.sheet_name, row=self.row.number,
-            column=self.row.header(name) if name else "", message_vi=vi, message_en=en,
+            sheet=self.row.sheet_name, row=self.row.number, column=column,
+            message_vi=vi, message_en=en,
         )  # fmt: skip
         (self.warnings if warning else self.errors).append(found)
 
@@ -237,7 +243,8 @@ class ParsedRow:
 def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
     """Read one row; ``record`` is None when the row is rejected (``errors`` say why)."""
     parsed = ParsedRow(row)
-    values = _cells_read(parsed, row.cells)
+    values = _cells_read(parsed, row.cells, row.sheet.max_cell_chars)
+    _unmapped_check(parsed, row)
     for name in ("ref", "full_name", "birth_date", "sex"):
         if name in row.cells and not values.get(name) and not _failed(parsed, row, name):
             parsed.problem(name, "không được để trống", "must not be empty")
@@ -293,12 +300,19 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
     return parsed
 
 
-def _cells_read(parsed: ParsedRow, cells: dict[str, Any]) -> dict[str, Any]:
+def _cells_read(parsed: ParsedRow, cells: dict[str, Any], longest: int) -> dict[str, Any]:
     """Each cell read by its field's reader. A file repeats most of its texts (ethnicities,
     places, unit codes, dates, empty cells), so what a text cell of such a field read to is
-    remembered, up to :data:`CELLS_REMEMBERED` values a field: the readers are pure."""
+    remembered, up to :data:`CELLS_REMEMBERED` values a field: the readers are pure.
+    A cell longer than ``longest`` characters, or holding a character no text of the
+    register may hold (lib.text.unsafe_character), is not read: its row is rejected."""
     values: dict[str, Any] = {}
     for name, cell in cells.items():
+        kind = type(cell)
+        suspect = kind is str and (len(cell) > longest or not cell.isprintable())
+        if (suspect or kind is LongText) and (refused := _refused(cell, longest)):
+            parsed.problem(name, *refused)
+            continue
         # Only text: 1, 1.0 and True are one key to a dict.
         seen = _SEEN.get(name) if type(cell) is str else None
         if seen is not None and cell in seen:
@@ -312,6 +326,45 @@ def _cells_read(parsed: ParsedRow, cells: dict[str, Any]) -> dict[str, Any]:
         if seen is not None and len(seen) < CELLS_REMEMBERED:
             seen[cell] = value
     return values
+
+
+def _refused(cell: str | LongText, longest: int) -> tuple[str, str] | None:
+    """Why a text cell is not read, in Vietnamese and English; None when it may be."""
+    length = cell.length if type(cell) is LongText else len(cell)
+    if length > longest:
+        return (
+            f"ô dài {length:,} ký tự, quá giới hạn {longest:,} (CANCUOC_IMPORT_MAX_CELL_CHARS)",
+            f"the cell is {length:,} characters long, over the limit of {longest:,} "
+            "(CANCUOC_IMPORT_MAX_CELL_CHARS)",
+        )
+    # Tabs and line breaks are spaces here (text() makes them so): only the others.
+    found = unsafe_character(cell, multiline=True)
+    if found is None:
+        return None
+    position, code = found
+    return (
+        f"có ký tự điều khiển hoặc ký tự đổi chiều văn bản {code} ở vị trí {position}",
+        f"holds a control or text-direction character {code} at position {position}",
+    )
+
+
+def _unmapped_check(parsed: ParsedRow, row: SourceRow) -> None:
+    """A cell of no field is not imported, but is kept with a rejected row: one too long to
+    keep rejects its row too."""
+    raw, longest = row.raw, row.sheet.max_cell_chars
+    width = len(raw)
+    for position in row.sheet.unmapped_positions:
+        if position < width:
+            _long_cell(parsed, row, position, raw[position], longest)
+    for position in range(len(row.sheet.headers), width):
+        _long_cell(parsed, row, position, raw[position], longest)
+
+
+def _long_cell(parsed: ParsedRow, row: SourceRow, position: int, cell: Any, longest: int) -> None:
+    if (type(cell) is str and len(cell) > longest) or type(cell) is LongText:
+        refused = _refused(cell, longest)
+        if refused:
+            parsed.problem("", *refused, column=row.sheet.column(position))
 
 
 def _failed(parsed: ParsedRow, row: SourceRow, name: str) -> bool:

@@ -10,6 +10,7 @@ module, so memory stays flat whatever the size of the file.
 import codecs
 import csv
 import hashlib
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from cancuoc.lib.text import nfc
 
 from .errors import ImportFileError
+from .limits import KEPT_CHARS, ImportLimits, csv_dialect, long_text
 from .mapping import Columns, header_key, person_columns
 
 HEADER_SEARCH_ROWS = 30
@@ -40,26 +42,71 @@ class FileFacts:
     encoding: str  # of a CSV: utf-8-sig, or cp1258 (Vietnamese Windows) when not UTF-8
 
 
+@dataclass
+class _BadByte:
+    """Where a decoding of the whole file first failed."""
+
+    offset: int = -1
+    line: int = 0
+    byte: int = 0
+
+    def note(self, chunk: bytes, start: int, lines: int, at: int) -> None:
+        self.offset, self.byte = start + at, chunk[at] if at < len(chunk) else 0
+        self.line = lines + chunk.count(b"\n", 0, at) + 1
+
+
 def file_facts(path: Path) -> FileFacts:
-    """One pass over the bytes: the checksum that identifies the file, and its encoding."""
+    """One pass over the bytes: the checksum that identifies the file, and, of a CSV, its
+    encoding, the whole file decoded before any row is read: UTF-8 if it all decodes;
+    Windows-1258 if it all decodes so and has no UTF-8 letter before its first byte that is
+    not UTF-8. Otherwise :class:`ImportFileError`, naming the line and byte: a UTF-8 file
+    with one stray byte must not be read as Windows-1258 (every letter would be garbled), nor
+    fail half-way through its import."""
     digest = hashlib.sha256()
+    text = path.suffix.lower() in CSV_SUFFIXES
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, lines = True, 0
+    utf8_bad, cp1258_bad = _BadByte(), _BadByte()
+    lines = start = 0
+    letters_before = False  # non-ASCII (so UTF-8 letters) before the first bad UTF-8 byte
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-            lines += chunk.count(b"\n")
-            if utf8:
+            if text and utf8_bad.offset < 0:
+                pending = len(decoder.getstate()[0])
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if utf8:
+                except UnicodeDecodeError as error:
+                    # the error counts from the bytes held back from the last chunk
+                    at = max(error.start - pending, 0)
+                    utf8_bad.note(chunk, start, lines, at)
+                    letters_before = letters_before or not chunk[:at].isascii()
+                else:
+                    letters_before = letters_before or not chunk.isascii()
+            if text and cp1258_bad.offset < 0:
+                try:
+                    chunk.decode("cp1258")  # one byte a character: chunks decode alone
+                except UnicodeDecodeError as error:
+                    cp1258_bad.note(chunk, start, lines, error.start)
+            lines += chunk.count(b"\n")
+            start += len(chunk)
+    if text and utf8_bad.offset < 0:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8 = False
-    return FileFacts(digest.hexdigest(), lines, "utf-8-sig" if utf8 else "cp1258")
+            utf8_bad = _BadByte(start, lines + 1, 0)
+    if not text or utf8_bad.offset < 0:
+        return FileFacts(digest.hexdigest(), lines, "utf-8-sig")
+    if letters_before or cp1258_bad.offset >= 0:
+        bad = utf8_bad
+        raise ImportFileError(
+            f"tệp {path.name} không phải văn bản UTF-8 (hay Windows-1258): byte 0x{bad.byte:02X} "
+            f"ở dòng {bad.line:,} (byte thứ {bad.offset + 1:,}); không nhập dòng nào, hãy lưu "
+            "lại tệp dạng CSV UTF-8",
+            f"file {path.name} is not UTF-8 (nor Windows-1258) text: byte 0x{bad.byte:02X} on "
+            f"line {bad.line:,} (byte {bad.offset + 1:,}); no row imported, save the file "
+            "again as CSV UTF-8",
+        )
+    return FileFacts(digest.hexdigest(), lines, "cp1258")
 
 
 @dataclass
@@ -71,6 +118,11 @@ class SheetLayout:
     fields: dict[int, str]  # position -> field (of PersonRecord, or of the columns read)
     estimated_rows: int
     canonical: dict[str, str]  # field -> its canonical header, for fields the file lacks
+    max_cell_chars: int = 1000  # longer cells reject their row (parsing.py)
+
+    @cached_property
+    def unmapped_positions(self) -> list[int]:
+        return [i for i in range(len(self.headers)) if i not in self.fields]
 
     def unmapped(self) -> list[str]:
         return [h for i, h in enumerate(self.headers) if h and i not in self.fields]
@@ -92,6 +144,7 @@ class SheetLayout:
 @dataclass
 class FileLayout:
     sheets: list[SheetLayout]
+    limits: ImportLimits
     # what is not imported, and why: {"vi": …, "en": …} (errors.note_text)
     notes: list[dict[str, str]] = field(default_factory=list)
 
@@ -130,13 +183,19 @@ class SourceRow:
         ]
 
 
-def file_layout(path: Path, facts: FileFacts, columns: Columns | None = None) -> FileLayout:
+def file_layout(
+    path: Path,
+    facts: FileFacts,
+    columns: Columns | None = None,
+    limits: ImportLimits | None = None,
+) -> FileLayout:
     """Find the header of every sheet, before any row is imported: a sheet whose header
     lacks a required column, or maps two columns to one field, stops the import here.
-    ``columns``: what the file holds (by default the person file; rosters have their own)."""
+    ``columns``: what the file holds (by default the person file; rosters have their own).
+    ``limits``: checked again row by row as the file is read (by default the command's)."""
     columns = columns or person_columns()
-    layout = FileLayout([])
-    for name, index, estimated, rows in _sheets(path, facts):
+    layout = FileLayout([], limits or ImportLimits.from_settings())
+    for name, index, estimated, rows in _sheets(path, facts, layout.limits):
         found, filled = None, 0
         for number, cells in rows:
             fields = _header_fields(cells, columns.aliases) if number <= HEADER_SEARCH_ROWS else {}
@@ -158,8 +217,9 @@ def file_layout(path: Path, facts: FileFacts, columns: Columns | None = None) ->
         number, headers, fields = found
         _check_fields(name, headers, fields, columns)
         sheet = SheetLayout(
-            name, index, number, headers, fields, max(estimated - number, 0), columns.headers
-        )
+            name, index, number, headers, fields, max(estimated - number, 0), columns.headers,
+            layout.limits.max_cell_chars,
+        )  # fmt: skip
         if sheet.unmapped():
             unmapped = ", ".join(sheet.unmapped())
             layout.notes.append(
@@ -202,7 +262,7 @@ def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[Sour
     """Every data row of the file, in order; blank rows, the column-number row under the
     header and repeated headers are left out (they are no one's data)."""
     by_index = {s.index: s for s in layout.sheets}
-    for _name, index, _estimated, rows in _sheets(path, facts):
+    for _name, index, _estimated, rows in _sheets(path, facts, layout.limits):
         sheet = by_index.get(index)
         if sheet is None:
             continue
@@ -219,33 +279,62 @@ def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[Sour
             yield SourceRow(sheet, number, cells, row_cells)
 
 
-def _sheets(path: Path, facts: FileFacts) -> Iterator[tuple[str, int, int, Iterator]]:
+def _sheets(
+    path: Path, facts: FileFacts, limits: ImportLimits
+) -> Iterator[tuple[str, int, int, Iterator]]:
     """(name, index, estimated rows, iterator of (row number, cells)) of every sheet."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        yield from _csv_sheet(path, facts)
+        sheets = _csv_sheet(path, facts)
     elif suffix in XLSX_SUFFIXES:
-        yield from _xlsx_sheets(path)
+        sheets = _xlsx_sheets(path, limits)
     else:
         raise ImportFileError(
             f"không đọc được tệp {suffix or 'không đuôi'}: hãy lưu thành .xlsx hoặc .csv",
             f"cannot read a {suffix or 'suffix-less'} file: save it as .xlsx or .csv",
         )
+    read = [0]  # rows of every sheet so far
+    for name, index, estimated, rows in sheets:
+        yield name, index, estimated, _within(path.name, name, rows, limits, read)
+
+
+def _within(
+    file: str, sheet: str, rows: Iterator, limits: ImportLimits, read: list[int]
+) -> Iterator[tuple[int, Any]]:
+    """The rows of a sheet, stopped at the first over the limits: what limits.file_check
+    could not see (cells without a reference, a file changed since) costs no more than that.
+    An error of the XLSX reader half-way (a part that does not decompress or parse) is said
+    as an ImportFileError, with where."""
+    number = 0
+    try:
+        for number, cells in rows:
+            read[0] += 1
+            if read[0] > limits.max_rows or number > limits.max_rows:
+                raise limits.rows_error(f"tệp {file}", f"file {file}")
+            if len(cells) > limits.max_columns:
+                raise limits.columns_error(
+                    f"tệp {file}, {sheet}, dòng {number}", f"file {file}, {sheet}, row {number}",
+                    len(cells),
+                )  # fmt: skip
+            yield number, cells
+    except ImportFileError:
+        raise
+    except Exception as error:  # the readers raise many kinds for a broken file
+        raise ImportFileError(
+            f"tệp {file}, {sheet}, sau dòng {number}: không đọc được ({type(error).__name__})",
+            f"file {file}, {sheet}, after row {number}: unreadable ({type(error).__name__})",
+        ) from error
 
 
 def _csv_sheet(path: Path, facts: FileFacts) -> Iterator[tuple[str, int, int, Iterator]]:
     with path.open(encoding=facts.encoding, newline="") as handle:
         sample = handle.read(64 * 1024)
         handle.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = enumerate(csv.reader(handle, dialect), start=1)
+        rows = enumerate(csv.reader(handle, csv_dialect(sample)), start=1)
         yield path.name, 0, facts.lines, rows
 
 
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, int, int, Iterator]]:
+def _xlsx_sheets(path: Path, limits: ImportLimits) -> Iterator[tuple[str, int, int, Iterator]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
@@ -254,6 +343,10 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, int, int, Iterator]]:
             f"not a valid XLSX file ({type(error).__name__})",
         ) from error
     try:
+        if book.worksheets:
+            # The sheets share one list of the file's strings (openpyxl's, a private name):
+            # a long one is cut there once, not in each of the rows that refer to it.
+            _long_texts_cut(book.worksheets[0]._shared_strings, limits.max_cell_chars)
         for index, sheet in enumerate(book.worksheets):
             estimated = sheet.max_row or 0
             # Some programs write a wrong size into the file: read to the real end instead.
@@ -263,11 +356,17 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, int, int, Iterator]]:
         book.close()
 
 
+def _long_texts_cut(strings: list, limit: int) -> None:
+    for i, value in enumerate(strings):
+        if isinstance(value, str) and len(value) > limit:
+            strings[i] = long_text(value)
+
+
 def _header_fields(cells, aliases: dict[str, str]) -> dict[int, str]:
     return {
         i: aliases[key]
         for i, cell in enumerate(cells)
-        if isinstance(cell, str) and (key := header_key(cell)) in aliases
+        if isinstance(cell, str) and len(cell) <= 200 and (key := header_key(cell)) in aliases
     }
 
 
@@ -278,21 +377,28 @@ def _column_numbers(cells) -> bool:
 
 def _blank(cells) -> bool:
     for cell in cells:  # a loop, not all(…): asked of every row, and the first cell decides
-        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+        if cell is not None and (not isinstance(cell, str) or (cell and not cell.isspace())):
             return False
     return True
 
 
 def _text(cell: Any) -> str:
+    """A header as the job's notes and rejected rows name it."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return " ".join(nfc(str(cell)).split())
+    return " ".join(nfc(str(cell)).replace("\x00", "\ufffd").split())
 
 
 def _json(cell: Any) -> Any:
     """The cell as JSON keeps it: text and numbers as they are, dates as dd/mm/yyyy."""
+    if isinstance(cell, str):
+        if len(cell) > KEPT_CHARS:
+            cell = str(long_text(cell))  # a rejected row keeps what it said, not all of it
+        return cell.replace("\x00", "\ufffd")  # PostgreSQL's text and JSON hold no NUL
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return str(cell)  # a cell may say 1e999: JSON has no infinity
     if cell is None or isinstance(cell, bool | int | float | str):
         return cell
     if isinstance(cell, datetime):

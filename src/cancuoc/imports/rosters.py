@@ -20,6 +20,7 @@ from cancuoc.lib.text import name_keys
 from cancuoc.registry.models import Person
 
 from .errors import ImportRowError
+from .limits import ImportLimits, file_check
 from .mapping import Columns, header_key
 from .parsing import digits, parse_date, text
 from .readers import SourceRow, file_facts, file_layout, file_rows
@@ -105,7 +106,9 @@ def roster_import(
     reason. All or nothing; ``dry_run`` rolls it back. ``deadline``, when given, becomes the
     institution's."""
     facts = file_facts(path)
-    layout = file_layout(path, facts, roster_columns())
+    limits = ImportLimits.from_settings(upload=True)  # a roster is short
+    file_check(path, facts.encoding, limits)
+    layout = file_layout(path, facts, roster_columns(), limits)
     result = RosterResult()
     members = {m.person_id: m for m in InstitutionMember.objects.filter(institution=institution)}
     for row in file_rows(path, facts, layout):

@@ -32,6 +32,7 @@ from cancuoc.registry.services import register_load
 
 from .errors import ImportFileError, ImportRowError
 from .exports import rejected_rows_write
+from .limits import ImportLimits, file_check
 from .models import ImportJob, ImportStatus, RejectedRow, RowWarning
 from .parsing import ParsedRow
 from .pipeline import parsed_batches
@@ -82,20 +83,29 @@ def person_import(
     dry_run: bool = False,
     rejected_out: Path | None = None,
     on_batch: Callable[[ImportJob, int], None] | None = None,
+    limits: ImportLimits | None = None,
+    atomic: bool = False,
 ) -> ImportResult:
     """Import a CSV or XLSX file of persons (docs/import-format.md), resuming an unfinished
     job of the same file and source. ``dry_run`` does everything in one transaction and rolls
     it back: the counts and errors are exactly those a real import would give.
     ``rejected_out``: write the rejected rows there as XLSX (see :func:`rejected_rows_write`).
     ``on_batch(job, estimated_rows)`` is called after each batch, for a progress bar.
+    ``limits``: what the file may hold (limits.py; by default the command's), checked before
+    anything is read; the whole of a CSV is decoded first. ``atomic``: all the file or
+    nothing, in one transaction (an upload, imported in the request); a job that failed so
+    is written again afterwards, with why. Otherwise batches commit one by one and a failed
+    job resumes where it stopped.
     Raises :class:`ImportFileError` when the file cannot be read as a list of persons."""
     source = (source or default_source(path)).strip()
     if not 0 < len(source) <= 64:
         raise ImportFileError("tên nguồn cần 1–64 ký tự", "the source name needs 1–64 characters")
     if not 0 < batch_size <= MAX_BATCH_SIZE:
         raise ValueError(f"batch size must be 1–{MAX_BATCH_SIZE}")
+    limits = limits or ImportLimits.from_settings()
     facts = file_facts(path)
-    layout = file_layout(path, facts)
+    file_check(path, facts.encoding, limits)
+    layout = file_layout(path, facts, limits=limits)
     if dry_run:
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -108,6 +118,27 @@ def person_import(
                 rejected_rows_write(job=job, path=rejected_out)
             transaction.set_rollback(True)
         return result
+    if not atomic:
+        return _import(path, facts, layout, source, batch_size, on_batch, rejected_out)
+    try:
+        with transaction.atomic():
+            return _import(path, facts, layout, source, batch_size, on_batch, rejected_out)
+    except ImportConflict:
+        raise
+    except Exception as error:
+        _failure_keep(path, facts, layout, source, error)
+        raise
+
+
+def _import(
+    path: Path,
+    facts: FileFacts,
+    layout: FileLayout,
+    source: str,
+    batch_size: int,
+    on_batch: Callable[[ImportJob, int], None] | None,
+    rejected_out: Path | None,
+) -> ImportResult:
     job, resumed = _job_start(path, facts, layout, source)
     result = ImportResult(job, resumed=resumed, dry_run=False)
     _run(result, path, facts, layout, source, batch_size, on_batch)
@@ -120,6 +151,25 @@ def person_import(
     if rejected_out:
         rejected_rows_write(job=job, path=rejected_out)
     return result
+
+
+def _failure_keep(
+    path: Path, facts: FileFacts, layout: FileLayout, source: str, error: Exception
+) -> None:
+    """An atomic import that failed wrote nothing, its job neither: the job is written
+    (again) as failed, with why, so that the list of imports shows the attempt."""
+    said = redact(f"{type(error).__name__}: {error}")
+    unfinished = ImportJob.objects.exclude(status=ImportStatus.DONE)
+    job = unfinished.filter(sha256=facts.sha256, source=source).first()
+    if job is None:
+        ImportJob.objects.create(
+            file_name=path.name[:255], sha256=facts.sha256, source=source, notes=layout.notes,
+            status=ImportStatus.FAILED, error=said, finished_at=timezone.now(),
+        )  # fmt: skip
+    else:
+        job.status, job.error = ImportStatus.FAILED, said
+        job.save(update_fields=["status", "error"])
+    log.info("import job of %s failed, nothing written", path.suffix)
 
 
 def match_failed(job: ImportJob, error: Exception) -> str:
