@@ -10,28 +10,18 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cancuoc.lib.env import envbool, envfloat, envint, envjson, envsecret
+
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def envbool(name: str, default: str) -> bool:
-    return os.getenv(name, default).lower() in {"1", "true", "yes", "on"}
-
-
-def envint(name: str, default: str) -> int:
-    return int(os.getenv(name, default))
-
-
-def envfloat(name: str, default: str) -> float:
-    return float(os.getenv(name, default))
 
 
 # CANCUOC_ENV=production turns on everything `manage.py check --deploy` asks for.
 PRODUCTION = os.getenv("CANCUOC_ENV", "") == "production"
 DEBUG = envbool("DEBUG", "False")
-if PRODUCTION and not os.getenv("SECRET_KEY"):
-    raise ImproperlyConfigured("SECRET_KEY must be set when CANCUOC_ENV=production")
+if PRODUCTION and not envsecret("SECRET_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY or SECRET_KEY_FILE must be set: CANCUOC_ENV=production")
 # The fallback key is for the demo and tests only.
-SECRET_KEY = os.getenv("SECRET_KEY", "cancuoc-insecure-demo-key-change-me")
+SECRET_KEY = envsecret("SECRET_KEY") or "cancuoc-insecure-demo-key-change-me"
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 SESSION_COOKIE_AGE = 8 * 3600  # one working shift
@@ -92,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cancuoc.web.errors.DomainErrorMiddleware",  # last: the first to see a view's exception
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -132,7 +123,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Keep a worker's connection between requests (a new PostgreSQL backend per request
     # costs more than most of our requests); checked before reuse after an error.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.getenv("CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "60", minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("CONN_HEALTH_CHECKS", "False")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite ignores the extra columns, as intended.
@@ -216,7 +207,7 @@ CANCUOC_AS_OF = os.getenv("CANCUOC_AS_OF", "")
 CANCUOC_SMS_OUTBOX = os.getenv("CANCUOC_SMS_OUTBOX", "sms-outbox.jsonl")
 # The secret in the URL the SMS provider posts delivery reports to (/sms/bao-cao/SECRET/);
 # empty: no reports taken.
-CANCUOC_SMS_REPORT_SECRET = os.getenv("CANCUOC_SMS_REPORT_SECRET", "")
+CANCUOC_SMS_REPORT_SECRET = envsecret("CANCUOC_SMS_REPORT_SECRET")
 # Where citizens reach the site: appointment slips print it as a QR code.
 CANCUOC_PUBLIC_URL = os.getenv("CANCUOC_PUBLIC_URL", "http://127.0.0.1:8000")
 
@@ -264,3 +255,15 @@ CANCUOC_IMPORT_MAX_CELL_CHARS = envint("CANCUOC_IMPORT_MAX_CELL_CHARS", "1000")
 # two wait in the review queue. bench/dedup.py prints precision and recall by threshold.
 CANCUOC_DEDUP_AUTO_MERGE_WEIGHT = envfloat("CANCUOC_DEDUP_AUTO_MERGE_WEIGHT", "6.64")
 CANCUOC_DEDUP_REVIEW_WEIGHT = envfloat("CANCUOC_DEDUP_REVIEW_WEIGHT", "0")
+
+# Structured settings, as JSON in the variable or in the file NAME_FILE (README, Settings):
+# the SMS gateway (with its credentials), unit prices of the planner, extra column headers
+# of the import.
+CANCUOC_SMS_HTTP = envjson("CANCUOC_SMS_HTTP", None)
+CANCUOC_UNIT_PRICES = envjson("CANCUOC_UNIT_PRICES", {})
+CANCUOC_IMPORT_COLUMNS = envjson("CANCUOC_IMPORT_COLUMNS", {})
+
+# A deployment's own settings, outside the repository (as healthchecks does): last, so that
+# it may change anything above.
+if (BASE_DIR / "local_settings.py").exists():
+    from .local_settings import *  # noqa: F403

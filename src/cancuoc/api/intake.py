@@ -11,7 +11,6 @@ from cancuoc.intake.services import (
     APPLICATION_OUTSIDE,
     KIT_OUTSIDE,
     PERSON_OUTSIDE,
-    IntakeRefused,
     application_advance,
     intake_record,
 )
@@ -107,15 +106,12 @@ def application_record(request: HttpRequest, data: IntakeIn):
     if kit is None:
         raise HttpError(404, str(KIT_OUTSIDE) % {"kit": data.kit})
     require_action(request.user, Action.RECORD_CAPTURE, kit.station.unit.path)
-    try:
-        application, created = intake_record(
-            operator=request.user, person=person, station=kit.station, kit=kit,
-            started_at=data.started_at, ended_at=data.ended_at, accepted=data.accepted,
-            reason=data.reason, walk_in=data.walk_in, idempotency_key=data.idempotency_key,
-            confirmed=data.confirmed,
-        )  # fmt: skip
-    except IntakeRefused as error:
-        raise HttpError(409, str(error)) from error
+    application, created = intake_record(
+        operator=request.user, person=person, station=kit.station, kit=kit,
+        started_at=data.started_at, ended_at=data.ended_at, accepted=data.accepted,
+        reason=data.reason, walk_in=data.walk_in, idempotency_key=data.idempotency_key,
+        confirmed=data.confirmed,
+    )  # fmt: skip
     return Status(201 if created else 200, _application(request, application.pk))
 
 
@@ -141,11 +137,8 @@ def application_move(request: HttpRequest, data: AdvanceIn, pk: int = APPLICATIO
     found = _application(request, pk)  # visible to the caller, or 404
     action = Action.HAND_OUT_CARD if data.to in HANDING_OUT else Action.APPROVE_APPLICATION
     require_action(request.user, action, found["unit_path"])
-    try:
-        application_advance(
-            application=Application(pk=pk), to=data.to, by=request.user, batch=data.batch,
-            reason=data.reason,
-        )  # fmt: skip
-    except IntakeRefused as error:
-        raise HttpError(409, str(error)) from error
+    application_advance(
+        application=Application(pk=pk), to=data.to, by=request.user, batch=data.batch,
+        reason=data.reason,
+    )  # fmt: skip
     return _application(request, pk)

@@ -10,11 +10,12 @@ from ninja.errors import HttpError
 
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import scope_for
+from cancuoc.lib import clock
 from cancuoc.planning.costs import unit_prices
 from cancuoc.planning.models import Target
 from cancuoc.planning.plan import catch_up_plan
 from cancuoc.planning.report import additions_text
-from cancuoc.planning.targets import TargetSplitError, target_split
+from cancuoc.planning.targets import target_split
 from cancuoc.scheduling.assignment import Weights
 from cancuoc.scheduling.errors import (
     APPOINTMENT_OUTSIDE,
@@ -23,7 +24,6 @@ from cancuoc.scheduling.errors import (
     STATION_OUTSIDE,
 )
 from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
-from cancuoc.scheduling.routes import NoRoutes
 from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
 from cancuoc.scheduling.visits import visits_plan
 
@@ -193,10 +193,7 @@ def unit_targets_split(request: HttpRequest, code: str = CODE):
     target = Target.objects.filter(unit=unit).order_by("-deadline").first()
     if target is None:
         raise HttpError(409, str(NO_TARGET) % {"unit": unit.code})
-    try:
-        parts = target_split(target=target)
-    except TargetSplitError as error:
-        raise HttpError(409, str(error)) from error
+    parts = target_split(target=target)
     return Status(
         201,
         [
@@ -222,12 +219,7 @@ def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
     require_action(request.user, Action.PLAN_VISITS, station.unit.path)
-    try:
-        visits = visits_plan(
-            station=station, first=data.first, days=data.days, on=timezone.localdate()
-        )
-    except (ValueError, NoRoutes) as error:
-        raise HttpError(409, str(error)) from error
+    visits = visits_plan(station=station, first=data.first, days=data.days, on=clock.today())
     return Status(
         201,
         [

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Swagger
 
+from cancuoc.lib.errors import DomainError
+
 from . import intake, scheduling, units
 from .auth import AUTH
 
@@ -21,6 +23,12 @@ api = NinjaAPI(
 api.add_router("", units.router)
 api.add_router("", intake.router)
 api.add_router("", scheduling.router)
+
+
+@api.exception_handler(DomainError)
+def _refused(request: HttpRequest, error: DomainError):
+    """What a rule refused (cancuoc.lib.errors), with its status: 409, 404 or 503."""
+    return api.create_response(request, {"detail": str(error)}, status=error.status)
 
 
 @api.exception_handler(PermissionDenied)

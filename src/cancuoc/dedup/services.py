@@ -29,6 +29,7 @@ from cancuoc.geo.models import AdministrativeUnit, InstitutionMember
 from cancuoc.intake.models import Application
 from cancuoc.lib import clock
 from cancuoc.lib.bulk import update_rows
+from cancuoc.lib.errors import DomainError
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
 from cancuoc.registry.services import person_changes
@@ -50,7 +51,7 @@ FILLED_FROM_DUPLICATE = [
 COMPARISONS = list(model.LEVEL_LABELS)  # the model's comparisons, by output column name
 
 
-class MergeRefused(ValueError):
+class MergeRefused(DomainError, ValueError):
     """A pair that cannot be merged as asked (decided already, or the same record)."""
 
 

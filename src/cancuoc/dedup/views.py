@@ -17,7 +17,7 @@ from cancuoc.reports.views import as_of, scoped_unit
 from .forms import ReviewDecisionForm
 from .presenters import side_by_side
 from .selectors import pairs_to_review
-from .services import MergeRefused, pair_distinct, pair_merge
+from .services import pair_distinct, pair_merge
 
 SHOWN = 50  # pairs a page
 
@@ -64,13 +64,11 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect(back)
     note, page = form.cleaned_data["note"], form.cleaned_data["trang"]
-    try:
-        if form.cleaned_data["action"] == ReviewDecisionForm.MERGE:
-            kept = pair_merge(pair=pair, by=request.user, note=note)
-            messages.success(request, _("Đã hợp nhất vào bản ghi #%(kept)s") % {"kept": kept.pk})
-        else:
-            pair_distinct(pair=pair, by=request.user, note=note)
-            messages.success(request, _("Đã ghi nhận là hai người khác nhau"))
-    except MergeRefused as error:
-        messages.error(request, str(error))
-    return redirect(f"{back}?trang={page}" if page else back)
+    request.back_to = f"{back}?trang={page}" if page else back
+    if form.cleaned_data["action"] == ReviewDecisionForm.MERGE:
+        kept = pair_merge(pair=pair, by=request.user, note=note)
+        messages.success(request, _("Đã hợp nhất vào bản ghi #%(kept)s") % {"kept": kept.pk})
+    else:
+        pair_distinct(pair=pair, by=request.user, note=note)
+        messages.success(request, _("Đã ghi nhận là hai người khác nhau"))
+    return redirect(request.back_to)

@@ -5,6 +5,8 @@ import re
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cancuoc.lib.errors import NotFoundError
+
 from .models import COMMUNE_KINDS, AdministrativeUnit, Reorganisation, UnitQuerySet
 
 SEARCH_SHOWN = 10  # units a search lists at most
@@ -12,7 +14,7 @@ SEARCH_SHOWN = 10  # units a search lists at most
 _CODE_IN_LABEL = re.compile(r"\(\s*(\d+)\s*\)\s*$")
 
 
-class UnitNotFound(LookupError):
+class UnitNotFound(NotFoundError, LookupError):
     pass
 
 

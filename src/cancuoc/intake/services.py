@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cancuoc.lib import clock
+from cancuoc.lib.errors import DomainError
 from cancuoc.planning.models import Kit, Station
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Home, Person
@@ -37,7 +38,7 @@ KIT_OUTSIDE = gettext_lazy("Không có bộ thu nhận %(kit)s trong phạm vi �
 APPLICATION_OUTSIDE = gettext_lazy("Không có hồ sơ này trong phạm vi được giao.")
 
 
-class IntakeRefused(ValueError):
+class IntakeRefused(DomainError, ValueError):
     """The application cannot be recorded or moved; the message says why, in the language of
     the request."""
 

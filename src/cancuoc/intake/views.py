@@ -19,7 +19,7 @@ from cancuoc.reports.rollups import local_day
 
 from .forms import CheckinSearchForm, RecordForm, form_problems
 from .selectors import FEWEST_DIGITS, checkin_search, stations_with_kits
-from .services import KIT_OUTSIDE, PERSON_OUTSIDE, IntakeRefused, intake_record
+from .services import KIT_OUTSIDE, PERSON_OUTSIDE, intake_record
 
 # The last search, kept in the session rather than the address: ID numbers and names never
 # reach the access log, and the results are there again after an application is recorded.
@@ -113,20 +113,17 @@ def record(request: HttpRequest) -> HttpResponse:
     # A capture counts on the day it is recorded, whenever the page was opened.
     if started is None or started > ended or local_day(started) != local_day(ended):
         started = ended
-    try:
-        created = intake_record(
-            operator=request.user, person=person, station=kit.station, kit=kit,
-            started_at=started, ended_at=ended, accepted=data["outcome"] != RecordForm.REJECT,
-            reason=data["reason"], walk_in=data["walk_in"], idempotency_key=data["key"],
-            confirmed=data["confirm"],
-        )[1]  # fmt: skip
-    except IntakeRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Đã ghi hồ sơ của %(name)s.") % {"name": person.full_name}
-            if created
-            else _("Hồ sơ này đã được ghi trước đó."),
-        )
-    return redirect(_checkin_url(kit.station.code, data["trang"]))
+    request.back_to = _checkin_url(kit.station.code, data["trang"])
+    created = intake_record(
+        operator=request.user, person=person, station=kit.station, kit=kit,
+        started_at=started, ended_at=ended, accepted=data["outcome"] != RecordForm.REJECT,
+        reason=data["reason"], walk_in=data["walk_in"], idempotency_key=data["key"],
+        confirmed=data["confirm"],
+    )[1]  # fmt: skip
+    messages.success(
+        request,
+        _("Đã ghi hồ sơ của %(name)s.") % {"name": person.full_name}
+        if created
+        else _("Hồ sơ này đã được ghi trước đó."),
+    )
+    return redirect(request.back_to)

@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.errors import DomainError
 from cancuoc.reports.models import EligibleSnapshot
 
 from .models import Target
 
 
-class TargetSplitError(ValueError):
+class TargetSplitError(DomainError, ValueError):
     def __init__(self, *, unit: AdministrativeUnit, message: str) -> None:
         super().__init__(f"{unit.code} {unit.name}: {message}")
         self.unit = unit

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.lib.errors import DomainError
 
 from .models import CorrectionRequest, CorrectionState, Person
 from .services import PERSON_EDITABLE, person_update
@@ -19,7 +20,7 @@ from .services import PERSON_EDITABLE, person_update
 CORRECTABLE = PERSON_EDITABLE - {"household"}
 
 
-class CorrectionRefused(ValueError):
+class CorrectionRefused(DomainError, ValueError):
     """A correction that cannot be filed or decided, saying why in the active language."""
 
 

@@ -12,6 +12,8 @@ from enum import StrEnum
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
+from cancuoc.lib.errors import NotFoundError
+
 from .choices import CardKind
 
 
@@ -85,7 +87,7 @@ LAW_2023 = EligibilityPolicy(
 POLICIES = {policy.code: policy for policy in (CHIP_2021, LAW_2023)}
 
 
-class NoPolicy(LookupError):
+class NoPolicy(NotFoundError, LookupError):
     pass
 
 

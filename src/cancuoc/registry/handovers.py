@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application, CardState
+from cancuoc.lib.errors import DomainError
 
 from .choices import Presence, ResidenceKind
 from .models import Handover, HandoverState, Person, Residence
 from .services import person_homes_rebuild
 
 
-class HandoverRefused(ValueError):
+class HandoverRefused(DomainError, ValueError):
     """A hand-over that cannot be made, with the reason in the active language."""
 
 

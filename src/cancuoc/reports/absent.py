@@ -16,7 +16,6 @@ from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import picker_communes
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.handovers import (
-    HandoverRefused,
     handover_accept,
     handover_outcome,
     handover_refuse,
@@ -82,9 +81,11 @@ def _say_problems(request: HttpRequest, form) -> None:
 
 
 def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
-    """To the absent page, on the day and page the officer was on."""
+    """To the absent page, on the day and page the officer was on (also where a refusal of
+    the service goes back to: cancuoc.web.errors)."""
     query = request.GET.urlencode()
-    return redirect(reverse("reports:absent", args=[unit.code]) + (f"?{query}" if query else ""))
+    request.back_to = reverse("reports:absent", args=[unit.code]) + (f"?{query}" if query else "")
+    return redirect(request.back_to)
 
 
 @area_scoped
@@ -109,20 +110,17 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Không có người vắng mặt này trong địa bàn."))
         return _back(unit, request)
     to_unit = form.cleaned_data["to_unit"]
-    try:
-        handover_request(
-            person=person, to_unit=to_unit, whereabouts=form.cleaned_data["whereabouts"],
-            by=request.user, on=on,
-        )  # fmt: skip
-    except HandoverRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Đã đề nghị %(unit)s tiếp nhận %(name)s.")
-            % {"unit": to_unit.name, "name": person.full_name},
-        )
-    return _back(unit, request)
+    back = _back(unit, request)
+    handover_request(
+        person=person, to_unit=to_unit, whereabouts=form.cleaned_data["whereabouts"],
+        by=request.user, on=on,
+    )  # fmt: skip
+    messages.success(
+        request,
+        _("Đã đề nghị %(unit)s tiếp nhận %(name)s.")
+        % {"unit": to_unit.name, "name": person.full_name},
+    )
+    return back
 
 
 @area_scoped
@@ -142,13 +140,11 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _say_problems(request, form)
         return _back(handover.to_unit, request)
-    try:
-        if form.cleaned_data["action"] == "accept":
-            handover_accept(handover=handover, by=request.user, on=as_of(request))
-            messages.success(request, _("Đã tiếp nhận."))
-        else:
-            handover_refuse(handover=handover, reason=form.cleaned_data["reason"], by=request.user)
-            messages.success(request, _("Đã từ chối."))
-    except HandoverRefused as error:
-        messages.error(request, str(error))
-    return _back(handover.to_unit, request)
+    back = _back(handover.to_unit, request)
+    if form.cleaned_data["action"] == "accept":
+        handover_accept(handover=handover, by=request.user, on=as_of(request))
+        messages.success(request, _("Đã tiếp nhận."))
+    else:
+        handover_refuse(handover=handover, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, _("Đã từ chối."))
+    return back

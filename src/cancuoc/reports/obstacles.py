@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.lib.errors import DomainError
 
 from .models import Obstacle, ObstacleStatus
 
 
-class ObstacleRefused(ValueError):
+class ObstacleRefused(DomainError, ValueError):
     """An obstacle that cannot be recorded, saying why in the active language."""
 
 

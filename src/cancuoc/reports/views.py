@@ -19,12 +19,12 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, require_unit, scope_for
 from cancuoc.geo.models import AdministrativeUnit, Institution
-from cancuoc.geo.selectors import UnitNotFound, populated_provinces, unit_by_code, units_search
+from cancuoc.geo.selectors import populated_provinces, unit_by_code, units_search
 from cancuoc.lib.clock import today
 from cancuoc.lib.tables import write_table
 from cancuoc.planning.forecast import forecast_children, forecast_unit
 from cancuoc.registry.choices import ResidenceBasis
-from cancuoc.registry.eligibility import NoPolicy, policy_in_force
+from cancuoc.registry.eligibility import policy_in_force
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import (
     institution_worklist,
@@ -49,7 +49,6 @@ from cancuoc.reports.progress import (
     target_is_eligible,
 )
 from cancuoc.reports.weekly import (
-    PdfUnavailable,
     to_pdf,
     weekly_docx,
     weekly_figures,
@@ -92,10 +91,7 @@ def _basis(request: HttpRequest) -> str:
 
 def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
     """The unit a page names, if it lies in the user's area (404 unknown, 403 outside)."""
-    try:
-        unit = unit_by_code(code)
-    except UnitNotFound as error:
-        raise Http404(str(error)) from error
+    unit = unit_by_code(code)
     require_unit(request.user, unit)
     return unit
 
@@ -150,10 +146,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
-    try:
-        policy = policy_in_force(on)
-    except NoPolicy as error:
-        return render(request, "reports/unit.html", {"unit": unit, "on": on, "error": error})
+    policy = policy_in_force(on)
     query = request.GET.get("tim", "").strip()[:100]
     search = {
         "query": query,
@@ -262,10 +255,7 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
     if institution is None:
         raise Http404(_("Không có cơ quan, tổ chức này trong địa bàn được giao."))
     on = as_of(request)
-    try:
-        policy = policy_in_force(on)
-    except NoPolicy as error:
-        raise Http404(str(error)) from error
+    policy = policy_in_force(on)
     persons = scope.persons(institution_worklist(institution=institution, on=on, policy=policy))
     [figures] = institutions_progress(Institution.objects.filter(pk=institution.pk), on=on)
     context = {
@@ -333,8 +323,5 @@ def weekly_report(request: HttpRequest, code: str) -> HttpResponse:
     else:
         path = weekly_docx(figures, directory / f"{name}.docx")
         if kind == "pdf":
-            try:
-                path = to_pdf(path, directory)
-            except PdfUnavailable as error:
-                return HttpResponse(str(error), status=503, content_type="text/plain")
+            path = to_pdf(path, directory)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cancuoc.geo.models import AdministrativeUnit, UnitKind
+from cancuoc.lib.errors import UnavailableError
 from cancuoc.lib.tables import sheet_append
 
 from .models import DailyRollup
@@ -229,7 +230,7 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
     return path
 
 
-class PdfUnavailable(RuntimeError):
+class PdfUnavailable(UnavailableError, RuntimeError):
     pass
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext_lazy
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from cancuoc.lib.errors import DomainError
 from cancuoc.lib.geo import Point, haversine_km
 
 HORIZON = 48 * 60  # a day's times, a night shift's included, stay below two days of minutes
@@ -150,7 +151,7 @@ NO_PLAN = gettext_lazy(
 )
 
 
-class NoRoutes(RuntimeError):
+class NoRoutes(DomainError, RuntimeError):
     """The search ended before it found any plan: on a large problem, allow it more time."""
 
 

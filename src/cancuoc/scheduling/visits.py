@@ -20,6 +20,7 @@ from cancuoc.geo.models import (
     InstitutionMember,
     path_upper_bound,
 )
+from cancuoc.lib.errors import DomainError
 from cancuoc.planning.calendar import Span, working_spans
 from cancuoc.planning.models import Station, StationKind
 from cancuoc.planning.selectors import service_roots
@@ -31,6 +32,10 @@ from .routes import Break, Point, Stop, Team, Window, Workday, routes_solve
 logger = logging.getLogger(__name__)
 
 KM_PER_DEGREE = 111.32  # of latitude, and of longitude at the equator
+
+
+class VisitsRefused(DomainError, ValueError):
+    """A team's visits cannot be planned: a fixed station, no kits, no place to start from."""
 
 
 def place_point(
@@ -80,7 +85,7 @@ def station_point(station: Station) -> Point:
         path=unit.path, code=unit.code, located=located_units([unit.path]), default=None
     )
     if point is None:
-        raise ValueError(
+        raise VisitsRefused(
             _(
                 "%(station)s: điểm thu nhận, đơn vị %(unit)s và các đơn vị trên đều chưa có tọa "
                 "độ; hãy nhập vĩ độ, kinh độ của điểm."
@@ -182,12 +187,12 @@ def visits_plan(
     of its service area who need a card on ``on``, and save them in place of the station's
     visits of those days. People no visit takes are logged by place."""
     if station.kind == StationKind.FIXED:
-        raise ValueError(
+        raise VisitsRefused(
             _("%(station)s là điểm cố định, không đi lưu động.") % {"station": station.code}
         )
     kits = station.kits.count()
     if not kits:
-        raise ValueError(_("%(station)s chưa có bộ máy thu nhận.") % {"station": station.code})
+        raise VisitsRefused(_("%(station)s chưa có bộ máy thu nhận.") % {"station": station.code})
     last = first + timedelta(days=days - 1)
     depot = station_point(station)
     stops = station_stops(station=station, on=on, depot=depot)
