@@ -4,6 +4,7 @@ SQLite (a file in the working directory) is the default so that one can check ou
 and run it; set ``DATABASE_URL=postgres://…`` for PostgreSQL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -255,6 +256,43 @@ CANCUOC_IMPORT_MAX_CELL_CHARS = envint("CANCUOC_IMPORT_MAX_CELL_CHARS", "1000")
 # two wait in the review queue. bench/dedup.py prints precision and recall by threshold.
 CANCUOC_DEDUP_AUTO_MERGE_WEIGHT = envfloat("CANCUOC_DEDUP_AUTO_MERGE_WEIGHT", "6.64")
 CANCUOC_DEDUP_REVIEW_WEIGHT = envfloat("CANCUOC_DEDUP_REVIEW_WEIGHT", "0")
+
+# Public pages and client addresses (issue 15, items 6 and 10; docs/design-notes.md, "Public
+# pages: cached, throttled, bounded"). The cache keeps the public schedule's pages and counts
+# requests per address: empty is one process's memory (the demo); production sets
+# ``redis://host:6379/1`` (needs the ``redis`` package) or ``db`` (a table made by
+# ``cancuoc createcachetable``) so that every worker shares the pages and the counts.
+CANCUOC_CACHE_URL = os.getenv("CANCUOC_CACHE_URL", "")
+if CANCUOC_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CANCUOC_CACHE_URL,
+        }
+    }
+elif CANCUOC_CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cancuoc_cache",
+        }
+    }
+elif CANCUOC_CACHE_URL:
+    raise ImproperlyConfigured("CANCUOC_CACHE_URL must be empty, redis://… or db")
+CANCUOC_PUBLIC_CACHE_SECONDS = envint("CANCUOC_PUBLIC_CACHE_SECONDS", "900")
+CANCUOC_PUBLIC_PAGES_PER_MINUTE = envint("CANCUOC_PUBLIC_PAGES_PER_MINUTE", "30")
+# Reverse proxies (IPs or CIDRs, comma separated) whose X-Forwarded-For is believed: the
+# client address is then the right-most one in it that is not such a proxy
+# (cancuoc.lib.client_address). Empty: REMOTE_ADDR, and the header is ignored.
+CANCUOC_TRUSTED_PROXIES = [
+    entry.strip() for entry in os.getenv("CANCUOC_TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
+for _proxy in CANCUOC_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"CANCUOC_TRUSTED_PROXIES: {_error}") from _error
+AXES_CLIENT_IP_CALLABLE = "cancuoc.lib.client_address.client_ip"
 
 # Structured settings, as JSON in the variable or in the file NAME_FILE (README, Settings):
 # the SMS gateway (with its credentials), unit prices of the planner, extra column headers

@@ -15,14 +15,20 @@ from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application, CardState
+from cancuoc.lib.geo import SEGMENT
 from cancuoc.planning.calendar import working_spans
 from cancuoc.planning.models import Station, StationKind
 from cancuoc.registry.models import Person
 
-from .documents import CITIZENS_LANGUAGE, slot_places, time_window, unit_address
+from .documents import CITIZENS_LANGUAGE, slot_places, time_window
 from .models import Appointment, AppointmentState, Lookup, Visit
 
 DAYS_AHEAD = 14
+# What one public page holds at most, whatever the unit (a province has thousands of
+# openings in two weeks): whole days from the first, as many as fit.
+PAGE_OPENINGS = 200
+ICAL_EVENTS = 500
+IMAGE_LINES = 12  # the fanpage card is 15 cm square
 # Lookups allowed: from one address in ten minutes, and failures for one ID number in a day
 # (a date of birth is one of some 36,500: the second limit is what stops guessing it).
 LOOKUPS_PER_ADDRESS = 10
@@ -55,35 +61,63 @@ class Opening:
         }
 
 
+def unit_addresses(units: list[AdministrativeUnit]) -> dict[int, str]:
+    """ "Thôn 1, Xã Một, Thanh Hóa" for each unit, by id: one query for the units above all
+    of them (a province's schedule names hundreds of units)."""
+    prefixes = {
+        unit.path[:end] for unit in units for end in range(SEGMENT, len(unit.path), SEGMENT)
+    }
+    names = dict(AdministrativeUnit.objects.filter(path__in=prefixes).values_list("path", "name"))
+    return {
+        unit.pk: ", ".join(
+            [unit.name]
+            + [
+                names[unit.path[:end]]
+                for end in range(len(unit.path) - SEGMENT, 0, -SEGMENT)
+                if unit.path[:end] in names
+            ]
+        )
+        for unit in units
+    }
+
+
 def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_AHEAD):
     """The openings of the stations in ``unit``'s subtree (their shifts, day by day) and the
-    stops of mobile teams in it, from ``first`` for ``days`` days, in time order."""
+    stops of mobile teams in it, from ``first`` for ``days`` days, in time order. Five
+    queries whatever the size of the unit."""
     last = first + timedelta(days=days - 1)
     subtree = AdministrativeUnit.objects.subtree(unit)
     fixed = list(
         Station.objects.filter(unit__in=subtree, kind=StationKind.FIXED).select_related("unit")
     )
+    visits = list(
+        Visit.objects.filter(
+            Q(unit__in=subtree) | Q(institution__unit__in=subtree), day__gte=first, day__lte=last
+        ).select_related("station", "unit", "institution__unit")
+    )
+    address = unit_addresses(
+        [s.unit for s in fixed]
+        + [v.institution.unit if v.institution is not None else v.unit for v in visits]
+    )
     by_pk = {s.pk: s for s in fixed}
+    zone = timezone.get_current_timezone()  # looked up once: thousands of spans
     openings = [
         Opening(
-            starts=timezone.make_aware(span.starts),
-            ends=timezone.make_aware(span.ends),
+            starts=timezone.make_aware(span.starts, zone),
+            ends=timezone.make_aware(span.ends, zone),
             station=by_pk[span.station_id].name,
-            place=unit_address(by_pk[span.station_id].unit),
+            place=address[by_pk[span.station_id].unit_id],
             residents_of=by_pk[span.station_id].unit.name,
             mobile=False,
         )
         for span in working_spans(fixed, first, last)
     ]
-    visits = Visit.objects.filter(
-        Q(unit__in=subtree) | Q(institution__unit__in=subtree), day__gte=first, day__lte=last
-    ).select_related("station", "unit", "institution__unit")
     for visit in visits:
         if visit.institution is not None:
-            place = f"{visit.institution.name}, {unit_address(visit.institution.unit)}"
+            place = f"{visit.institution.name}, {address[visit.institution.unit_id]}"
             audience = {"members_of": visit.institution.name}
         else:
-            place, audience = unit_address(visit.unit), {"residents_of": visit.unit.name}
+            place, audience = address[visit.unit_id], {"residents_of": visit.unit.name}
         openings.append(
             Opening(
                 starts=visit.arrives_at,
@@ -97,6 +131,16 @@ def public_openings(*, unit: AdministrativeUnit, first: date, days: int = DAYS_A
     return sorted(openings, key=lambda o: (o.starts, o.station))
 
 
+def first_days(openings: list[Opening], limit: int) -> tuple[list[Opening], bool]:
+    """At most ``limit`` openings: the whole days from the first that fit (the first day's
+    first ``limit`` if it alone does not), and whether that is all of them."""
+    if len(openings) <= limit:
+        return openings, True
+    cut = timezone.localtime(openings[limit].starts).date()
+    whole = [o for o in openings[:limit] if timezone.localtime(o.starts).date() < cut]
+    return whole or openings[:limit], False
+
+
 def _by_day(openings: list[Opening]) -> dict[date, list[Opening]]:
     """The openings by local day, in order."""
     days: dict[date, list[Opening]] = {}
@@ -107,14 +151,15 @@ def _by_day(openings: list[Opening]) -> dict[date, list[Opening]]:
 
 @translation.override(CITIZENS_LANGUAGE)
 def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes:
-    """The openings as an iCalendar feed (RFC 5545) people can subscribe to."""
+    """The openings as an iCalendar feed (RFC 5545) people can subscribe to: the whole days
+    from the first that fit in ``ICAL_EVENTS`` events."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//cancuoc//lich cap can cuoc//VI")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Lịch cấp căn cước — %(unit)s") % {"unit": unit.name})
-    for opening in openings:
+    for opening in first_days(openings, ICAL_EVENTS)[0]:
         event = Event()
         digest = hashlib.sha1(
             f"{opening.station}|{opening.starts.isoformat()}|{opening.place}".encode()
@@ -133,13 +178,14 @@ def openings_ical(*, unit: AdministrativeUnit, openings: list[Opening]) -> bytes
 @translation.override(CITIZENS_LANGUAGE)
 def fanpage_post(*, unit: AdministrativeUnit, openings: list[Opening], bring: tuple) -> str:
     """A ready-to-post notice for the commune's Facebook or Zalo page (the seeds: "thông báo
-    về thời gian, địa điểm"), in Vietnamese whatever the page's language."""
+    về thời gian, địa điểm"), in Vietnamese whatever the page's language; as many days as
+    the page shows."""
     lines = [
         "📢 " + _("THÔNG BÁO LỊCH CẤP THẺ CĂN CƯỚC — %(unit)s") % {"unit": unit.name.upper()},
         "",
         _("Công an xã thông báo lịch thu nhận hồ sơ cấp thẻ căn cước:"),
     ]
-    by_day = _by_day(openings)
+    by_day = _by_day(first_days(openings, PAGE_OPENINGS)[0])
     for day, day_openings in by_day.items():
         lines.append(f"🗓 {day:%d/%m/%Y}:")
         for o in day_openings:
@@ -212,20 +258,24 @@ def citizen_lookup(*, personal_id: str, birth_date: date, ip: str | None) -> Loo
 
 def fanpage_image(*, unit: AdministrativeUnit, openings: list[Opening], bring: tuple) -> bytes:
     """The notice as a square PNG image to post with the text: an HTML card printed by
-    WeasyPrint and rasterised by PDFium (WeasyPrint writes only PDF)."""
+    WeasyPrint and rasterised by PDFium (WeasyPrint writes only PDF). The card holds the
+    whole days of the first week that fit in ``IMAGE_LINES`` lines, and says how many
+    openings it leaves out."""
     import io
 
     import pypdfium2
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    by_day = _by_day(openings)
+    week = [o for day in list(_by_day(openings).values())[:7] for o in day]
+    shown = first_days(week, IMAGE_LINES)[0]
     with translation.override(CITIZENS_LANGUAGE):
         html = render_to_string(
             "scheduling/fanpage_card.html",
             {
                 "unit": unit,
-                "days": list(by_day.items())[:7],
+                "days": list(_by_day(shown).items()),
+                "more": len(openings) - len(shown),
                 "bring": [str(item) for item in bring],
                 "url": _schedule_url(unit),
             },

@@ -2,19 +2,27 @@
 public pages: an appointment (what a slip's QR code opens), a commune's schedule with its
 iCal feed and fanpage post, and a citizen's lookup of their own appointment and card."""
 
+import time
 from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.lib.client_address import client_ip
+from cancuoc.lib.clock import today
 from cancuoc.planning.models import Station
 from cancuoc.reports.views import PURPOSES, as_of, export_purpose
 
@@ -22,14 +30,19 @@ from .documents import slot_places, time_window
 from .errors import STATION_OUTSIDE
 from .models import Appointment, AppointmentState, Slot, Visit
 from .public import (
+    DAYS_AHEAD,
+    PAGE_OPENINGS,
     citizen_lookup,
     fanpage_image,
     fanpage_post,
+    first_days,
     openings_ical,
     public_openings,
 )
+from .public_cache import Document, Page, document_response, kept, public_key
 from .schedules import schedule_xlsx
 from .slips import BRING, slips_pdf
+from .throttle import per_address_limit
 
 DAYS_SHOWN = 7
 MAX_DOWNLOAD_DAYS = 31
@@ -67,6 +80,7 @@ def _weekdays(digits: str) -> str:
 
 
 @area_scoped
+@require_safe
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
     """A station's slots and bookings for a week, with its main actions first: a day's slips
     and the week's schedule to download. A fixed number of queries, whatever the week holds."""
@@ -133,6 +147,7 @@ def _attachment(content: bytes, kind: str, name: str) -> HttpResponse:
 
 
 @area_scoped
+@require_safe
 def schedule_download(request: HttpRequest, code: str) -> HttpResponse:
     station, first, last, purpose = _export(request, code)
     content = schedule_xlsx(station=station, first=first, last=last)
@@ -144,6 +159,7 @@ def schedule_download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @area_scoped
+@require_safe
 def slips_download(request: HttpRequest, code: str) -> HttpResponse:
     station, first, last, purpose = _export(request, code)
     booked = Appointment.objects.filter(
@@ -193,30 +209,69 @@ def _public_unit(code: str) -> AdministrativeUnit:
         raise Http404(str(error)) from error
 
 
+def _public_page(request: HttpRequest, code: str) -> tuple[str, date]:
+    """The unit's own code (``038`` and ``38`` name one page) and the day the page counts
+    from: today, or ``?ngay=`` within ``DAYS_AHEAD`` days of it. The cache keys hold these,
+    so that no spelling of a URL makes a page be built again."""
+    unit = kept(public_key("unit", code), lambda: _public_unit(code).code)
+    on, asked = today(), as_of(request)
+    return unit, asked if abs((asked - on).days) <= DAYS_AHEAD else on
+
+
+@per_address_limit("lich")
 def public_schedule(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _public_unit(code)
-    first = as_of(request)
-    openings = public_openings(unit=unit, first=first)
-    return render(
-        request,
-        "scheduling/public_schedule.html",
-        {"unit": unit, "first": first, "openings": openings, "bring": BRING,
-         "post": fanpage_post(unit=unit, openings=openings, bring=BRING)},
-    )  # fmt: skip
+    """A unit's schedule for citizens, with its fanpage post: at most ``PAGE_OPENINGS``
+    rows (whole days), and the units below to choose from when there are more; built once
+    per unit, day and language and kept (public_cache)."""
+    code, first = _public_page(request, code)
+
+    def build() -> Page:
+        unit = _public_unit(code)
+        openings, complete = first_days(public_openings(unit=unit, first=first), PAGE_OPENINGS)
+        below = [] if complete else list(unit.children.order_by("code"))
+        content = render_to_string(
+            "scheduling/public_schedule_content.html",
+            {"unit": unit, "first": first, "openings": openings, "complete": complete,
+             "shown": PAGE_OPENINGS, "below": below, "bring": BRING,
+             "post": fanpage_post(unit=unit, openings=openings, bring=BRING)},
+        )  # fmt: skip
+        return Page(unit=unit.name, content=content)
+
+    page = kept(public_key("page", code, first, translation.get_language()), build)
+    # The content is a template's output (escaped there), kept as a plain string.
+    content = mark_safe(page.content)
+    response = render(
+        request, "scheduling/public_schedule.html", {"unit": page.unit, "content": content}
+    )
+    patch_cache_control(response, private=True)
+    return response
 
 
+@per_address_limit("lich")
 def public_ical(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _public_unit(code)
-    openings = public_openings(unit=unit, first=as_of(request))
-    content = openings_ical(unit=unit, openings=openings)
-    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    code, first = _public_page(request, code)
+
+    def build() -> Document:
+        unit = _public_unit(code)
+        content = openings_ical(unit=unit, openings=public_openings(unit=unit, first=first))
+        return Document(content, "text/calendar; charset=utf-8", made=time.time())
+
+    return document_response(request, kept(public_key("ical", code, first), build))
 
 
+@per_address_limit("lich")
 def public_post_image(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _public_unit(code)
-    openings = public_openings(unit=unit, first=as_of(request))
-    image = fanpage_image(unit=unit, openings=openings, bring=BRING)
-    return _attachment(image, "image/png", f"lich-cap-can-cuoc-{unit.code}.png")
+    code, first = _public_page(request, code)
+
+    def build() -> Document:
+        unit = _public_unit(code)
+        image = fanpage_image(
+            unit=unit, openings=public_openings(unit=unit, first=first), bring=BRING
+        )
+        name = f"lich-cap-can-cuoc-{unit.code}.png"
+        return Document(image, "image/png", made=time.time(), filename=name)
+
+    return document_response(request, kept(public_key("png", code, first), build))
 
 
 class LookupForm(forms.Form):
@@ -248,7 +303,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         result = citizen_lookup(
             personal_id=form.cleaned_data["so_dinh_danh"],
             birth_date=form.cleaned_data["ngay_sinh"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         if result.throttled:
             status = 429
