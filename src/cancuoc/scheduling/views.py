@@ -19,8 +19,7 @@ from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import area_scoped, scope_for
-from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.geo.selectors import unit_by_code
 from cancuoc.lib.client_address import client_ip
 from cancuoc.lib.clock import today
 from cancuoc.planning.models import Station
@@ -202,18 +201,11 @@ def appointment_public(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _public_unit(code: str) -> AdministrativeUnit:
-    try:
-        return unit_by_code(code)
-    except UnitNotFound as error:
-        raise Http404(str(error)) from error
-
-
 def _public_page(request: HttpRequest, code: str) -> tuple[str, date]:
     """The unit's own code (``038`` and ``38`` name one page) and the day the page counts
     from: today, or ``?ngay=`` within ``DAYS_AHEAD`` days of it. The cache keys hold these,
     so that no spelling of a URL makes a page be built again."""
-    unit = kept(public_key("unit", code), lambda: _public_unit(code).code)
+    unit = kept(public_key("unit", code), lambda: unit_by_code(code).code)
     on, asked = today(), as_of(request)
     return unit, asked if abs((asked - on).days) <= DAYS_AHEAD else on
 
@@ -226,7 +218,7 @@ def public_schedule(request: HttpRequest, code: str) -> HttpResponse:
     code, first = _public_page(request, code)
 
     def build() -> Page:
-        unit = _public_unit(code)
+        unit = unit_by_code(code)
         openings, complete = first_days(public_openings(unit=unit, first=first), PAGE_OPENINGS)
         below = [] if complete else list(unit.children.order_by("code"))
         content = render_to_string(
@@ -252,7 +244,7 @@ def public_ical(request: HttpRequest, code: str) -> HttpResponse:
     code, first = _public_page(request, code)
 
     def build() -> Document:
-        unit = _public_unit(code)
+        unit = unit_by_code(code)
         content = openings_ical(unit=unit, openings=public_openings(unit=unit, first=first))
         return Document(content, "text/calendar; charset=utf-8", made=time.time())
 
@@ -264,7 +256,7 @@ def public_post_image(request: HttpRequest, code: str) -> HttpResponse:
     code, first = _public_page(request, code)
 
     def build() -> Document:
-        unit = _public_unit(code)
+        unit = unit_by_code(code)
         image = fanpage_image(
             unit=unit, openings=public_openings(unit=unit, first=first), bring=BRING
         )
