@@ -69,7 +69,6 @@ def test_the_api_worklist_refuses_a_purpose_that_is_not_one_of_the_list(api, thr
 
 
 def test_the_audit_names_the_client_behind_a_trusted_proxy(api, three, settings):
-    pytest.importorskip("cancuoc.lib.client_address")
     settings.CANCUOC_TRUSTED_PROXIES = ["10.0.0.0/8"]
     answer = api.get(
         "/api/v1/units/16000001/worklist",

@@ -40,15 +40,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cancuoc.lib.client_address import client_ip  # REMOTE_ADDR, or behind a trusted proxy
+
 from .models import AuditCheckpoint, AuditEvent
-
-try:  # REMOTE_ADDR, or behind a trusted proxy the client it names (lib.client_address)
-    from cancuoc.lib.client_address import client_ip
-except ImportError:  # pragma: no cover (a tree without it)
-
-    def client_ip(request: HttpRequest) -> str | None:
-        return request.META.get("REMOTE_ADDR")
-
 
 logger = logging.getLogger(__name__)
 
