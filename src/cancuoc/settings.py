@@ -186,15 +186,39 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every handler masks personal data (cancuoc.lib.redact: IDs, phones, names, exception
+# messages; query strings in access logs). Django's own handlers are replaced: its console
+# (under DEBUG) and its mail to ADMINS wrote tracebacks and requests unmasked; its "django"
+# records go to the root's console, runserver's access log to a masked copy of its handler.
+# Under gunicorn: --logger-class cancuoc.lib.redact.GunicornLog (README).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_ids": {"()": "cancuoc.lib.redact.RedactIdNumbers"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_ids"]}},
+    "filters": {"redact": {"()": "cancuoc.lib.redact.RedactPersonalData"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    # django-axes notes every successful login at INFO; failures and lockouts are warnings.
-    # WeasyPrint narrates every step of a PDF at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes notes every successful login at INFO; failures and lockouts are warnings.
+        # WeasyPrint narrates every step of a PDF at INFO.
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Which easy/hard rules classify a worklist case (registry.difficulty), and their parameters.
