@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # administrators' one-time enrolment codes (accounts.totp)
     "csp",
     "cancuoc.web",  # error pages, and the API viewer's page (before ninja, which it overrides)
     "ninja",  # the API viewer's files served from here (the CSP allows no CDN)
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cancuoc.accounts.totp.StaleSessionMiddleware",  # before django-otp's
     "django_otp.middleware.OTPMiddleware",
     "cancuoc.accounts.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,6 +173,11 @@ AXES_VERBOSE = False
 # Officers log in with a TOTP second factor; the demo turns this off.
 CANCUOC_REQUIRE_2FA = envbool("CANCUOC_REQUIRE_2FA", "True")
 OTP_TOTP_ISSUER = "cancuoc"
+# Second-factor enrolment (issue 15, item 7): where the second factor is required, an officer
+# sets up the authenticator app after logging in with an administrator's one-time enrolment
+# code (`cancuoc token enrol USER`), valid this many hours; sessions made before the second
+# factor was required are ended (accounts.totp).
+CANCUOC_ENROLMENT_CODE_HOURS = envint("CANCUOC_ENROLMENT_CODE_HOURS", "72")
 
 # Content-Security-Policy: everything from this site only, no inline scripts.
 CONTENT_SECURITY_POLICY = {

@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
         from . import (
             signals,  # noqa: F401  (connects the audit of writes)
             tokens,  # noqa: F401  (forgets remembered keys when they change)
+            totp,  # noqa: F401  (notes at each login whether 2FA was required)
         )
