@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cancuoc.accounts.models import Assignment, Role
+from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.api.site import api
 from cancuoc.dedup.models import MatchPair, MatchRun
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember, UnitKind
@@ -22,7 +23,6 @@ from cancuoc.geo.services import NewUnit, units_create
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.models import Handover, Person
-from cancuoc.reports import views as report_views
 from cancuoc.scheduling.models import Appointment, Slot
 from tests.conftest import person_record
 
@@ -47,7 +47,7 @@ PUBLIC |= {
 PUBLIC |= {"outreach:delivery-report"}
 # The language switch in the page header: it sets a cookie and shows no data.
 PUBLIC |= {"set_language"}
-QUERY = {"ngay": "2021-04-01", "muc_dich": report_views.PURPOSES[0]}
+QUERY = {"ngay": "2021-04-01", "muc_dich": PURPOSES[0]}
 
 # Where each role is assigned (a unit code, or an institution for the liaison).
 ROLE_AREAS = {

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from cancuoc.accounts.models import Assignment, AuditEvent, Role
+from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.tokens import token_issue
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.reports.views import PURPOSES
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cancuoc.accounts.models import Assignment, AuditEvent, Role
+from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.planning.models import Kit, Shift
-from cancuoc.reports.views import PURPOSES
 from cancuoc.scheduling.models import Appointment, AppointmentState, Visit
 
 from .bookings import DAY, add_household, book, make_slot, make_station

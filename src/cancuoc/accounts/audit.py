@@ -43,6 +43,7 @@ from django.utils import timezone
 from cancuoc.lib.client_address import client_ip  # REMOTE_ADDR, or behind a trusted proxy
 
 from .models import AuditCheckpoint, AuditEvent
+from .purposes import PURPOSES
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +142,8 @@ def cli_username() -> str:
 
 
 def cli_purpose(value: str, default: int) -> str:
-    """A command's ``--purpose``: one of the download purposes (reports.views.PURPOSES), by
+    """A command's ``--purpose``: one of the download purposes (accounts.purposes.PURPOSES), by
     its number (1, 2, …) or its words; empty: the ``default``-th, the document's own."""
-    from cancuoc.reports.views import PURPOSES  # reports builds on accounts, not the reverse
 
     value = value.strip()
     if not value:
@@ -157,7 +157,6 @@ def cli_purpose(value: str, default: int) -> str:
 
 
 def purpose_help(default: int) -> str:
-    from cancuoc.reports.views import PURPOSES
 
     listed = "; ".join(f"{n} = {p}" for n, p in enumerate(PURPOSES, start=1))
     return f"mục đích / purpose, audited: {listed} (mặc định / default {default})"

@@ -26,6 +26,7 @@ from cancuoc.scheduling.errors import (
 from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 from cancuoc.scheduling.services import appointments_assign, no_show_rate, slots_make
 from cancuoc.scheduling.visits import visits_plan
+from cancuoc.web.requests import scoped_unit
 
 from .auth import api_scoped, require_persons
 from .schemas import (
@@ -43,7 +44,6 @@ from .schemas import (
     VisitOut,
     VisitsIn,
 )
-from .units import scoped_unit
 
 router = Router(tags=["hẹn lịch / appointments"])
 _STATES = dict(AppointmentState.choices)
@@ -156,7 +156,7 @@ def unit_plan(request: HttpRequest, code: str = CODE, on: date | None = None):
     """Each unit directly below forecast on ``on`` (default today): flagged when it will miss
     its deadline, with what to add, when it would then finish, and what that costs."""
     unit = scoped_unit(request, code)
-    plan = catch_up_plan(unit=unit, on=on or timezone.localdate(), prices=unit_prices())
+    plan = catch_up_plan(unit=unit, on=on or clock.today(), prices=unit_prices())
     units = []
     for outlook in plan.outlooks:
         f = outlook.forecast

@@ -7,15 +7,15 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from cancuoc.accounts.audit import audit_record
-from cancuoc.accounts.scope import require_unit, scope_for
+from cancuoc.accounts.purposes import PURPOSES
+from cancuoc.accounts.scope import scope_for
 from cancuoc.geo.models import AdministrativeUnit
-from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.lib import clock
 from cancuoc.registry.eligibility import NoPolicy
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, worklist_table
 from cancuoc.reports.progress import Progress, children_progress, progress
-from cancuoc.reports.views import PURPOSES
+from cancuoc.web.requests import scoped_unit
 
 from .auth import api_scoped, require_persons
 from .schemas import CODE, PROBLEMS, Me, UnitProgress, Worklist
@@ -28,16 +28,6 @@ def _on(ngay: date | None) -> date:
     if ngay:
         return ngay
     return clock.today()
-
-
-def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
-    """The unit a path names, if it lies in the caller's area (404 unknown, 403 outside)."""
-    try:
-        unit = unit_by_code(code)
-    except UnitNotFound as error:
-        raise HttpError(404, str(error)) from error
-    require_unit(request.user, unit)
-    return unit
 
 
 def _figures(status: Progress) -> dict:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
-from cancuoc.reports.views import as_of, scoped_unit
+from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import ReviewDecisionForm
 from .presenters import side_by_side

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.scope import area_scoped
-from cancuoc.reports.views import as_of, scoped_unit
+from cancuoc.web.requests import as_of, scoped_unit
 
 from .costs import unit_prices
 from .plan import catch_up_plan

@@ -24,9 +24,10 @@ from cancuoc.registry.handovers import (
 from cancuoc.registry.models import Handover, HandoverState
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.worklists import absent_residents
+from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import HandoverDecisionForm, HandoverForm
-from .views import as_of, paged, scoped_unit
+from .views import paged
 
 
 def _rows(persons, pending: dict[int, str]) -> list[dict]:

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.lib.tables import sheet_append
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.quality import quality_figures, quality_lists
-
-from .views import PURPOSES, as_of, export_purpose, scoped_unit
+from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {

@@ -5,22 +5,20 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
-from cancuoc.accounts.scope import area_scoped, require_persons, require_unit, scope_for
+from cancuoc.accounts.purposes import PURPOSES
+from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.geo.models import AdministrativeUnit, Institution
-from cancuoc.geo.selectors import populated_provinces, unit_by_code, units_search
-from cancuoc.lib.clock import today
+from cancuoc.geo.selectors import populated_provinces, units_search
 from cancuoc.lib.tables import write_table
 from cancuoc.planning.forecast import forecast_children, forecast_unit
 from cancuoc.registry.choices import ResidenceBasis
@@ -54,46 +52,16 @@ from cancuoc.reports.weekly import (
     weekly_figures,
     weekly_xlsx,
 )
+from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
 PAGE_SIZE = 50
 KITS_SHOWN = 10  # the most productive kits of the last week
 INSTITUTIONS_PAGE = 10  # a dashboard's institutions, most left first
-# Stored as said here (the audit log keeps them in Vietnamese), shown translated.
-PURPOSES = [
-    gettext_noop("Rà soát, vận động công dân làm thủ tục cấp thẻ"),
-    gettext_noop("Lập kế hoạch thu nhận, hẹn lịch"),
-    gettext_noop("Báo cáo cấp trên"),
-]
-
-
-def export_purpose(request: HttpRequest) -> str:
-    """The purpose a download of names is made for (``?muc_dich=``, audited with it): only
-    for roles that see persons, and only with one of ``PURPOSES``."""
-    require_persons(request.user)
-    purpose = request.GET.get("muc_dich", "")
-    if purpose not in PURPOSES:
-        raise PermissionDenied(_("Cần chọn mục đích tải danh sách."))
-    return purpose
-
-
-def as_of(request: HttpRequest) -> date:
-    """The day a page counts as of: ``?ngay=``, else the campaign's today (CANCUOC_AS_OF)."""
-    try:
-        return date.fromisoformat(request.GET.get("ngay") or "")
-    except ValueError:
-        return today()
 
 
 def _basis(request: HttpRequest) -> str:
     value = request.GET.get("co_so", ResidenceBasis.BOTH)
     return value if value in ResidenceBasis.values else ResidenceBasis.BOTH
-
-
-def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
-    """The unit a page names, if it lies in the user's area (404 unknown, 403 outside)."""
-    unit = unit_by_code(code)
-    require_unit(request.user, unit)
-    return unit
 
 
 def paged(

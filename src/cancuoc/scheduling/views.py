@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.lib.client_address import client_ip
 from cancuoc.lib.clock import today
 from cancuoc.planning.models import Station
-from cancuoc.reports.views import PURPOSES, as_of, export_purpose
+from cancuoc.web.requests import as_of, export_purpose
 
 from .documents import slot_places, time_window
 from .errors import STATION_OUTSIDE
