@@ -32,9 +32,21 @@ def main() -> None:
     args = parser.parse_args()
     table = Table(title=f"{args.people:,} people, {args.stations} stations, 3 shifts a day")
     for column in (
-        "case", "days", "slots", "capacity", "parties", "build s", "solve s", "peak MB",
-        "assigned", "unassigned", "cost", "lower bound", "cost / bound", "excess / placed cost",
-    ):  # fmt: skip
+        "case",
+        "days",
+        "slots",
+        "capacity",
+        "parties",
+        "build s",
+        "solve s",
+        "peak MB",
+        "assigned",
+        "unassigned",
+        "cost",
+        "lower bound",
+        "cost / bound",
+        "excess / placed cost",
+    ):
         table.add_column(column, justify="right")
     # Ample: the deadline at the end; tight: a fifth of the days, the deadline in the middle.
     for case, days, deadline in [
@@ -43,9 +55,13 @@ def main() -> None:
     ]:
         started = time.perf_counter()
         problem = assignment_problem_synth(
-            people=args.people, stations=args.stations, days=days,
-            institutions=args.people // 20_000, deadline_day=deadline, seed=args.seed,
-        )  # fmt: skip
+            people=args.people,
+            stations=args.stations,
+            days=days,
+            institutions=args.people // 20_000,
+            deadline_day=deadline,
+            seed=args.seed,
+        )
         built = time.perf_counter()
         solution = assign(problem)
         solved = time.perf_counter()
@@ -53,13 +69,21 @@ def main() -> None:
         # the tight case's gap is not hidden behind that price.
         placed = solution.cost - solution.unassigned * problem.weights.unassigned
         table.add_row(
-            case, str(days), f"{len(problem.slot_capacity):,}",
-            f"{int(problem.slot_capacity.sum()):,}", f"{len(problem.party_size):,}",
-            f"{built - started:.1f}", f"{solved - built:.1f}", f"{peak_rss_mb():.0f}",
-            f"{solution.assigned:,}", f"{solution.unassigned:,}", f"{solution.cost:,}",
-            f"{solution.lower_bound:,}", f"{solution.cost / solution.lower_bound:.6f}",
+            case,
+            str(days),
+            f"{len(problem.slot_capacity):,}",
+            f"{int(problem.slot_capacity.sum()):,}",
+            f"{len(problem.party_size):,}",
+            f"{built - started:.1f}",
+            f"{solved - built:.1f}",
+            f"{peak_rss_mb():.0f}",
+            f"{solution.assigned:,}",
+            f"{solution.unassigned:,}",
+            f"{solution.cost:,}",
+            f"{solution.lower_bound:,}",
+            f"{solution.cost / solution.lower_bound:.6f}",
             f"{(solution.cost - solution.lower_bound) / placed:.4%}",
-        )  # fmt: skip
+        )
     Console(width=200).print(table)
 
 

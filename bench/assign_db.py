@@ -85,9 +85,12 @@ def main() -> None:
 
     started = time.perf_counter()
     run = appointments_assign(
-        unit=province, first=first, last=last, on=args.as_of,
+        unit=province,
+        first=first,
+        last=last,
+        on=args.as_of,
         after=timezone.make_aware(datetime.combine(first, datetime.min.time())),
-    )  # fmt: skip
+    )
     elapsed = time.perf_counter() - started
     print(
         f"assign     {run.persons:,} in the worklist, {run.assigned:,} booked, "

@@ -91,15 +91,34 @@ def run(args: argparse.Namespace) -> None:
         for n in range(1, args.rows + 1):
             detail = {"rows": n % 500} if n % 7 == 0 else {"field": "personal_id"}
             values = (
-                start + timedelta(seconds=n), None, f"canbo{n % 300}",
-                "export" if n % 7 == 0 else "reveal", "registry.person", str(n), detail,
-                "Báo cáo cấp trên" if n % 7 == 0 else "", f"10.1.{n % 250}.{n % 200}",
+                start + timedelta(seconds=n),
+                None,
+                f"canbo{n % 300}",
+                "export" if n % 7 == 0 else "reveal",
+                "registry.person",
+                str(n),
+                detail,
+                "Báo cáo cấp trên" if n % 7 == 0 else "",
+                f"10.1.{n % 250}.{n % 200}",
                 previous,
-            )  # fmt: skip
+            )
             digest = _digest(KEYED, _content_of(values), key)
             at, user, username, action, otype, oid, _, purpose, ip, _ = values
-            yield (n, at, user, username, action, otype, oid, json.dumps(detail), purpose, ip,
-                   previous, digest, KEYED)  # fmt: skip
+            yield (
+                n,
+                at,
+                user,
+                username,
+                action,
+                otype,
+                oid,
+                json.dumps(detail),
+                purpose,
+                ip,
+                previous,
+                digest,
+                KEYED,
+            )
             previous = digest
 
     began = time.perf_counter()

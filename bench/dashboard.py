@@ -55,8 +55,10 @@ def measure(user, repeat: int) -> None:
         ("commune", commune_times),
         ("village", village_times),
     ):
-        print(f"page       {name:8} n={len(values):4}  p50 {percentile(values, 0.5):6.1f} ms  "
-              f"p95 {percentile(values, 0.95):6.1f} ms")  # fmt: skip
+        print(
+            f"page       {name:8} n={len(values):4}  p50 {percentile(values, 0.5):6.1f} ms  "
+            f"p95 {percentile(values, 0.95):6.1f} ms"
+        )
 
 
 def main() -> None:
@@ -134,8 +136,9 @@ def main() -> None:
         kits_by_commune[commune.path] = [
             Kit.objects.create(station=station, code=f"B-{commune.code}-{n}").pk for n in range(4)
         ]
-    station_of = {path: Kit.objects.get(pk=kits[0]).station_id for path, kits in
-                  kits_by_commune.items()}  # fmt: skip
+    station_of = {
+        path: Kit.objects.get(pk=kits[0]).station_id for path, kits in kits_by_commune.items()
+    }
 
     started = time.perf_counter()
     rng = random.Random(7)
@@ -161,18 +164,58 @@ def main() -> None:
             )
             state = rng.choices(STATES, STATE_SHARES)[0]
             reached = STATES.index(state)
-            apps.append((first_app + n, person, unit, station_of[commune], rng.choice(kits),
-                         operator.pk, at, at + timedelta(minutes=rng.randint(6, 12)), False,
-                         state, at + timedelta(days=reached), "", f"bench-{n}"))  # fmt: skip
+            apps.append(
+                (
+                    first_app + n,
+                    person,
+                    unit,
+                    station_of[commune],
+                    rng.choice(kits),
+                    operator.pk,
+                    at,
+                    at + timedelta(minutes=rng.randint(6, 12)),
+                    False,
+                    state,
+                    at + timedelta(days=reached),
+                    "",
+                    f"bench-{n}",
+                )
+            )
             for step in range(reached + 1):
-                events.append((event_id, first_app + n, STATES[step],
-                               at + timedelta(days=step, minutes=10), None, "", ""))  # fmt: skip
+                events.append(
+                    (
+                        event_id,
+                        first_app + n,
+                        STATES[step],
+                        at + timedelta(days=step, minutes=10),
+                        None,
+                        "",
+                        "",
+                    )
+                )
                 event_id += 1
-        copy_rows(Application, ["id", "person_id", "unit_id", "station_id", "kit_id",
-                                "operator_id", "started_at", "ended_at", "walk_in", "state",
-                                "state_since", "reason", "idempotency_key"], apps)  # fmt: skip
-        copy_rows(CardEvent, ["id", "application_id", "state", "at", "by_id", "batch", "reason"],
-                  events)  # fmt: skip
+        copy_rows(
+            Application,
+            [
+                "id",
+                "person_id",
+                "unit_id",
+                "station_id",
+                "kit_id",
+                "operator_id",
+                "started_at",
+                "ended_at",
+                "walk_in",
+                "state",
+                "state_since",
+                "reason",
+                "idempotency_key",
+            ],
+            apps,
+        )
+        copy_rows(
+            CardEvent, ["id", "application_id", "state", "at", "by_id", "batch", "reason"], events
+        )
     for model in (Application, CardEvent):
         reset_sequence(model)
     print(
@@ -182,8 +225,10 @@ def main() -> None:
     del apps, events, chosen
     started = time.perf_counter()
     rows = rollups_rebuild()
-    print(f"rollups    rebuilt {rows[0]:,} unit-days, {rows[1]:,} kit-days in "
-          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(
+        f"rollups    rebuilt {rows[0]:,} unit-days, {rows[1]:,} kit-days in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     analyse([Application, CardEvent, DailyRollup, StationDayRollup, Target, EligibleSnapshot])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -69,8 +69,10 @@ def main() -> None:
     del province
     pk_of = dict(Person.objects.values_list("source_ref", "pk"))
     ref_of = {pk: ref for ref, pk in pk_of.items()}
-    print(f"register   {len(pk_of):,} records, {len(truth):,} injected duplicates, "
-          f"loaded in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(
+        f"register   {len(pk_of):,} records, {len(truth):,} injected duplicates, "
+        f"loaded in {time.perf_counter() - started:.1f} s"
+    )
 
     frame = persons_frame(on=args.as_of)
     blocked = _blocked_true_pairs(duckdb, frame, truth, pk_of, PREPARE_SQL, BLOCKING_RULES)
@@ -81,11 +83,15 @@ def main() -> None:
     run = dedup_run(on=args.as_of)
     elapsed = time.perf_counter() - started
     steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in run.seconds.items())
-    print(f"dedup      {run.records:,} records in {elapsed:.1f} s: "
-          f"{run.records / elapsed * 60:,.0f} records/min ({steps})")  # fmt: skip
-    print(f"           {run.pairs_compared:,} pairs compared, {run.pairs_kept:,} kept "
-          f"(weight ≥ {run.review_weight:g}), {run.auto_merged:,} merged automatically "
-          f"(≥ {run.auto_merge_weight:g}), {run.to_review:,} to review")  # fmt: skip
+    print(
+        f"dedup      {run.records:,} records in {elapsed:.1f} s: "
+        f"{run.records / elapsed * 60:,.0f} records/min ({steps})"
+    )
+    print(
+        f"           {run.pairs_compared:,} pairs compared, {run.pairs_kept:,} kept "
+        f"(weight ≥ {run.review_weight:g}), {run.auto_merged:,} merged automatically "
+        f"(≥ {run.auto_merge_weight:g}), {run.to_review:,} to review"
+    )
 
     states = {
         frozenset((ref_of[left], ref_of[right])): state
@@ -95,15 +101,18 @@ def main() -> None:
     kept = set(states)
     lost = set(truth) - blocked
     below = blocked - kept
-    print(f"truth      {len(truth):,} true pairs = {len(blocked):,} compared + {len(lost):,} "
-          f"lost at blocking; of those compared, {len(blocked & kept):,} kept and "
-          f"{len(below):,} scored below the review weight")  # fmt: skip
+    print(
+        f"truth      {len(truth):,} true pairs = {len(blocked):,} compared + {len(lost):,} "
+        f"lost at blocking; of those compared, {len(blocked & kept):,} kept and "
+        f"{len(below):,} scored below the review weight"
+    )
     print()
     print(f"{'':28} {'pairs':>8} {'precision':>10} {'recall':>8} {'F1':>8}")
     _line("auto-merge threshold", merged, set(truth))
     _line("kept (merged + review)", kept, set(truth))
-    _line("baseline: exact rule", {frozenset((ref_of[a], ref_of[b])) for a, b in baseline},
-          set(truth))  # fmt: skip
+    _line(
+        "baseline: exact rule", {frozenset((ref_of[a], ref_of[b])) for a, b in baseline}, set(truth)
+    )
     weights = dict(
         (frozenset((ref_of[left], ref_of[right])), weight)
         for left, right, weight in MatchPair.objects.values_list("left", "right", "match_weight")
@@ -117,13 +126,17 @@ def main() -> None:
     kinds = Counter(truth.values())
     for kind in sorted(kinds):
         pairs = {pair for pair, k in truth.items() if k == kind}
-        print(f"  {kind:26} {len(pairs):>8,} {len(pairs & merged) / len(pairs):>10.4f} "
-              f"{len(pairs & kept) / len(pairs):>8.4f} {len(pairs & lost):>8,}")  # fmt: skip
+        print(
+            f"  {kind:26} {len(pairs):>8,} {len(pairs & merged) / len(pairs):>10.4f} "
+            f"{len(pairs & kept) / len(pairs):>8.4f} {len(pairs & lost):>8,}"
+        )
     wrong = Counter(states[pair] for pair in kept - set(truth))
     print(f"\nfalse pairs kept, by state: {dict(wrong)}")
     _incremental(run, args, persons_frame, pairs_score, Person)
-    print(f"thresholds: CANCUOC_DEDUP_AUTO_MERGE_WEIGHT={settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT}"
-          f", CANCUOC_DEDUP_REVIEW_WEIGHT={settings.CANCUOC_DEDUP_REVIEW_WEIGHT}")  # fmt: skip
+    print(
+        f"thresholds: CANCUOC_DEDUP_AUTO_MERGE_WEIGHT={settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT}"
+        f", CANCUOC_DEDUP_REVIEW_WEIGHT={settings.CANCUOC_DEDUP_REVIEW_WEIGHT}"
+    )
 
 
 def _incremental(run, args, persons_frame, pairs_score, Person) -> None:
@@ -141,11 +154,13 @@ def _incremental(run, args, persons_frame, pairs_score, Person) -> None:
     part = time.perf_counter() - started
     expected = {(p.left, p.right) for p in everything if p.left in new or p.right in new}
     got = {(p.left, p.right) for p in only}
-    print(f"\nimport     {len(new):,} new records against {frame.num_rows:,}: scored in "
-          f"{part:.1f} s ({compared_new:,} pairs compared), everything in {full:.1f} s "
-          f"({compared_all:,}): {full / part:.1f}× faster; pairs kept with a new record: "
-          f"{len(got):,}, a full run's: {len(expected):,}, the same: "
-          f"{got == expected}")  # fmt: skip
+    print(
+        f"\nimport     {len(new):,} new records against {frame.num_rows:,}: scored in "
+        f"{part:.1f} s ({compared_new:,} pairs compared), everything in {full:.1f} s "
+        f"({compared_all:,}): {full / part:.1f}× faster; pairs kept with a new record: "
+        f"{len(got):,}, a full run's: {len(expected):,}, the same: "
+        f"{got == expected}"
+    )
 
 
 def _line(label: str, found: set, truth: set) -> None:

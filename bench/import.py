@@ -123,9 +123,11 @@ def own_cpu() -> tuple[float, float]:
     """CPU seconds of this process, and of its ended children (the reader process)."""
     return tuple(
         usage.ru_utime + usage.ru_stime
-        for usage in (resource.getrusage(resource.RUSAGE_SELF),
-                      resource.getrusage(resource.RUSAGE_CHILDREN))
-    )  # fmt: skip
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 def process_cpu(pid: int) -> float:
@@ -136,9 +138,12 @@ def process_cpu(pid: int) -> float:
 
 
 REGISTER_TABLES = [
-    "registry_household", "registry_person", "registry_residence", "registry_home",
+    "registry_household",
+    "registry_person",
+    "registry_residence",
+    "registry_home",
     "registry_card",
-]  # fmt: skip
+]
 
 
 def register_floor(connection) -> tuple[float, int]:

@@ -51,8 +51,17 @@ def measure(path: str, upload: bool) -> None:
     except ImportFileError as error:
         outcome, checked = f"refused: {error.en}", time.perf_counter() - start
     peak = _peak_mb()
-    print(json.dumps({"outcome": outcome, "rows": rows, "checked_s": checked,
-                      "total_s": time.perf_counter() - start, "peak_mb": peak}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "outcome": outcome,
+                "rows": rows,
+                "checked_s": checked,
+                "total_s": time.perf_counter() - start,
+                "peak_mb": peak,
+            }
+        )
+    )
 
 
 def _peak_mb() -> float:
@@ -71,10 +80,13 @@ def legit_files(folder: Path, rows: int) -> tuple[Path, Path]:
     from cancuoc.registry.canonical import HEADERS, to_row
 
     records = [
-        to_row(person_record(ref=f"R{n}", full_name=f"Nguyễn Văn An {n}",
-                             permanent_address=f"Số {n}, Thôn 1"))
+        to_row(
+            person_record(
+                ref=f"R{n}", full_name=f"Nguyễn Văn An {n}", permanent_address=f"Số {n}, Thôn 1"
+            )
+        )
         for n in range(rows)
-    ]  # fmt: skip
+    ]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách")
     sheet.append(HEADERS)
@@ -115,9 +127,11 @@ def main() -> None:
             for upload in (True, False):
                 command = [sys.executable, __file__, "--measure", str(path)]
                 done = subprocess.run(
-                    command + (["--upload"] if upload else []), capture_output=True, text=True,
+                    command + (["--upload"] if upload else []),
+                    capture_output=True,
+                    text=True,
                     check=True,
-                )  # fmt: skip
+                )
                 result = json.loads(done.stdout.strip().splitlines()[-1])
                 print(
                     f"{path.name:24} {path.stat().st_size / 2**20:7.1f} MB "

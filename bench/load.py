@@ -139,13 +139,17 @@ async def run_phase(session, rate: float, seconds: float, make) -> list[tuple[st
 def report(name: str, results: list[tuple[str, int, float]], seconds: float, ok) -> None:
     kinds = sorted({k for k, _, _ in results})
     errors = sum(1 for k, s, _ in results if not ok(k, s))
-    print(f"{name:9} {len(results):6} requests in {seconds:.0f} s = "
-          f"{len(results) / seconds:6.0f} req/s, errors {errors}")  # fmt: skip
+    print(
+        f"{name:9} {len(results):6} requests in {seconds:.0f} s = "
+        f"{len(results) / seconds:6.0f} req/s, errors {errors}"
+    )
     for kind in [*kinds, "all"]:
         times = [t for k, _, t in results if kind in (k, "all")]
-        print(f"  {kind:8} n={len(times):6}  p50 {percentile(times, 0.5):6.1f} ms  "
-              f"p95 {percentile(times, 0.95):6.1f} ms  p99 {percentile(times, 0.99):6.1f} ms  "
-              f"max {max(times):7.1f} ms")  # fmt: skip
+        print(
+            f"  {kind:8} n={len(times):6}  p50 {percentile(times, 0.5):6.1f} ms  "
+            f"p95 {percentile(times, 0.95):6.1f} ms  p99 {percentile(times, 0.99):6.1f} ms  "
+            f"max {max(times):7.1f} ms"
+        )
 
 
 async def drive(args, key: str, persons: list[tuple[int, str]]) -> tuple[int, int]:
@@ -162,10 +166,12 @@ async def drive(args, key: str, persons: list[tuple[int, str]]) -> tuple[int, in
         def capture(n: int):
             person, kit = next(people)
             body = {
-                "person": person, "kit": kit, "idempotency_key": f"load-{person:08d}",
+                "person": person,
+                "kit": kit,
+                "idempotency_key": f"load-{person:08d}",
                 "started_at": (now - timedelta(minutes=9)).isoformat(),
                 "ended_at": now.isoformat(),
-            }  # fmt: skip
+            }
             return "intake", "POST", "/api/v1/applications", body
 
         # Warm-up: the workers' connections, and applications to look up.
@@ -230,11 +236,24 @@ def main() -> None:
     print(f"prepared  {len(persons):,} persons in {time.perf_counter() - started:.0f} s")
 
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", args.app, "--bind", f"127.0.0.1:{PORT}",
-         "--worker-class", args.worker_class, "--workers", str(args.workers),
-         "--threads", str(args.threads), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            args.app,
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--worker-class",
+            args.worker_class,
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
         env=os.environ | {"PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     try:
         import urllib.request
 
@@ -244,8 +263,10 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"server    gunicorn {args.app}, {args.workers} workers × {args.threads} threads, "
-              f"{os.cpu_count()} cores shared with PostgreSQL and this client")  # fmt: skip
+        print(
+            f"server    gunicorn {args.app}, {args.workers} workers × {args.threads} threads, "
+            f"{os.cpu_count()} cores shared with PostgreSQL and this client"
+        )
         posted, sent = asyncio.run(drive(args, key, persons))
     finally:
         gunicorn.send_signal(signal.SIGTERM)
@@ -255,9 +276,11 @@ def main() -> None:
     from cancuoc.intake.models import Application
 
     stored = Application.objects.count()
-    print(f"check     {sent} captures sent, {posted} answered 201, {stored} applications "
-          f"stored: {'ok' if stored == posted else 'MISMATCH'}; "
-          f"audit chain {'intact' if audit_verify().ok else 'BROKEN'}")  # fmt: skip
+    print(
+        f"check     {sent} captures sent, {posted} answered 201, {stored} applications "
+        f"stored: {'ok' if stored == posted else 'MISMATCH'}; "
+        f"audit chain {'intact' if audit_verify().ok else 'BROKEN'}"
+    )
 
 
 if __name__ == "__main__":

@@ -64,10 +64,14 @@ def build() -> None:
         or communes
     )
     vans = Station.objects.bulk_create(
-        Station(code=f"XE-{n}", name=f"Xe lưu động số {n}", kind=StationKind.VEHICLE,
-                unit=communes[n % len(communes)])
+        Station(
+            code=f"XE-{n}",
+            name=f"Xe lưu động số {n}",
+            kind=StationKind.VEHICLE,
+            unit=communes[n % len(communes)],
+        )
         for n in range(1, VEHICLES + 1)
-    )  # fmt: skip
+    )
     stops = []
     for n, van in enumerate(vans):
         for day in range(14):
@@ -76,12 +80,21 @@ def build() -> None:
                 village = villages[(n * 28 + day * 2 + order) % len(villages)]
                 arrives = timezone.make_aware(datetime.combine(on, clock(hour)))
                 stops.append(
-                    Visit(station=van, day=on, order=order, unit=village, arrives_at=arrives,
-                          leaves_at=arrives + timedelta(hours=4), expected=30)
-                )  # fmt: skip
+                    Visit(
+                        station=van,
+                        day=on,
+                        order=order,
+                        unit=village,
+                        arrives_at=arrives,
+                        leaves_at=arrives + timedelta(hours=4),
+                        expected=30,
+                    )
+                )
     Visit.objects.bulk_create(stops)
-    print(f"built      {len(communes)} communes' stations × {len(SHIFTS)} shifts, "
-          f"{len(stops)} mobile stops")  # fmt: skip
+    print(
+        f"built      {len(communes)} communes' stations × {len(SHIFTS)} shifts, "
+        f"{len(stops)} mobile stops"
+    )
 
 
 def measure(repeat: int) -> None:

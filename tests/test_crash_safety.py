@@ -16,8 +16,11 @@ def test_a_load_killed_mid_way_writes_nothing(tmp_path):
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
     load = subprocess.Popen(
         [*cli, "synth", "--people", "300000", "--seed", "5", "--load"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert "bản ghi" in load.stdout.readline()  # generated; the load has begun
     wal = database.with_name(database.name + "-wal")
     deadline = time.monotonic() + 60
@@ -29,9 +32,14 @@ def test_a_load_killed_mid_way_writes_nothing(tmp_path):
     with sqlite3.connect(database) as connection:
         counts = [
             connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("registry_person", "registry_household", "registry_residence",
-                          "registry_card", "geo_institution")
-        ]  # fmt: skip
+            for table in (
+                "registry_person",
+                "registry_household",
+                "registry_residence",
+                "registry_card",
+                "geo_institution",
+            )
+        ]
         units = connection.execute("SELECT count(*) FROM geo_administrativeunit").fetchone()[0]
     assert counts == [0, 0, 0, 0, 0]
     assert units in (0, 3355)  # geo load is its own earlier transaction, whole or absent

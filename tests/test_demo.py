@@ -52,9 +52,8 @@ def test_the_demo_builds_a_province_and_serves_its_page(tmp_path):
                 time.sleep(0.3)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
         form = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token, "username": match[1], "password": match[2],
-             "next": "/"}
-        ).encode()  # fmt: skip
+            {"csrfmiddlewaretoken": token, "username": match[1], "password": match[2], "next": "/"}
+        ).encode()
         page = browser.open(
             urllib.request.Request(f"{base}/tai-khoan/dang-nhap/?next=/", data=form)
         )

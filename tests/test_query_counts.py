@@ -62,9 +62,11 @@ def grow(world: dict, step: int) -> None:
     run = MatchRun.objects.create(review_weight=0, auto_merge_weight=8, model={})
     for i in range(GROWTH):
         school = Institution.objects.create(
-            code=f"S-grow-{step}-{i}", name=f"Trường {step}-{i}", kind=InstitutionKind.SCHOOL,
+            code=f"S-grow-{step}-{i}",
+            name=f"Trường {step}-{i}",
+            kind=InstitutionKind.SCHOOL,
             unit=unit_by_code("16000"),
-        )  # fmt: skip
+        )
         InstitutionMember.objects.create(institution=school, person=added[i])
         moment = datetime(2021, 3, 20 + step, 1 + i, tzinfo=UTC)
         slot = Slot.objects.create(
@@ -72,9 +74,15 @@ def grow(world: dict, step: int) -> None:
         )
         Appointment.objects.create(person=added[GROWTH + i], slot=slot)
         intake_record(
-            operator=operator, person=added[i], station=station, kit=kit, started_at=moment,
-            ended_at=moment, accepted=True, idempotency_key=f"grow-{step}-{i}",
-        )  # fmt: skip
+            operator=operator,
+            person=added[i],
+            station=station,
+            kit=kit,
+            started_at=moment,
+            ended_at=moment,
+            accepted=True,
+            idempotency_key=f"grow-{step}-{i}",
+        )
         left, right = sorted([added[GROWTH + i], added[i]], key=lambda p: p.pk)
         MatchPair.objects.create(
             run=run, left=left, right=right, match_weight=3.0, match_probability=0.9
@@ -82,9 +90,11 @@ def grow(world: dict, step: int) -> None:
         Handover.objects.create(person=added[i], from_unit=village, to_unit=unit_by_code("16000"))
         Obstacle.objects.create(unit=village, title=f"Khó khăn {step}-{i}", raised_by=operator)
         Station.objects.create(
-            code=f"D-grow-{step}-{i}", name=f"Điểm {i}", kind=StationKind.FIXED,
+            code=f"D-grow-{step}-{i}",
+            name=f"Điểm {i}",
+            kind=StationKind.FIXED,
             unit=unit_by_code("16000"),
-        )  # fmt: skip
+        )
 
 
 def counts(client: Client, world: dict) -> dict[str, int]:

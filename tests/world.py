@@ -109,9 +109,15 @@ def build_world(django_user_model) -> dict:
         kit = Kit.objects.create(station=station, code=f"K-{key}")
         moment = datetime(2021, 3, 20, 3, tzinfo=UTC)
         applications[key], _ = intake_record(
-            operator=clerk, person=person, station=station, kit=kit, started_at=moment,
-            ended_at=moment, accepted=True, idempotency_key=f"matrix-{key}",
-        )  # fmt: skip
+            operator=clerk,
+            person=person,
+            station=station,
+            kit=kit,
+            started_at=moment,
+            ended_at=moment,
+            accepted=True,
+            idempotency_key=f"matrix-{key}",
+        )
         slot = Slot.objects.create(
             station=station, starts_at=moment, ends_at=moment + timedelta(hours=1), capacity=4
         )
@@ -202,10 +208,13 @@ BODIES = {
     "api:station-slots": {"first": "2021-04-02", "last": "2021-04-03"},
     "api:station-visits": {"first": "2021-04-02", "days": 1},
     "api:applications": {
-        "person": 1, "kit": "K-own", "started_at": "2021-03-21T08:00:00+07:00",
-        "ended_at": "2021-03-21T08:10:00+07:00", "idempotency_key": "matrix-api-own",
+        "person": 1,
+        "kit": "K-own",
+        "started_at": "2021-03-21T08:00:00+07:00",
+        "ended_at": "2021-03-21T08:10:00+07:00",
+        "idempotency_key": "matrix-api-own",
     },
-}  # fmt: skip
+}
 
 
 def api_operations() -> dict[str, list]:

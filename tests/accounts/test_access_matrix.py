@@ -147,8 +147,9 @@ def test_recording_a_capture_for_a_person_of_another_area_is_refused(
     officer = user_for(Role.STATION_OPERATOR, world, django_user_model)
     client.force_login(officer)
     body = BODIES["api:applications"] | {
-        "person": world["person"]["other"], "idempotency_key": "matrix-api-other",
-    }  # fmt: skip
+        "person": world["person"]["other"],
+        "idempotency_key": "matrix-api-other",
+    }
     answer = client.post("/api/v1/applications", body, content_type="application/json")
     assert answer.status_code == 404, answer.content
     assert OTHER_NAME not in answer.content.decode()

@@ -131,9 +131,12 @@ def test_rows_hashed_before_the_key_still_verify_and_the_first_keyed_row_seals_t
     previous, legacy = GENESIS, []
     for n in range(3):  # as rows were written before migration 0006: plain SHA-256
         event = AuditEvent(
-            at=timezone.now(), action="read", object_id=str(n), previous_hash=previous,
+            at=timezone.now(),
+            action="read",
+            object_id=str(n),
+            previous_hash=previous,
             version=PLAIN,
-        )  # fmt: skip
+        )
         from cancuoc.accounts.audit import _hash
 
         event.hash = previous = _hash(event)
@@ -145,9 +148,11 @@ def test_rows_hashed_before_the_key_still_verify_and_the_first_keyed_row_seals_t
     assert result.ok and result.checked == 5
     # a plain row cannot be slipped in after keyed ones
     rogue = AuditEvent(
-        at=timezone.now(), action="read", previous_hash=AuditEvent.objects.last().hash,
+        at=timezone.now(),
+        action="read",
+        previous_hash=AuditEvent.objects.last().hash,
         version=PLAIN,
-    )  # fmt: skip
+    )
     from cancuoc.accounts.audit import _hash
 
     rogue.hash = _hash(rogue)
@@ -171,9 +176,13 @@ def test_a_checkpoint_added_to_hide_removed_rows_is_found(signed):
     events = signed(4)
     last = events[-1]
     AuditCheckpoint.objects.create(
-        upto_id=last.pk, upto_hash=last.hash, upto_at=last.at, rows=4, archive="x",
+        upto_id=last.pk,
+        upto_hash=last.hash,
+        upto_at=last.at,
+        rows=4,
+        archive="x",
         archive_sha256="0" * 64,
-    )  # fmt: skip
+    )
     tamper("DELETE FROM accounts_auditevent WHERE id <= %s", [last.pk])
     result = audit_verify()
     assert "checkpoint" in result.reason

@@ -31,9 +31,10 @@ def api(officer) -> Client:
 def three(add_person):
     for n in range(3):
         add_person(
-            full_name=f"Trần Văn Bình {n}", personal_id=f"03809000123{n}",
+            full_name=f"Trần Văn Bình {n}",
+            personal_id=f"03809000123{n}",
             birth_date=date(1990, 1, 1),
-        )  # fmt: skip
+        )
 
 
 def test_the_api_worklist_leaves_an_audit_row_with_its_count_and_purpose(api, three):
@@ -48,9 +49,13 @@ def test_the_api_worklist_leaves_an_audit_row_with_its_count_and_purpose(api, th
     assert (event.username, event.purpose, event.ip) == ("canbo", purpose, "10.0.0.7")
     assert event.object_id == str(unit_by_code("16000001").pk)
     assert event.detail == {
-        "document": "worklist", "rows": 2, "count": 3, "offset": 0, "as_of": "2021-04-01",
+        "document": "worklist",
+        "rows": 2,
+        "count": 3,
+        "offset": 0,
+        "as_of": "2021-04-01",
         "purpose_given": True,
-    }  # fmt: skip
+    }
     stored = str(event.detail) + event.object_id
     assert "Bình" not in stored and "0380900012" not in stored
 
@@ -83,27 +88,44 @@ def test_the_audit_names_the_client_behind_a_trusted_proxy(api, three, settings)
 def test_the_worklist_command_leaves_an_audit_row_with_count_purpose_and_operator(three, tmp_path):
     out = tmp_path / "ds.csv"
     call_command(
-        "worklist", unit="16000", as_of=date(2021, 4, 1), out=out, purpose="3",
+        "worklist",
+        unit="16000",
+        as_of=date(2021, 4, 1),
+        out=out,
+        purpose="3",
         stdout=io.StringIO(),
-    )  # fmt: skip
+    )
     event = AuditEvent.objects.get(action="export")
     assert event.username.startswith("cli:") and event.purpose == PURPOSES[2]
     assert event.object_id == str(unit_by_code("16000").pk)
     assert event.detail == {
-        "document": "worklist", "rows": 3, "as_of": "2021-04-01", "basis": "both",
+        "document": "worklist",
+        "rows": 3,
+        "as_of": "2021-04-01",
+        "basis": "both",
         "format": "csv",
-    }  # fmt: skip
+    }
     assert "038090001230" in out.read_text(encoding="utf-8-sig")  # the file has them, the log not
     assert "0380900012" not in str(event.detail)
 
 
 def test_the_worklist_command_purpose_defaults_to_the_worklists_and_refuses_others(three, tmp_path):
-    call_command("worklist", unit="16000", as_of=date(2021, 4, 1), out=tmp_path / "a.xlsx",
-                 stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "worklist",
+        unit="16000",
+        as_of=date(2021, 4, 1),
+        out=tmp_path / "a.xlsx",
+        stdout=io.StringIO(),
+    )
     assert AuditEvent.objects.get(action="export").purpose == PURPOSES[0]
     with pytest.raises(CommandError, match="--purpose"):
-        call_command("worklist", unit="16000", as_of=date(2021, 4, 1), out=tmp_path / "b.csv",
-                     purpose="tò mò")  # fmt: skip
+        call_command(
+            "worklist",
+            unit="16000",
+            as_of=date(2021, 4, 1),
+            out=tmp_path / "b.csv",
+            purpose="tò mò",
+        )
     assert not (tmp_path / "b.csv").exists()
     assert AuditEvent.objects.filter(action="export").count() == 1
 
@@ -116,9 +138,18 @@ def test_the_slips_command_leaves_an_audit_row_with_the_number_of_slips(add_pers
     book(add_person(full_name="Đỗ Văn An"), slot)
     book(add_person(full_name="Bùi Thị Lan", permanent_unit="16000002"), slot)
     call_command(
-        "slips", "CA-XM", "--from", "2021-06-07", "--to", "2021-06-13", "--out", str(tmp_path),
-        "--purpose", PURPOSES[1], stdout=io.StringIO(),
-    )  # fmt: skip
+        "slips",
+        "CA-XM",
+        "--from",
+        "2021-06-07",
+        "--to",
+        "2021-06-13",
+        "--out",
+        str(tmp_path),
+        "--purpose",
+        PURPOSES[1],
+        stdout=io.StringIO(),
+    )
     event = AuditEvent.objects.get(action="export")
     assert (event.object_type, event.object_id) == ("planning.station", str(station.pk))
     assert event.purpose == PURPOSES[1] and event.username.startswith("cli:")

@@ -153,26 +153,32 @@ def _visit(base: str) -> None:
     citizen.get(f"{base}/tra-cuu/")
     answer = citizen.post(
         f"{base}/tra-cuu/",
-        {"so_dinh_danh": ID_NUMBER, "ngay_sinh": "1980-05-10",
-         "csrfmiddlewaretoken": citizen.cookies["csrftoken"]},
+        {
+            "so_dinh_danh": ID_NUMBER,
+            "ngay_sinh": "1980-05-10",
+            "csrfmiddlewaretoken": citizen.cookies["csrftoken"],
+        },
         headers={"Referer": f"{base}/tra-cuu/"},
-    )  # fmt: skip
+    )
     assert answer.status_code == 200
     officer = requests.Session()
     officer.get(f"{base}/tai-khoan/dang-nhap/")
     logged_in = officer.post(
         f"{base}/tai-khoan/dang-nhap/",
-        {"username": "qt", "password": PASSWORD,
-         "csrfmiddlewaretoken": officer.cookies["csrftoken"]},
+        {
+            "username": "qt",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": officer.cookies["csrftoken"],
+        },
         headers={"Referer": f"{base}/tai-khoan/dang-nhap/"},
-    )  # fmt: skip
+    )
     assert logged_in.status_code == 200 and "/tai-khoan/dang-nhap/" not in logged_in.url
     for query in (ID_NUMBER, NAME):
         searched = officer.post(
             f"{base}/thu-nhan/",
             {"q": query, "csrfmiddlewaretoken": officer.cookies["csrftoken"]},
             headers={"Referer": f"{base}/thu-nhan/"},
-        )  # fmt: skip
+        )
         assert searched.status_code == 200 and searched.history
         listed = officer.get(f"{base}/admin/registry/person/", params={"q": query})
         assert listed.status_code == 200
@@ -231,11 +237,21 @@ def test_gunicorns_access_log_holds_no_id_number_or_name(site, tmp_path):
     port = _free_port()
     access = tmp_path / "access.log"
     command = [
-        sys.executable, "-m", "gunicorn", "cancuoc.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", "1", "--logger-class", "cancuoc.lib.redact.GunicornLog",
-        "--access-logfile", str(access),
-        "--access-logformat", '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" %(q)s %(U)s',
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "cancuoc.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--logger-class",
+        "cancuoc.lib.redact.GunicornLog",
+        "--access-logfile",
+        str(access),
+        "--access-logformat",
+        '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" %(q)s %(U)s',
+    ]
     errors = _served(site, command, port, tmp_path / "gunicorn.log")
     text = access.read_text()
     assert '"POST /tra-cuu/ HTTP/1.1" 200' in text and '"POST /thu-nhan/ HTTP/1.1" 302' in text

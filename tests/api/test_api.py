@@ -28,9 +28,12 @@ def api(key) -> Client:
 
 def capture(person: int, idempotency_key: str = "lan-gui-0001") -> dict:
     return {
-        "person": person, "kit": "KIT-1", "started_at": "2021-04-02T08:00:00+07:00",
-        "ended_at": "2021-04-02T08:09:00+07:00", "idempotency_key": idempotency_key,
-    }  # fmt: skip
+        "person": person,
+        "kit": "KIT-1",
+        "started_at": "2021-04-02T08:00:00+07:00",
+        "ended_at": "2021-04-02T08:09:00+07:00",
+        "idempotency_key": idempotency_key,
+    }
 
 
 def post(api: Client, url: str, body: dict):
@@ -69,8 +72,11 @@ def test_an_application_is_followed_to_the_card(api, command, station, add_perso
         assert moved.status_code == 200 and moved.json()["state"] == state
     status = api.get(f"/api/v1/applications/{pk}").json()
     assert [e["state"] for e in status["events"]] == [
-        "captured", "approved", "in_production", "produced",
-    ]  # fmt: skip
+        "captured",
+        "approved",
+        "in_production",
+        "produced",
+    ]
     assert Card.objects.filter(person=person, number="038080001234").exists()
     backwards = post(command, f"/api/v1/applications/{pk}/advance", {"to": "approved"})
     assert backwards.status_code == 409
@@ -122,8 +128,10 @@ def test_a_write_through_the_api_is_audited_with_its_caller(api, station, add_pe
 def test_the_schema_describes_every_operation(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) >= {
-        "/api/v1/applications", "/api/v1/applications/{pk}", "/api/v1/units/{code}/worklist",
-    }  # fmt: skip
+        "/api/v1/applications",
+        "/api/v1/applications/{pk}",
+        "/api/v1/units/{code}/worklist",
+    }
     assert schema["components"]["securitySchemes"]["KeyAuth"]["scheme"] == "bearer"
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert all(op["security"] == [{"KeyAuth": []}, {"OfficerSession": []}] for op in operations)

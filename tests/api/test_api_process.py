@@ -30,9 +30,12 @@ def test_a_capture_and_its_status_through_the_api_process(key, station, add_pers
     api = Client(headers={"Authorization": f"Bearer {key}"}, REMOTE_ADDR="10.0.0.7")
     person = add_person()
     body = {
-        "person": person.pk, "kit": "KIT-1", "started_at": "2021-04-02T08:00:00+07:00",
-        "ended_at": "2021-04-02T08:09:00+07:00", "idempotency_key": "lan-gui-0001",
-    }  # fmt: skip
+        "person": person.pk,
+        "kit": "KIT-1",
+        "started_at": "2021-04-02T08:00:00+07:00",
+        "ended_at": "2021-04-02T08:09:00+07:00",
+        "idempotency_key": "lan-gui-0001",
+    }
     made = api.post("/api/v1/applications", body, content_type="application/json")
     assert made.status_code == 201, made.content
     assert api.get(f"/api/v1/applications/{made.json()['id']}").json()["state"] == "captured"

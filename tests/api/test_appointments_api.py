@@ -92,8 +92,10 @@ def test_slots_are_made_over_the_api_and_the_plan_read(officer, station):
     body = {"first": FIRST.isoformat(), "last": FIRST.isoformat(), "no_show": 0.2}
     made = officer.post("/api/v1/stations/CA-XM/slots", body, content_type="application/json")
     assert made.status_code == 201 and made.json() == {
-        "station": "CA-XM", "made": 2, "no_show": 0.2,
-    }  # fmt: skip
+        "station": "CA-XM",
+        "made": 2,
+        "no_show": 0.2,
+    }
     slots = officer.get("/api/v1/stations/CA-XM/slots", {"day": FIRST.isoformat()}).json()
     # two kits, 60 minutes ÷ 10 = 12 a slot, ×1/(1−0.2) = 15
     assert [s["capacity"] for s in slots] == [15, 15]

@@ -44,8 +44,12 @@ class Demo:
         """Run Python in the demo's Django (its database), return what it prints as JSON."""
         done = subprocess.run(
             [sys.executable, "-m", "cancuoc.cli", "shell", "-c", code],
-            cwd=self.cwd, env=self.env, check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=self.cwd,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         printed = [line for line in done.stdout.splitlines() if line.startswith("{")]
         assert printed, f"the demo's shell printed no answer: {done.stdout} {done.stderr}"
         return json.loads(printed[-1])
@@ -82,9 +86,12 @@ def demo(tmp_path_factory):
     env = database_env(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "cancuoc.cli", "demo", "--people", "1500", "--port", str(port)],
-        cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = ""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
@@ -112,9 +119,14 @@ def browser():
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -131,9 +143,13 @@ def open_page(browser, *, locale: str, width: int, bypass_csp: bool = False):
     """A page in a browser of that locale and width (390: a phone, 1366: a laptop)."""
     height = 844 if width < 600 else 768
     context = browser.new_context(
-        accept_downloads=True, locale=locale, viewport={"width": width, "height": height},
-        is_mobile=width < 600, has_touch=width < 600, bypass_csp=bypass_csp,
-    )  # fmt: skip
+        accept_downloads=True,
+        locale=locale,
+        viewport={"width": width, "height": height},
+        is_mobile=width < 600,
+        has_touch=width < 600,
+        bypass_csp=bypass_csp,
+    )
     return context.new_page()
 
 

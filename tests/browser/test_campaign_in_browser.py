@@ -87,10 +87,23 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     # A wider pass of the matcher (the demo's model, nothing merged) queues the pairs it
     # scored; a reviewer, from the quality report, keeps the first one as two people.
     subprocess.run(
-        [sys.executable, "-m", "cancuoc.cli", "dedup", "run", "--reuse", "--review", "-1000",
-         "--auto-merge", "99"],
-        cwd=demo.cwd, env=env, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cancuoc.cli",
+            "dedup",
+            "run",
+            "--reuse",
+            "--review",
+            "-1000",
+            "--auto-merge",
+            "99",
+        ],
+        cwd=demo.cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     page.goto(f"{base}/don-vi/38/chat-luong/?ngay=2021-04-01")
     page.click("#review-link")
     page.wait_for_url(re.compile(r"/don-vi/38/nghi-trung/"))

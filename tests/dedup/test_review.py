@@ -33,16 +33,21 @@ def queued(a: Person, b: Person, weight: float = 4.0) -> MatchPair:
     run = MatchRun.objects.create(review_weight=0, auto_merge_weight=8, model={})
     left, right = sorted([a, b], key=lambda p: p.pk)
     return MatchPair.objects.create(
-        run=run, left=left, right=right, match_weight=weight, match_probability=0.94,
+        run=run,
+        left=left,
+        right=right,
+        match_weight=weight,
+        match_probability=0.94,
         levels={"name": 3},
-    )  # fmt: skip
+    )
 
 
 def test_a_reviewer_merges_a_pair(add_person, reviewer):
     original = add_person(personal_id="038080001234", full_name="Nguyễn Văn An", phone="")
     again = add_person(full_name="Nguyen Van An", phone="0912000111", religion="Phật giáo")
-    card_issue(person=again, kind=CardKind.CCCD_CHIP, number="038080001234",
-               issued_on=date(2021, 3, 20))  # fmt: skip
+    card_issue(
+        person=again, kind=CardKind.CCCD_CHIP, number="038080001234", issued_on=date(2021, 3, 20)
+    )
     pair = queued(original, again)
     # The chip card is on the second record: the person is on the worklist as the first.
     assert list(worklist(unit=unit_by_code("16000"), on=ON)) == [original]
@@ -57,8 +62,13 @@ def test_a_reviewer_merges_a_pair(add_person, reviewer):
     assert Card.objects.get().person == kept
     assert Person.objects.count() == 2  # nothing deleted
     changes = {(c.person_id, c.field) for c in PersonChange.objects.filter(source="dedup")}
-    assert {(kept.pk, "phone"), (kept.pk, "religion"), (kept.pk, "cards"),
-            (again.pk, "presence"), (again.pk, "merged_into_id")} <= changes  # fmt: skip
+    assert {
+        (kept.pk, "phone"),
+        (kept.pk, "religion"),
+        (kept.pk, "cards"),
+        (again.pk, "presence"),
+        (again.pk, "merged_into_id"),
+    } <= changes
     pair.refresh_from_db()
     assert (pair.state, pair.decided_by, pair.note) == (
         PairState.MERGED,
@@ -110,20 +120,28 @@ def test_a_merge_brings_the_appointments_applications_and_memberships(add_person
     kit = Kit.objects.create(station=station, code="KIT-1")
     starts = [timezone.make_aware(datetime(2021, 4, day, 8)) for day in (1, 2, 3)]
     missed, theirs, ours = (
-        Slot.objects.create(station=station, starts_at=s, ends_at=s + timedelta(hours=1),
-                            capacity=3)
+        Slot.objects.create(
+            station=station, starts_at=s, ends_at=s + timedelta(hours=1), capacity=3
+        )
         for s in starts
-    )  # fmt: skip
+    )
     kept = add_person(personal_id="038080001234")
     duplicate = add_person(full_name="Nguyen Van An")
     Appointment.objects.create(person=duplicate, slot=missed, state=AppointmentState.NO_SHOW)
     Appointment.objects.create(person=duplicate, slot=theirs, state=AppointmentState.BOOKED)
     Appointment.objects.create(person=kept, slot=ours, state=AppointmentState.BOOKED)
     Application.objects.create(
-        person=duplicate, unit=unit_by_code("16000"), station=station, kit=kit,
-        operator=reviewer, started_at=starts[0], ended_at=starts[0] + timedelta(minutes=20),
-        state=CardState.REJECTED, state_since=starts[0], idempotency_key="k-1",
-    )  # fmt: skip
+        person=duplicate,
+        unit=unit_by_code("16000"),
+        station=station,
+        kit=kit,
+        operator=reviewer,
+        started_at=starts[0],
+        ended_at=starts[0] + timedelta(minutes=20),
+        state=CardState.REJECTED,
+        state_since=starts[0],
+        idempotency_key="k-1",
+    )
     school, factory = (
         Institution.objects.create(code=code, name=code, kind=kind, unit=unit_by_code("16000"))
         for code, kind in [("THPT-1", InstitutionKind.SCHOOL), ("NM-1", InstitutionKind.ENTERPRISE)]

@@ -20,9 +20,13 @@ def login_as(client, django_user_model, role: str, code: str):
 def pair_of(a, b, weight: float) -> MatchPair:
     run = MatchRun.objects.get_or_create(review_weight=0, auto_merge_weight=8, model={})[0]
     return MatchPair.objects.create(
-        run=run, left=a, right=b, match_weight=weight, match_probability=0.9,
+        run=run,
+        left=a,
+        right=b,
+        match_weight=weight,
+        match_probability=0.9,
         levels={"name": 3, "birth": 4, "personal_id": -1, "place": 2},
-    )  # fmt: skip
+    )
 
 
 def test_an_officer_decides_the_pairs_of_her_commune(client, django_user_model, add_person):

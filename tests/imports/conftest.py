@@ -25,8 +25,9 @@ def canonical_csv(path: Path, records, *, extra_rows=()) -> Path:
 
 def family(code: str, *, size: int = 3, first_ref: int = 1, unit: str = "16000001"):
     """A household: its head, then children; refs F<first_ref>…"""
-    head = person_record(ref=f"F{first_ref}", household_code=code, relation_to_head="chu_ho",
-                         permanent_unit=unit)  # fmt: skip
+    head = person_record(
+        ref=f"F{first_ref}", household_code=code, relation_to_head="chu_ho", permanent_unit=unit
+    )
     children = [
         person_record(
             ref=f"F{first_ref + n}",

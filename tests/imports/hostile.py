@@ -52,9 +52,12 @@ def xlsx_write(path: Path, rows: Iterable[str], strings: Iterable[str] = ()) -> 
         _stream(
             archive,
             "xl/worksheets/sheet1.xml",
-            [f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>',
-             *rows, "</sheetData></worksheet>"],
-        )  # fmt: skip
+            [
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>',
+                *rows,
+                "</sheetData></worksheet>",
+            ],
+        )
     return path
 
 
@@ -74,10 +77,13 @@ def _stream(archive: zipfile.ZipFile, name: str, pieces: Iterable[str]) -> None:
 
 def shared_string_bomb(path: Path, megabytes: int = 400) -> Path:
     """The canonical header, one person whose name is one shared string of ``megabytes``."""
-    header = "".join(f'<c r="{_letter(i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                     for i, h in enumerate(HEADERS))  # fmt: skip
-    person = ('<row r="2"><c r="A2" t="inlineStr"><is><t>B1</t></is></c>'
-              '<c r="C2" t="s"><v>0</v></c></row>')  # fmt: skip
+    header = "".join(
+        f'<c r="{_letter(i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADERS)
+    )
+    person = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>B1</t></is></c>'
+        '<c r="C2" t="s"><v>0</v></c></row>'
+    )
     chunk = "A" * (1 << 20)
     strings = ["<si><t>", *(chunk for _ in range(megabytes)), "</t></si>"]
     return xlsx_write(path, [f'<row r="1">{header}</row>', person], strings)

@@ -15,8 +15,9 @@ from .conftest import canonical_csv
 NAME, ADDRESS = HEADERS[2], HEADERS[14]
 
 
-@pytest.mark.parametrize(("character", "code"), [("\x00", "U+0000"), ("\u202e", "U+202E"),
-                                                 ("\u2066", "U+2066")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("character", "code"), [("\x00", "U+0000"), ("\u202e", "U+202E"), ("\u2066", "U+2066")]
+)
 def test_a_control_or_bidi_character_in_a_name_or_an_address_rejects_that_row(
     area, tmp_path, character, code
 ):

@@ -31,9 +31,22 @@ HEADER_LINE = ",".join(f'"{h}"' for h in HEADERS).encode() + b"\n"
 texts = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30
 ) | st.sampled_from(
-    ["Nguyễn Văn An", "Nam", "Nữ", "16000001", "10/05/1980", "Kinh", "\u202eAn", "A\x00B",
-     "=HYPERLINK(\"http://x.example\")", "+84912345678", "x" * 1500, "   ", "(1)"]
-)  # fmt: skip
+    [
+        "Nguyễn Văn An",
+        "Nam",
+        "Nữ",
+        "16000001",
+        "10/05/1980",
+        "Kinh",
+        "\u202eAn",
+        "A\x00B",
+        '=HYPERLINK("http://x.example")',
+        "+84912345678",
+        "x" * 1500,
+        "   ",
+        "(1)",
+    ]
+)
 cells = st.one_of(
     st.none(),
     texts,
@@ -108,8 +121,9 @@ def test_random_workbooks_are_refused_or_imported_never_half(area, folder, sheet
         for row in rows:
             sheet.append([_writable(cell) for cell in row])
         for top, left in merges:
-            sheet.merge_cells(start_row=top, start_column=left, end_row=top + 1,
-                              end_column=left + 1)  # fmt: skip
+            sheet.merge_cells(
+                start_row=top, start_column=left, end_row=top + 1, end_column=left + 1
+            )
     path = folder / f"so-{next(_names)}.xlsx"
     book.save(path)
     imported(path, atomic)

@@ -145,8 +145,10 @@ def test_a_cell_longer_than_the_limit_rejects_its_row_with_row_and_column(area, 
 
 def test_a_long_shared_string_rejects_every_row_that_refers_to_it(area, tmp_path):
     headers = [HEADERS[i] for i in (0, 2, 3, 4, 13)]
-    header = "".join(f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                     for c, h in zip("ABCDE", headers, strict=True))  # fmt: skip
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for c, h in zip("ABCDE", headers, strict=True)
+    )
     rows = [f'<row r="1">{header}</row>']
     for n in range(2, 6):
         rows.append(
@@ -157,9 +159,10 @@ def test_a_long_shared_string_rejects_every_row_that_refers_to_it(area, tmp_path
             f'<c r="E{n}" t="inlineStr"><is><t>16000001</t></is></c></row>'
         )
     path = xlsx_write(
-        tmp_path / "chuoi-dai.xlsx", rows,
+        tmp_path / "chuoi-dai.xlsx",
+        rows,
         ["<si><t>Lê Thị Hoa</t></si><si><t>", "X" * 50_000, "</t></si>"],
-    )  # fmt: skip
+    )
 
     job = person_import(path=path).job
 
@@ -180,8 +183,10 @@ def test_cell_length_is_its_own_limit(area, tmp_path, settings):
 
 def test_a_number_beyond_floats_is_kept_as_text_in_its_rejected_row(area, tmp_path):
     """A cell may say 1e999: openpyxl reads infinity, which JSON cannot hold."""
-    header = "".join(f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                     for c, h in zip("ABCDE", HEADERS[:5], strict=True))  # fmt: skip
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for c, h in zip("ABCDE", HEADERS[:5], strict=True)
+    )
     path = xlsx_write(
         tmp_path / "vo-cuc.xlsx",
         [f'<row r="1">{header}</row>', '<row r="2"><c r="A2"><v>1e999</v></c></row>'],

@@ -29,17 +29,46 @@ def messy_workbook(path):
     village["A2"] = "DANH SÁCH NHÂN KHẨU THÔN 1 (tháng 4/2021)"
     village.merge_cells("A2:J2")
     village.append([])
-    village.append([
-        "STT", "Ma ban ghi", nfd("Họ, chữ đệm và tên khai sinh"), "Ngay, thang, nam sinh (*)",
-        "Gioi tinh", "So dinh danh ca nhan", "Số hộ khẩu", "Quan he voi chu ho",
-        "Ma don vi thuong tru", "Ghi chú",
-    ])  # fmt: skip
+    village.append(
+        [
+            "STT",
+            "Ma ban ghi",
+            nfd("Họ, chữ đệm và tên khai sinh"),
+            "Ngay, thang, nam sinh (*)",
+            "Gioi tinh",
+            "So dinh danh ca nhan",
+            "Số hộ khẩu",
+            "Quan he voi chu ho",
+            "Ma don vi thuong tru",
+            "Ghi chú",
+        ]
+    )
     village.append([f"({n})" for n in range(1, 11)])
     rows = [
-        [1, "T1-001", nfd("  Nguyễn   Thị Hoà "), "05/03/1980", nfd("Nữ"), int(HOA_ID), "H1",
-         "Chủ hộ", 16000001, ""],
-        [2, "T1-002", "Lê Văn Bình", datetime(2005, 11, 20), "nam", "", "H1", "Con",
-         "16000001", "đi học xa"],
+        [
+            1,
+            "T1-001",
+            nfd("  Nguyễn   Thị Hoà "),
+            "05/03/1980",
+            nfd("Nữ"),
+            int(HOA_ID),
+            "H1",
+            "Chủ hộ",
+            16000001,
+            "",
+        ],
+        [
+            2,
+            "T1-002",
+            "Lê Văn Bình",
+            datetime(2005, 11, 20),
+            "nam",
+            "",
+            "H1",
+            "Con",
+            "16000001",
+            "đi học xa",
+        ],
         None,
         [3, "T1-003", "Trần Văn Cường", 1975, "Nam", "", "", "", "16000002", ""],
         [4, "T1-004", "Phạm Thị Dung", "31/02/1990", "Nữ", "", "", "", "16000001", ""],
@@ -47,14 +76,22 @@ def messy_workbook(path):
         [6, "T1-006", "Đỗ Văn Phúc", "12/12/1970", "Nam", "", "", "", 99999999, ""],
         [7, "T1-007", "Hồ Văn Giang", "01/06/1990", "Nữ", BAD_SEX_ID, "", "", "16000001", ""],
         ["", "   ", None, "", "", "", "", "", "", ""],
-    ]  # fmt: skip
+    ]
     for row in rows:
         village.append(row or [])
     guide = book.create_sheet("Hướng dẫn")
     guide.append(["Điền mỗi người một dòng; ngày ghi dd/mm/yyyy."])
     group = book.create_sheet("Tổ 1")
-    group.append(["Mã bản ghi", "Họ, chữ đệm và tên", "Ngày sinh", "Giới tính",
-                  "Mã đơn vị thường trú", "Địa chỉ thường trú"])  # fmt: skip
+    group.append(
+        [
+            "Mã bản ghi",
+            "Họ, chữ đệm và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Mã đơn vị thường trú",
+            "Địa chỉ thường trú",
+        ]
+    )
     group.append(["G-1", "Bùi Thị Hạnh", "03/1999", "Nữ", "16001001", "Số 5 ngõ 2"])
     group.append(["G-2", "Ngô Văn Ích", "1960-07-15", "", "16001001", ""])
     group.append(["G-3", "Dương Thị Kim", "15.08.2001", "NỮ", "16001001", ""])
@@ -93,8 +130,9 @@ def test_a_messy_workbook_imports_with_precise_errors(area, tmp_path):
     assert (hoa.birth_date, hoa.sex, hoa.personal_id) == (date(1980, 3, 5), "F", HOA_ID)
     assert people["T1-002"].birth_date == date(2005, 11, 20)
     assert (people["T1-003"].birth_date, people["T1-003"].birth_date_precision) == (
-        date(1975, 1, 1), "Y",
-    )  # fmt: skip
+        date(1975, 1, 1),
+        "Y",
+    )
     assert people["T1-005"].birth_date == date(1980, 1, 1)  # Excel serial 29221
     assert people["G-1"].birth_date_precision == "M"
     assert people["G-3"].birth_date == date(2001, 8, 15)

@@ -43,9 +43,13 @@ def test_the_same_file_twice_changes_nothing(commune_file):
 def test_a_changed_row_is_rejected_with_the_columns_that_differ(commune_file, tmp_path):
     person_import(path=commune_file, source="xa")
     changed = canonical_csv(
-        tmp_path / "xa-2.csv", [person_record(ref="F1", full_name="Nguyễn Văn Ân",
-                                              household_code="H1", relation_to_head="chu_ho")]
-    )  # fmt: skip
+        tmp_path / "xa-2.csv",
+        [
+            person_record(
+                ref="F1", full_name="Nguyễn Văn Ân", household_code="H1", relation_to_head="chu_ho"
+            )
+        ],
+    )
 
     job = person_import(path=changed, source="xa").job
 

@@ -24,14 +24,25 @@ synth_write(built, Path({out!r}))
 geo_load_current()
 units_create(built.villages)
 """
-TABLES = ["registry_person", "registry_household", "registry_residence", "registry_home",
-          "registry_card", "imports_rejectedrow", "imports_rowwarning"]  # fmt: skip
+TABLES = [
+    "registry_person",
+    "registry_household",
+    "registry_residence",
+    "registry_home",
+    "registry_card",
+    "imports_rejectedrow",
+    "imports_rowwarning",
+]
 
 
 def environment(database, tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"CANCUOC_DB_PATH": str(database), "CANCUOC_IMPORT_DIR": str(tmp_path / "kept"),
-            "DJANGO_SETTINGS_MODULE": "cancuoc.settings", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    env |= {
+        "CANCUOC_DB_PATH": str(database),
+        "CANCUOC_IMPORT_DIR": str(tmp_path / "kept"),
+        "DJANGO_SETTINGS_MODULE": "cancuoc.settings",
+        "LOG_LEVEL": "WARNING",
+    }
     return env
 
 
@@ -113,7 +124,7 @@ def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
     forked = environment(crashed, tmp_path) | {"CANCUOC_IMPORT_FORK_FROM_ROWS": "0"}
     process = subprocess.Popen(
         command, env=forked, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 60
     with sqlite3.connect(crashed) as db:
         done = 0

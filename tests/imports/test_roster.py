@@ -17,9 +17,11 @@ from cancuoc.registry.worklists import institution_worklist
 @pytest.fixture
 def agency(area):
     return Institution.objects.create(
-        code="UBND-XM", name="UBND Xã Một", kind=InstitutionKind.AGENCY,
+        code="UBND-XM",
+        name="UBND Xã Một",
+        kind=InstitutionKind.AGENCY,
         unit=unit_by_code("16000"),
-    )  # fmt: skip
+    )
 
 
 def roster(path, rows):

@@ -108,9 +108,15 @@ def test_other_bad_values_are_bad_requests_too(add_person, operator_in, client):
     person = add_person()
     good = {"person": person.pk, "kit": "KIT-1", "key": "k-1", "outcome": "accept"}
     for wrong in (
-        {"person": ""}, {"person": "-3"}, {"person": str(2**64)}, {"kit": ""},
-        {"started": "hôm qua"}, {"outcome": "maybe"}, {"key": "k" * 65}, {"trang": "x"},
-    ):  # fmt: skip
+        {"person": ""},
+        {"person": "-3"},
+        {"person": str(2**64)},
+        {"kit": ""},
+        {"started": "hôm qua"},
+        {"outcome": "maybe"},
+        {"key": "k" * 65},
+        {"trang": "x"},
+    ):
         assert client.post("/thu-nhan/ghi/", good | wrong).status_code == 400, wrong
     assert client.post("/thu-nhan/", {"q": "x" * 201}).status_code == 400
     assert not Application.objects.exists()
@@ -123,15 +129,21 @@ def test_the_page_in_english(add_person, operator_in, client):
     document = lxml.html.fromstring(page.content)
     assert document.xpath("//h1")[0].text_content().strip() == "Check-in"
     assert [th.text_content() for th in document.xpath("//table[@id='results']//th")] == [
-        "Name", "Date of birth", "ID number", "Lives in", "Application",
-    ]  # fmt: skip
+        "Name",
+        "Date of birth",
+        "ID number",
+        "Lives in",
+        "Application",
+    ]
     assert "10 May 1980" in page.content.decode()
     assert document.xpath("//form[@class='record']//button[@class='primary']")[0].text == (
         "Record application"
     )
     assert document.xpath("//p[@id='result-count']")[0].text_content().split()[:3] == [
-        "Found", "1", "person",
-    ]  # fmt: skip
+        "Found",
+        "1",
+        "person",
+    ]
     answer = client.post("/thu-nhan/ghi/", record_form(page, person), follow=True)
     assert "Recorded the application of Nguyễn Văn An." in answer.content.decode()
 
@@ -157,8 +169,12 @@ def test_the_results_in_english_have_no_vietnamese_words_of_their_own(area, oper
     document = lxml.html.fromstring(page.content)
     assert len(document.xpath("//form[@class='record']")) == PER_PAGE
     assert document.xpath("//*[@id='result-count']")[0].text_content().split()[:5] == [
-        "1–20", "of", "23", "people", "found",
-    ]  # fmt: skip
+        "1–20",
+        "of",
+        "23",
+        "people",
+        "found",
+    ]
     words = []
     for element in document.xpath(CHROME):
         own = " ".join(element.xpath("text()")).replace("Công an Xã Một", "")  # the station's
@@ -179,18 +195,32 @@ def test_machine_values_are_never_grouped_whatever_the_number_format(rf, setting
     request = rf.get("/thu-nhan/")
     request.user = AnonymousUser()
     row = CheckinRow(
-        pk=14909, name="Nguyễn Văn An", birth=date(1980, 5, 10), masked_id="••••••••1234",
-        place="Thôn 1, Xã Một", in_station_area=True, by_slip=False, open_state="",
-    )  # fmt: skip
+        pk=14909,
+        name="Nguyễn Văn An",
+        birth=date(1980, 5, 10),
+        masked_id="••••••••1234",
+        place="Thôn 1, Xã Một",
+        in_station_area=True,
+        by_slip=False,
+        open_state="",
+    )
     results = CheckinResults(rows=[row], total=12345, number=1002, pages=1003, first=1, last=20)
     kit = Kit(code="KIT-1")
     with translation.override("en"):
         html = render_to_string(
             "intake/checkin.html",
-            {"stations": [], "station": None, "kits": [kit], "query": "an", "results": results,
-             "key": "abc", "started": "2021-04-01T09:00:00+07:00", "fewest_digits": 4},
+            {
+                "stations": [],
+                "station": None,
+                "kits": [kit],
+                "query": "an",
+                "results": results,
+                "key": "abc",
+                "started": "2021-04-01T09:00:00+07:00",
+                "fewest_digits": 4,
+            },
             request=request,
-        )  # fmt: skip
+        )
     document = lxml.html.fromstring(html)
     assert document.xpath("//input[@name='person']/@value") == ["14909"]
     assert document.xpath("//input[@name='key']/@value") == ["abc-14909"]
@@ -201,9 +231,11 @@ def test_machine_values_are_never_grouped_whatever_the_number_format(rf, setting
 
 def test_the_station_chosen_stays_chosen(station, operator_in, client):
     other = Station.objects.create(
-        code="CA-XM-2", name="Tổ lưu động Xã Một", kind=StationKind.MOBILE_TEAM,
+        code="CA-XM-2",
+        name="Tổ lưu động Xã Một",
+        kind=StationKind.MOBILE_TEAM,
         unit=unit_by_code("16000"),
-    )  # fmt: skip
+    )
     Kit.objects.create(station=other, code="KIT-LD")
 
     def chosen() -> list[str]:

@@ -101,8 +101,9 @@ def test_the_stations_area_comes_first_then_the_rest_of_the_scope(add_person, st
     add_person(full_name="Nguyễn Văn An", permanent_unit="16000002")
     rows = results("nguyen van an", station=station).rows
     assert [(r.place, r.in_station_area) for r in rows] == [
-        ("Thôn 2, Xã Một", True), ("Tổ dân phố 1, Phường Hai", False),
-    ]  # fmt: skip
+        ("Thôn 2, Xã Một", True),
+        ("Tổ dân phố 1, Phường Hai", False),
+    ]
     station.service_area.set([unit_by_code("16001")])
     places = [r.place for r in results("nguyen van an", station=station).rows]
     assert places == ["Tổ dân phố 1, Phường Hai", "Thôn 2, Xã Một"]
@@ -163,9 +164,11 @@ def test_the_results_page_reads_in_a_fixed_number_of_queries(
     many(PER_PAGE + 10, full_name="Vũ Văn Một", permanent_unit="16000002")
     for person in Person.objects.filter(full_name="Vũ Văn Một")[:5]:
         Card.objects.create(
-            person=person, kind=CardKind.CCCD_CHIP, number=f"0380800{person.pk:05d}",
+            person=person,
+            kind=CardKind.CCCD_CHIP,
+            number=f"0380800{person.pk:05d}",
             issued_on=date(2021, 3, 1),
-        )  # fmt: skip
+        )
     assert queries() == few
     with django_assert_max_num_queries(15):
         page = client.get("/thu-nhan/?diem=CA-XM")

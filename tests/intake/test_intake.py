@@ -24,10 +24,17 @@ DAY = date(2021, 4, 5)
 
 def take(person, station, operator, *, accepted=True, key=None, reason="", confirmed=False):
     return intake_record(
-        operator=operator, person=person, station=station, kit=station.kits.first(),
-        started_at=at(DAY, 9), ended_at=at(DAY, 9, 8), accepted=accepted, reason=reason,
-        idempotency_key=key or uuid.uuid4().hex, confirmed=confirmed,
-    )  # fmt: skip
+        operator=operator,
+        person=person,
+        station=station,
+        kit=station.kits.first(),
+        started_at=at(DAY, 9),
+        ended_at=at(DAY, 9, 8),
+        accepted=accepted,
+        reason=reason,
+        idempotency_key=key or uuid.uuid4().hex,
+        confirmed=confirmed,
+    )
 
 
 def rollup(code: str, day: date = DAY) -> DailyRollup:

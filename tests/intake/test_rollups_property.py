@@ -59,10 +59,15 @@ def table() -> Counter:
 def station_table() -> set[tuple]:
     return set(
         StationDayRollup.objects.values_list(
-            "station_id", "kit_id", "operator_id", "day", "captured", "rejected_at_capture",
+            "station_id",
+            "kit_id",
+            "operator_id",
+            "day",
+            "captured",
+            "rejected_at_capture",
             "capture_seconds",
         )
-    )  # fmt: skip
+    )
 
 
 @settings(
@@ -80,13 +85,16 @@ def test_rollups_equal_a_recount_after_any_intake_sequence(add_person, station, 
             try:
                 if action in ("intake", "reject"):
                     intake_record(
-                        operator=operator, person=persons[who], station=station,
-                        kit=kits[pick % 2], started_at=moment,
+                        operator=operator,
+                        person=persons[who],
+                        station=station,
+                        kit=kits[pick % 2],
+                        started_at=moment,
                         ended_at=moment + timedelta(minutes=7, seconds=pick * 10.5),
                         accepted=action == "intake",
                         reason="" if action == "intake" else "Vân tay mờ",
                         idempotency_key=uuid.uuid4().hex,
-                    )  # fmt: skip
+                    )
                 else:
                     applications = list(Application.objects.order_by("pk"))
                     if not applications:
@@ -97,9 +105,11 @@ def test_rollups_equal_a_recount_after_any_intake_sequence(add_person, station, 
                         continue
                     last = application.events.order_by("-at").first().at
                     application_advance(
-                        application=application, to=options[pick % len(options)],
-                        at=max(moment, last + timedelta(minutes=1)), reason="Lỗi dữ liệu",
-                    )  # fmt: skip
+                        application=application,
+                        to=options[pick % len(options)],
+                        at=max(moment, last + timedelta(minutes=1)),
+                        reason="Lỗi dữ liệu",
+                    )
             except IntakeRefused:
                 pass
         incremental, by_kit = table(), station_table()

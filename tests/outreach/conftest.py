@@ -52,6 +52,9 @@ def template(db):
 @pytest.fixture
 def campaign(template, villagers):
     return campaign_create(
-        name="Thôn 1 đợt 1", template=template, segment=Segment(unit="16000001"),
-        scheduled_at=SCHEDULED, per_minute=6000,
-    )  # fmt: skip
+        name="Thôn 1 đợt 1",
+        template=template,
+        segment=Segment(unit="16000001"),
+        scheduled_at=SCHEDULED,
+        per_minute=6000,
+    )

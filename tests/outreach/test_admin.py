@@ -26,10 +26,14 @@ def test_a_campaign_with_a_segment_it_cannot_read_is_refused(admin_client, templ
     page = admin_client.post(
         "/admin/outreach/campaign/add/",
         {
-            "name": "Sai", "template": template.pk, "segment": '{"tinh": "38"}',
-            "scheduled_at_0": "03/05/2021", "scheduled_at_1": "08:00", "per_minute": 60,
+            "name": "Sai",
+            "template": template.pk,
+            "segment": '{"tinh": "38"}',
+            "scheduled_at_0": "03/05/2021",
+            "scheduled_at_1": "08:00",
+            "per_minute": 60,
         },
-    )  # fmt: skip
+    )
     assert page.status_code == 200 and "Điều kiện không có: tinh" in page.content.decode()
     assert not Campaign.objects.exists()
 

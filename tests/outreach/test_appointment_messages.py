@@ -31,8 +31,10 @@ def test_each_booked_appointment_of_tomorrow_gets_one_reminder(villagers, gatewa
     assert (first.queued, again.queued) == (1, 0)
     reminder = Message.objects.get()
     assert (reminder.kind, reminder.appointment, reminder.key) == (
-        MessageKind.REMINDER, an, f"reminder:{an.pk}",
-    )  # fmt: skip
+        MessageKind.REMINDER,
+        an,
+        f"reminder:{an.pk}",
+    )
     assert f"luc 07:30-08:00 ngay 07/06/2021. Ma hen: {an.code}." in reminder.text
     assert gsm7_septets(reminder.text) <= GSM7_SINGLE
     messages_send(gateway=gateway)

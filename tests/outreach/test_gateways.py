@@ -22,17 +22,24 @@ def test_the_http_gateway_posts_the_body_template_with_key_and_credentials(gatew
     assert result == SendResult(provider_id="prov-1")
     [request] = provider.received
     assert request.body == {
-        "to": "0912345678", "text": 'Moi "anh" An', "ref": "campaign:1:7", "from": "CONG AN",
-    }  # fmt: skip
+        "to": "0912345678",
+        "text": 'Moi "anh" An',
+        "ref": "campaign:1:7",
+        "from": "CONG AN",
+    }
     assert request.headers["Idempotency-Key"] == "campaign:1:7"
     assert request.headers["Authorization"] == "Bearer bi-mat"
 
 
 def test_basic_authentication_and_a_form_body_with_its_own_id_field(sms_server, provider):
     gateway = HttpGateway(
-        url=sms_server.url, username="cand", password="mk", id_field="status",
-        body='{"msisdn": "$phone", "sms": "$text"}', timeout=CLIENT_TIMEOUT,
-    )  # fmt: skip
+        url=sms_server.url,
+        username="cand",
+        password="mk",
+        id_field="status",
+        body='{"msisdn": "$phone", "sms": "$text"}',
+        timeout=CLIENT_TIMEOUT,
+    )
     assert gateway.send("0912345678", "Hen: 07:30", "k").provider_id == "accepted"
     assert provider.received[0].headers["Authorization"] == "Basic Y2FuZDptaw=="
     assert provider.received[0].body == {"msisdn": "0912345678", "sms": "Hen: 07:30"}

@@ -23,9 +23,10 @@ def test_reports_settle_the_messages_they_name(client, sent):
     answer = client.post(url, {"id": first.provider_id, "status": "DELIVRD"})
     assert answer.json() == {"settled": 1}
     answer = client.post(
-        url, {"id": second.provider_id, "status": "failed", "error": "số không tồn tại"},
+        url,
+        {"id": second.provider_id, "status": "failed", "error": "số không tồn tại"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert answer.json() == {"settled": 1}
     assert client.post(url, {"id": first.provider_id, "status": "DELIVRD"}).json() == {
         "settled": 0

@@ -27,8 +27,11 @@ def names(segment: Segment, **options) -> set[str]:
 def test_residents_of_a_unit_with_a_phone(villagers):
     assert names(Segment(unit="16000001")) == {"Nguyễn Văn An", "Lê Thị Bình", "Phạm Văn Cường"}
     assert names(Segment(unit="38")) == {
-        "Nguyễn Văn An", "Lê Thị Bình", "Phạm Văn Cường", "Hoàng Văn Em",
-    }  # fmt: skip
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
+        "Phạm Văn Cường",
+        "Hoàng Văn Em",
+    }
 
 
 def test_an_age_band_counts_whole_years_on_the_day(add_person):
@@ -42,12 +45,16 @@ def test_an_age_band_counts_whole_years_on_the_day(add_person):
 
 def test_not_yet_captured_is_the_worklist(villagers, add_person):
     add_person(
-        full_name="Trần Văn Có Chip", phone="0917000999", card_kind=CardKind.CCCD_CHIP,
+        full_name="Trần Văn Có Chip",
+        phone="0917000999",
+        card_kind=CardKind.CCCD_CHIP,
         card_issued_on=date(2021, 4, 1),
-    )  # fmt: skip
+    )
     assert names(Segment(unit="16000", not_captured=True)) == {
-        "Nguyễn Văn An", "Lê Thị Bình", "Phạm Văn Cường",
-    }  # fmt: skip
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
+        "Phạm Văn Cường",
+    }
 
 
 def test_no_shows_not_rebooked_and_with_nothing_booked_since(villagers):
@@ -65,9 +72,11 @@ def test_no_shows_not_rebooked_and_with_nothing_booked_since(villagers):
 
 def test_members_of_an_institution_and_its_worklist(villagers):
     school = Institution.objects.create(
-        code="THPT-1", name="Trường THPT số 1", kind=InstitutionKind.SCHOOL,
+        code="THPT-1",
+        name="Trường THPT số 1",
+        kind=InstitutionKind.SCHOOL,
         unit=unit_by_code("16000"),
-    )  # fmt: skip
+    )
     InstitutionMember.objects.create(institution=school, person=villagers["an"])
     InstitutionMember.objects.create(institution=school, person=villagers["ward"])
     InstitutionMember.objects.create(
@@ -77,8 +86,9 @@ def test_members_of_an_institution_and_its_worklist(villagers):
     assert names(Segment(institution="THPT-1")) == {"Nguyễn Văn An", "Hoàng Văn Em"}
     assert names(Segment(institution="THPT-1", unit="16001")) == {"Hoàng Văn Em"}
     assert names(Segment(institution="THPT-1", not_captured=True)) == {
-        "Nguyễn Văn An", "Hoàng Văn Em",
-    }  # fmt: skip
+        "Nguyễn Văn An",
+        "Hoàng Văn Em",
+    }
 
 
 def test_a_segment_is_stored_as_json_and_checked_when_read():
@@ -110,9 +120,12 @@ def test_a_campaign_reaches_only_the_area_of_the_officer_who_made_it(
     officer = django_user_model.objects.create_user("ca-phuong-hai", password="x" * 12)
     Assignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=unit_by_code("16001"))
     campaign = campaign_create(
-        name="Toàn tỉnh", template=template, segment=Segment(unit="38"), scheduled_at=SCHEDULED,
+        name="Toàn tỉnh",
+        template=template,
+        segment=Segment(unit="38"),
+        scheduled_at=SCHEDULED,
         by=officer,
-    )  # fmt: skip
+    )
 
     assert campaign_queue(campaign=campaign, on=ON).queued == 1
     assert Message.objects.get().person == villagers["ward"]

@@ -218,8 +218,13 @@ def test_a_run_is_audited_once_with_counts_only(campaign, gateway):
 
     [event] = AuditEvent.objects.filter(action="outreach_send")
     assert event.detail == {
-        "sent": 3, "retrying": 0, "failed": 0, "skipped_opt_out": 0, "withdrawn": 0,
-        "resumed": 0, "outcome_unknown": 0,
-    }  # fmt: skip
+        "sent": 3,
+        "retrying": 0,
+        "failed": 0,
+        "skipped_opt_out": 0,
+        "withdrawn": 0,
+        "resumed": 0,
+        "outcome_unknown": 0,
+    }
     queued = AuditEvent.objects.get(action="outreach_queue")
     assert queued.detail == {"queued": 3, "opted_out": 0, "no_valid_phone": 0}

@@ -24,9 +24,13 @@ def station_at(
 ) -> Station:
     """A station in the unit ``code`` with its kits and shifts."""
     station = Station.objects.create(
-        code=f"ST-{code}-{Station.objects.count()}", name=f"Điểm {code}", kind=kind,
-        unit=unit_by_code(code), staff=staff, capture_minutes=capture_minutes,
-    )  # fmt: skip
+        code=f"ST-{code}-{Station.objects.count()}",
+        name=f"Điểm {code}",
+        kind=kind,
+        unit=unit_by_code(code),
+        staff=staff,
+        capture_minutes=capture_minutes,
+    )
     for n in range(kits):
         Kit.objects.create(station=station, code=f"{station.code}-K{n}")
     for n, (starts, ends) in enumerate(shifts, 1):

@@ -6,8 +6,9 @@ from cancuoc.planning.reallocation import Item
 
 from .conftest import ON, captured_daily, station_at, target_of, unit
 
-PRICES = UnitPrices(kit_day=100, overtime_hour=10, vehicle_day=1000, sms=1, kit_move=100,
-                    move_km=10, kit_new=5000)  # fmt: skip
+PRICES = UnitPrices(
+    kit_day=100, overtime_hour=10, vehicle_day=1000, sms=1, kit_move=100, move_km=10, kit_new=5000
+)
 
 
 def test_the_plan_adds_what_the_late_unit_needs_moves_a_kit_and_adds_up_its_cost(area):

@@ -45,10 +45,10 @@ def test_without_the_setting_the_defaults_hold(settings):
 
 
 def test_a_calendar_uses_kit_days_overtime_after_the_first_shift_and_vehicle_days(area):
-    fixed = station_at("16000", kits=2, staff=3,
-                       shifts=[(time(6), time(14)), (time(14), time(22))])  # fmt: skip
-    vehicle = station_at("16001", kits=1, kind=StationKind.VEHICLE, weekdays="12345",
-                         shifts=[(time(7), time(15))])  # fmt: skip
+    fixed = station_at("16000", kits=2, staff=3, shifts=[(time(6), time(14)), (time(14), time(22))])
+    vehicle = station_at(
+        "16001", kits=1, kind=StationKind.VEHICLE, weekdays="12345", shifts=[(time(7), time(15))]
+    )
     ClosedDay.objects.create(day=date(2021, 4, 8), station=fixed, name="Bảo trì máy")
     used = plan_quantities(stations=[fixed, vehicle], first=MONDAY, last=SUNDAY)
     # Fixed: six days × two kits; the second shift of each is overtime for three officers.

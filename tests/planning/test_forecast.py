@@ -112,8 +112,11 @@ def test_the_forecast_of_the_units_below_is_each_ones_own(behind, ahead):
     for code, forecast in children.items():
         alone = forecast_unit(unit=unit(code), on=ON)
         assert (forecast.done, forecast.pace, forecast.capacity, forecast.utilisation) == (
-            alone.done, alone.pace, alone.capacity, alone.utilisation,
-        )  # fmt: skip
+            alone.done,
+            alone.pace,
+            alone.capacity,
+            alone.utilisation,
+        )
         assert forecast.flagged == alone.flagged
     assert children["16000"].flagged and not children["16001"].flagged
 

@@ -38,9 +38,10 @@ def book(add_person):
         station = Station.objects.order_by("pk").first()
         starts = timezone.make_aware(datetime.combine(on, time(8)))
         slot, _ = Slot.objects.get_or_create(
-            station=station, starts_at=starts,
+            station=station,
+            starts_at=starts,
             defaults={"ends_at": starts + timedelta(hours=1), "capacity": 50},
-        )  # fmt: skip
+        )
         return [
             Appointment.objects.create(
                 person=add_person(permanent_unit=village), slot=slot, state=state

@@ -20,8 +20,15 @@ PRICES = UnitPrices(kit_move=100, move_km=10, kit_new=1000, team_move=500, team_
 
 
 def site(code: str, path: str, *, spare=None, need=None, at=(None, None)) -> Site:
-    return Site(code=code, name=code, path=path, latitude=at[0], longitude=at[1],
-                spare=spare or {}, need=need or {})  # fmt: skip
+    return Site(
+        code=code,
+        name=code,
+        path=path,
+        latitude=at[0],
+        longitude=at[1],
+        spare=spare or {},
+        need=need or {},
+    )
 
 
 # Without coordinates: A and B are communes of one province (2 steps, 30 km); C is a commune

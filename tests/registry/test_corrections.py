@@ -23,10 +23,12 @@ def clerk(django_user_model):
 def test_a_correction_goes_from_filing_to_applied_with_history(add_person, clerk):
     person = add_person(full_name="Nguyen Van An", birth_date=date(1980, 5, 10))
     request = correction_file(
-        person=person, changes={"full_name": "Nguyễn Văn An", "birth_date": "15/05/1980"},
-        reason="Sai dấu và ngày sinh so với giấy khai sinh", evidence="Giấy khai sinh số 12/1980",
+        person=person,
+        changes={"full_name": "Nguyễn Văn An", "birth_date": "15/05/1980"},
+        reason="Sai dấu và ngày sinh so với giấy khai sinh",
+        evidence="Giấy khai sinh số 12/1980",
         by=clerk,
-    )  # fmt: skip
+    )
     person.refresh_from_db()
     assert person.full_name == "Nguyen Van An"  # nothing changes before the review
     correction_apply(request=request, by=clerk, note="Đúng theo giấy khai sinh")
@@ -71,9 +73,12 @@ def test_through_the_admin(client, add_person, django_user_model):
     client.force_login(admin)
     person = add_person(full_name="Tran Van Cuong")
     form = {
-        "person": person.pk, "changes": '{"full_name": "Trần Văn Cường"}',
-        "reason": "Thiếu dấu", "evidence": "CMND số 123456789", "review_note": "",
-    }  # fmt: skip
+        "person": person.pk,
+        "changes": '{"full_name": "Trần Văn Cường"}',
+        "reason": "Thiếu dấu",
+        "evidence": "CMND số 123456789",
+        "review_note": "",
+    }
     refused = client.post("/admin/registry/correctionrequest/add/", form | {"reason": ""})
     assert (
         refused.status_code == 200

@@ -27,9 +27,11 @@ ON = date(2021, 4, 10)
 def absent(add_person):
     add_person(full_name="Người Ở Nhà")
     return add_person(
-        full_name="Lê Văn Vắng", presence="absent", presence_since=date(2019, 1, 1),
+        full_name="Lê Văn Vắng",
+        presence="absent",
+        presence_since=date(2019, 1, 1),
         whereabouts="Số 5, Tổ dân phố 1, Phường Hai",
-    )  # fmt: skip
+    )
 
 
 def ids(unit_code: str) -> set[int]:
@@ -56,15 +58,23 @@ def test_a_hand_over_moves_the_person_and_nothing_counts_them_twice(absent, djan
 
     # Captured where they live now: the figure goes there and up, not to the home commune.
     station = Station.objects.create(
-        code="CA-P2", name="Công an Phường Hai", kind=StationKind.FIXED,
+        code="CA-P2",
+        name="Công an Phường Hai",
+        kind=StationKind.FIXED,
         unit=unit_by_code("16001"),
-    )  # fmt: skip
+    )
     kit = Kit.objects.create(station=station, code="K-P2")
     moment = timezone.make_aware(datetime(2021, 4, 11, 8))
     intake_record(
-        operator=officer, person=absent, station=station, kit=kit, started_at=moment,
-        ended_at=moment + timedelta(minutes=8), accepted=True, idempotency_key="handover-1",
-    )  # fmt: skip
+        operator=officer,
+        person=absent,
+        station=station,
+        kit=kit,
+        started_at=moment,
+        ended_at=moment + timedelta(minutes=8),
+        accepted=True,
+        idempotency_key="handover-1",
+    )
     captured = dict(DailyRollup.objects.values_list("unit__code", "captured"))
     assert captured == {"16001001": 1, "16001": 1, "38": 1}
     # The home commune sees how its absent resident fared, outside its own figures.

@@ -16,9 +16,12 @@ def test_an_agency_shows_members_applied_and_left_against_its_deadline(
     client, django_user_model, add_person
 ):
     agency = Institution.objects.create(
-        code="UBND-XM", name="UBND Xã Một", kind=InstitutionKind.AGENCY,
-        unit=unit_by_code("16000"), deadline=date(2021, 4, 30),
-    )  # fmt: skip
+        code="UBND-XM",
+        name="UBND Xã Một",
+        kind=InstitutionKind.AGENCY,
+        unit=unit_by_code("16000"),
+        deadline=date(2021, 4, 30),
+    )
     staff = [add_person(full_name=f"Cán bộ {n}") for n in range(3)]
     for person in staff:
         InstitutionMember.objects.create(institution=agency, person=person)
@@ -29,9 +32,15 @@ def test_an_agency_shows_members_applied_and_left_against_its_deadline(
     clerk = django_user_model.objects.create_user("clerk", password="x" * 12)
     moment = datetime(2021, 4, 15, 2, tzinfo=UTC)
     intake_record(
-        operator=clerk, person=staff[0], station=station, kit=kit, started_at=moment,
-        ended_at=moment, accepted=True, idempotency_key="agency-1",
-    )  # fmt: skip
+        operator=clerk,
+        person=staff[0],
+        station=station,
+        kit=kit,
+        started_at=moment,
+        ended_at=moment,
+        accepted=True,
+        idempotency_key="agency-1",
+    )
     [figures] = institutions_progress(Institution.objects.all(), on=ON)
     assert (figures.members, figures.applied, figures.left, figures.percent) == (3, 1, 2, 33)
 
@@ -50,9 +59,11 @@ def test_institutions_are_counted_in_two_queries_however_many(
 ):
     for n in range(5):
         school = Institution.objects.create(
-            code=f"S{n}", name=f"Trường {n}", kind=InstitutionKind.SCHOOL,
+            code=f"S{n}",
+            name=f"Trường {n}",
+            kind=InstitutionKind.SCHOOL,
             unit=unit_by_code("16000"),
-        )  # fmt: skip
+        )
         InstitutionMember.objects.create(institution=school, person=add_person())
     with django_assert_num_queries(2):
         figures = institutions_progress(Institution.objects.all(), on=ON)

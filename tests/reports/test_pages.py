@@ -43,10 +43,15 @@ def test_the_province_page_ranks_its_communes_by_progress(officer, client, add_p
         unit=unit_by_code("16000"), count=2, start=date(2021, 3, 1), deadline=date(2021, 6, 30)
     )
     intake_record(
-        operator=officer, person=person, station=station, kit=kit,
-        started_at=at(date(2021, 3, 30)), ended_at=at(date(2021, 3, 30), 9, 10),
-        accepted=True, idempotency_key="a1",
-    )  # fmt: skip
+        operator=officer,
+        person=person,
+        station=station,
+        kit=kit,
+        started_at=at(date(2021, 3, 30)),
+        ended_at=at(date(2021, 3, 30), 9, 10),
+        accepted=True,
+        idempotency_key="a1",
+    )
     page = client.get("/don-vi/38/", {"ngay": "2021-04-01"})
     assert page.status_code == 200
     ranking = [(c.unit.code, c.done, c.share_of_target) for c in page.context["children"]]

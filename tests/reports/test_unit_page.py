@@ -38,8 +38,9 @@ def campaign(officer, add_person):
     """Xã Một has taken one of its two; Phường Hai none of its one, and nobody booked. A
     school in Xã Một."""
     first = add_person(full_name="Nguyễn Văn An", personal_id="038080001234")
-    add_person(full_name="Trần Thị Đổi", card_kind=CardKind.CCCD_BARCODE,
-               card_issued_on=date(2018, 1, 1))  # fmt: skip
+    add_person(
+        full_name="Trần Thị Đổi", card_kind=CardKind.CCCD_BARCODE, card_issued_on=date(2018, 1, 1)
+    )
     add_person(full_name="Lê Văn Hai", permanent_unit="16001001")
     station = Station.objects.create(
         code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED, unit=unit_by_code("16000")
@@ -53,9 +54,15 @@ def campaign(officer, add_person):
     InstitutionMember.objects.create(institution=school, person=first)
     moment = datetime(2021, 3, 30, 2, tzinfo=UTC)
     intake_record(
-        operator=officer, person=first, station=station, kit=kit, started_at=moment,
-        ended_at=moment, accepted=True, idempotency_key="unit-page-1",
-    )  # fmt: skip
+        operator=officer,
+        person=first,
+        station=station,
+        kit=kit,
+        started_at=moment,
+        ended_at=moment,
+        accepted=True,
+        idempotency_key="unit-page-1",
+    )
     return station
 
 
@@ -114,8 +121,11 @@ def test_the_chart_has_days_for_the_language_and_named_series(client, campaign):
     page = client.get("/don-vi/16000/", {"ngay": ON})
     data = page.context["chart"]
     assert data["days"] == ["2021-03-30"] and data["labels"] == ["30/03"]
-    assert data["series"] == {"captured": "Hồ sơ thu nhận", "remaining": "Còn lại",
-                              "forecast": "Dự báo"}  # fmt: skip
+    assert data["series"] == {
+        "captured": "Hồ sơ thu nhận",
+        "remaining": "Còn lại",
+        "forecast": "Dự báo",
+    }
     client.cookies["django_language"] = "en"
     page = client.get("/don-vi/16000/", {"ngay": ON})
     html = page.content.decode()
@@ -126,9 +136,11 @@ def test_the_chart_has_days_for_the_language_and_named_series(client, campaign):
 def test_the_worklist_shows_the_procedure_and_the_appointment(client, campaign):
     changer = client.get("/don-vi/16000001/", {"ngay": ON})
     slot = Slot.objects.create(
-        station=campaign, starts_at=datetime(2021, 4, 5, 1, 30, tzinfo=UTC),
-        ends_at=datetime(2021, 4, 5, 2, 0, tzinfo=UTC), capacity=4,
-    )  # fmt: skip
+        station=campaign,
+        starts_at=datetime(2021, 4, 5, 1, 30, tzinfo=UTC),
+        ends_at=datetime(2021, 4, 5, 2, 0, tzinfo=UTC),
+        capacity=4,
+    )
     [row] = [r for r in changer.context["rows"] if r["full_name"] == "Trần Thị Đổi"]
     Appointment.objects.create(person_id=row["pk"], slot=slot)
     html = client.get("/don-vi/16000001/", {"ngay": ON}).content.decode()
@@ -157,8 +169,12 @@ def _queries(client, code: str) -> int:
 
 def _more_of_everything(add_person) -> None:
     """A third commune with its target, an institution in each commune, more people."""
-    units_create([NewUnit("16002", "Xã Ba", UnitKind.COMMUNE, "38"),
-                  NewUnit("16002001", "Thôn Ba", UnitKind.VILLAGE, "16002")])  # fmt: skip
+    units_create(
+        [
+            NewUnit("16002", "Xã Ba", UnitKind.COMMUNE, "38"),
+            NewUnit("16002001", "Thôn Ba", UnitKind.VILLAGE, "16002"),
+        ]
+    )
     Target.objects.create(unit=unit_by_code("16002"), count=3, start=START, deadline=DEADLINE)
     for n, code in enumerate(["16000", "16001", "16002"]):
         school = Institution.objects.create(

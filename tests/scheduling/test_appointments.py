@@ -43,9 +43,12 @@ LAST = FIRST + timedelta(days=6)
 def station(area):
     """One kit taking 20 minutes a person, 07:00–09:00 every day: 3 people an hour."""
     station = Station.objects.create(
-        code="CA-XM", name="Công an Xã Một", kind=StationKind.FIXED,
-        unit=unit_by_code("16000"), capture_minutes=20,
-    )  # fmt: skip
+        code="CA-XM",
+        name="Công an Xã Một",
+        kind=StationKind.FIXED,
+        unit=unit_by_code("16000"),
+        capture_minutes=20,
+    )
     Kit.objects.create(station=station, code="KIT-1")
     Shift.objects.create(station=station, name="Ca sáng", starts=time(7), ends=time(9))
     return station
@@ -59,9 +62,11 @@ def people(area):
     for household, village, size in [("H3", "16000001", 3), ("H2", "16000002", 2)]:
         for n in range(size):
             records[f"{household}-{n}"] = person_record(
-                household_code=household, permanent_unit=village,
-                full_name=f"Trần Văn {household} {n}", birth_date=date(1970 + n, 1, 1),
-            )  # fmt: skip
+                household_code=household,
+                permanent_unit=village,
+                full_name=f"Trần Văn {household} {n}",
+                birth_date=date(1970 + n, 1, 1),
+            )
     records["alone"] = person_record(full_name="Lê Thị Một", permanent_unit="16000001")
     records["child"] = person_record(birth_date=TODAY.replace(year=TODAY.year - 10))
     records["elsewhere"] = person_record(permanent_unit="16001001")
@@ -180,9 +185,11 @@ def test_an_institution_session_takes_its_members_as_a_block(station, people):
     from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
 
     school = Institution.objects.create(
-        code="THPT-1", name="Trường THPT Một", kind=InstitutionKind.SCHOOL,
+        code="THPT-1",
+        name="Trường THPT Một",
+        kind=InstitutionKind.SCHOOL,
         unit=unit_by_code("16000"),
-    )  # fmt: skip
+    )
     InstitutionMember.objects.create(institution=school, person=people["alone"])
     slots_generate(station=station, first=FIRST, last=LAST)
     session = Slot.objects.order_by("-starts_at").first()
@@ -200,10 +207,15 @@ def test_no_shows_are_rebooked_together_and_attendance_is_kept(station, people, 
     # One of the household of three comes; the other two do not.
     came = people["H3-0"]
     intake_record(
-        operator=operator, person=came, station=station, kit=station.kits.get(),
-        started_at=first_slot.starts_at, ended_at=first_slot.starts_at + timedelta(minutes=20),
-        accepted=True, idempotency_key="came-1",
-    )  # fmt: skip
+        operator=operator,
+        person=came,
+        station=station,
+        kit=station.kits.get(),
+        started_at=first_slot.starts_at,
+        ended_at=first_slot.starts_at + timedelta(minutes=20),
+        accepted=True,
+        idempotency_key="came-1",
+    )
     assert came.appointments.get().state == AppointmentState.ATTENDED
     missed = appointments_mark_no_shows(station=station, before=first_slot.ends_at)
     assert missed == 2
@@ -221,14 +233,26 @@ def test_no_shows_are_rebooked_together_and_attendance_is_kept(station, people, 
 def test_the_command_makes_slots_books_and_rebooks(station, people):
     out = StringIO()
     call_command(
-        "appointments", "slots", "CA-XM", "--from", FIRST.isoformat(), "--to", LAST.isoformat(),
+        "appointments",
+        "slots",
+        "CA-XM",
+        "--from",
+        FIRST.isoformat(),
+        "--to",
+        LAST.isoformat(),
         stdout=out,
-    )  # fmt: skip
+    )
     assert "14 khung giờ mới" in out.getvalue()
     call_command(
-        "appointments", "assign", "38", "--from", FIRST.isoformat(), "--to", LAST.isoformat(),
+        "appointments",
+        "assign",
+        "38",
+        "--from",
+        FIRST.isoformat(),
+        "--to",
+        LAST.isoformat(),
         stdout=out,
-    )  # fmt: skip
+    )
     assert "6 người đã hẹn" in out.getvalue() and "1 chưa xếp được" in out.getvalue()
     call_command("appointments", "rebook", "CA-XM", stdout=out)
     assert "0 không đến" in out.getvalue()  # every slot is still to come
@@ -243,9 +267,14 @@ def test_a_mobile_stop_books_its_village_and_the_station_the_rest(station, peopl
     Kit.objects.create(station=van, code="XE-1-K")
     arrives = timezone.make_aware(datetime.combine(FIRST, time(8)))
     Visit.objects.create(
-        station=van, day=FIRST, order=1, unit=unit_by_code("16000002"), arrives_at=arrives,
-        leaves_at=arrives + timedelta(hours=1), expected=2,
-    )  # fmt: skip
+        station=van,
+        day=FIRST,
+        order=1,
+        unit=unit_by_code("16000002"),
+        arrives_at=arrives,
+        leaves_at=arrives + timedelta(hours=1),
+        expected=2,
+    )
     # One kit, ten minutes a person, an hour's stop: six places in two slots of 30 minutes.
     assert slots_from_visits(station=van, first=FIRST, last=LAST) == 2
     assert list(Slot.objects.filter(station=van).values_list("capacity", flat=True)) == [3, 3]

@@ -38,10 +38,15 @@ def test_no_slot_over_capacity_and_cost_never_below_the_bound(
     people, stations, days, institutions, seed, easy_first
 ):
     problem = assignment_problem_synth(
-        people=people, stations=stations, days=days, slots_per_shift=2,
-        institutions=institutions, institution_size=20, seed=seed,
+        people=people,
+        stations=stations,
+        days=days,
+        slots_per_shift=2,
+        institutions=institutions,
+        institution_size=20,
+        seed=seed,
         weights=Weights(easy_first=easy_first),
-    )  # fmt: skip
+    )
     solution = assign(problem)
     check_invariants(problem, solution.party_slot)
     assert solution.persons == people

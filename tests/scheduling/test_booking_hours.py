@@ -66,8 +66,13 @@ def test_a_hard_case_without_a_phone_is_booked_in_the_day_not_at_night(area):
     for slot in Slot.objects.filter(starts_at__date=FIRST, starts_at__gte=at(FIRST, 6)):
         slot.capacity = 0
         slot.save()
-    appointments_assign(unit=unit_by_code("38"), first=FIRST, last=FIRST + timedelta(days=1),
-                        on=TODAY, after=at(FIRST, 0))  # fmt: skip
+    appointments_assign(
+        unit=unit_by_code("38"),
+        first=FIRST,
+        last=FIRST + timedelta(days=1),
+        on=TODAY,
+        after=at(FIRST, 0),
+    )
     slot = Appointment.objects.get(person=person).slot
     assert in_booking_hours(slot.starts_at, slot.ends_at)
     assert timezone.localtime(slot.starts_at).date() == FIRST + timedelta(days=1)

@@ -74,10 +74,40 @@ def test_ucs2_parts_are_70_characters_alone_and_67_when_split():
 
 
 SYLLABLES = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Đặng", "Thị", "Văn", "Ngọc", "Xuân", "Thuỷ",
-    "Hoàng", "Phường", "Xã", "Công", "an", "thành", "phố", "Trường", "Trung", "học", "phổ",
-    "thông", "Đông", "Hương", "Nghĩa", "Khuê", "Quỳnh", "Uỷ", "ban", "nhân", "dân", "huyện",
-]  # fmt: skip
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Đặng",
+    "Thị",
+    "Văn",
+    "Ngọc",
+    "Xuân",
+    "Thuỷ",
+    "Hoàng",
+    "Phường",
+    "Xã",
+    "Công",
+    "an",
+    "thành",
+    "phố",
+    "Trường",
+    "Trung",
+    "học",
+    "phổ",
+    "thông",
+    "Đông",
+    "Hương",
+    "Nghĩa",
+    "Khuê",
+    "Quỳnh",
+    "Uỷ",
+    "ban",
+    "nhân",
+    "dân",
+    "huyện",
+]
 vietnamese = st.lists(st.sampled_from(SYLLABLES), min_size=1, max_size=25).map(" ".join)
 anything = st.text(min_size=1, max_size=250).filter(str.strip)
 

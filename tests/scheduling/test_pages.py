@@ -80,10 +80,14 @@ def test_the_station_page_takes_a_fixed_number_of_queries(
             if hour == 14:
                 book(add_household(f"H{day}", [f"Lê Văn {day}"], personal_id="")[0], slot)
         Visit.objects.create(
-            station=station, day=DAY + timedelta(days=day), order=1,
-            unit=unit_by_code("16000002"), arrives_at=slot.starts_at,
-            leaves_at=slot.ends_at, expected=5,
-        )  # fmt: skip
+            station=station,
+            day=DAY + timedelta(days=day),
+            order=1,
+            unit=unit_by_code("16000002"),
+            arrives_at=slot.starts_at,
+            leaves_at=slot.ends_at,
+            expected=5,
+        )
     Shift.objects.create(station=station, name="Ca 2", starts=time(14), ends=time(22))
     Shift.objects.create(
         station=station, name="Ca 3", starts=time(22), ends=time(2), weekdays="12345"

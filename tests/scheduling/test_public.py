@@ -31,14 +31,23 @@ def schedule(area, settings):
     )
     arrives = datetime.combine(DAY + timedelta(days=1), time(13, 30))
     Visit.objects.create(
-        station=van, day=DAY + timedelta(days=1), order=1, unit=unit_by_code("16000002"),
+        station=van,
+        day=DAY + timedelta(days=1),
+        order=1,
+        unit=unit_by_code("16000002"),
         arrives_at=timezone.make_aware(arrives),
-        leaves_at=timezone.make_aware(arrives + timedelta(hours=2)), expected=20,
-    )  # fmt: skip
+        leaves_at=timezone.make_aware(arrives + timedelta(hours=2)),
+        expected=20,
+    )
     [person] = add_household(
-        "H1", ["Nguyễn Thị Hoà"], personal_id=PERSON_ID, birth_date=date(1980, 5, 10),
-        sex="M", phone="0912345678", permanent_address="Số 12, Thôn 1",
-    )  # fmt: skip
+        "H1",
+        ["Nguyễn Thị Hoà"],
+        personal_id=PERSON_ID,
+        birth_date=date(1980, 5, 10),
+        sex="M",
+        phone="0912345678",
+        permanent_address="Số 12, Thôn 1",
+    )
     appointment = book(person, make_slot(station))
     return station, person, appointment
 

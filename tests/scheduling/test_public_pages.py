@@ -37,9 +37,14 @@ def add_visit(day, village: str = "16000002") -> Visit:
     )[0]
     arrives = timezone.make_aware(datetime.combine(day, time(13, 30)))
     return Visit.objects.create(
-        station=van, day=day, order=1, unit=unit_by_code(village), arrives_at=arrives,
-        leaves_at=arrives + timedelta(hours=2), expected=20,
-    )  # fmt: skip
+        station=van,
+        day=day,
+        order=1,
+        unit=unit_by_code(village),
+        arrives_at=arrives,
+        leaves_at=arrives + timedelta(hours=2),
+        expected=20,
+    )
 
 
 def many_stations(count: int, *, shifts: int = 3) -> None:

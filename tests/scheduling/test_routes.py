@@ -205,14 +205,23 @@ def station(area):
     commune = AdministrativeUnit.objects.get(code="16000")
     AdministrativeUnit.objects.filter(code="38").update(latitude=19.8, longitude=105.77)
     station = Station.objects.create(
-        code="LD1", name="Tổ lưu động xã Một", kind=StationKind.MOBILE_TEAM, unit=commune,
-        latitude=19.81, longitude=105.78, capture_minutes=10,
-    )  # fmt: skip
+        code="LD1",
+        name="Tổ lưu động xã Một",
+        kind=StationKind.MOBILE_TEAM,
+        unit=commune,
+        latitude=19.81,
+        longitude=105.78,
+        capture_minutes=10,
+    )
     Kit.objects.bulk_create([Kit(station=station, code=f"LD1-{n}") for n in range(2)])
     Shift.objects.create(
-        station=station, name="Hành chính", starts=time(7), ends=time(17), break_minutes=60,
+        station=station,
+        name="Hành chính",
+        starts=time(7),
+        ends=time(17),
+        break_minutes=60,
         weekdays="123456",
-    )  # fmt: skip
+    )
     return station
 
 
@@ -224,9 +233,11 @@ def test_visits_plan_saves_the_visits_of_the_station_area(station, add_person):
     add_person(permanent_unit="16001001")  # another commune, not this team's
     student = add_person(permanent_unit="16000002", birth_date=date(2006, 3, 1))
     school = Institution.objects.create(
-        code="THCS1", name="Trường THCS Một", kind=InstitutionKind.SCHOOL,
+        code="THCS1",
+        name="Trường THCS Một",
+        kind=InstitutionKind.SCHOOL,
         unit=AdministrativeUnit.objects.get(code="16000001"),
-    )  # fmt: skip
+    )
     InstitutionMember.objects.create(institution=school, person=student)
     on = date(2021, 4, 1)
     needing = worklist(unit=station.unit, on=on).count()
@@ -265,9 +276,18 @@ def test_the_routes_command_prints_the_itineraries(station, add_person):
         add_person(permanent_unit="16000002")
     out = io.StringIO()
     call_command(
-        "routes", "LD1", "--first", "2021-04-05", "--days", "2", "--on", "2021-04-01",
-        "--time-limit", "0.5", stdout=out,
-    )  # fmt: skip
+        "routes",
+        "LD1",
+        "--first",
+        "2021-04-05",
+        "--days",
+        "2",
+        "--on",
+        "2021-04-01",
+        "--time-limit",
+        "0.5",
+        stdout=out,
+    )
     text = out.getvalue()
     assert "Thôn 2" in text
     assert "Nơi đến / place" in text

@@ -47,12 +47,36 @@ def test_the_schedule_lists_each_days_slots_and_who_is_booked_with_ids_masked(ad
     assert monday["A1"].value == "Công an Xã Một: Thứ 2, 07/06/2021"
     rows = [list(row) for row in monday.iter_rows(min_row=3, values_only=True)]
     assert rows == [
-        ["07:30 – 08:00", 3, 2, None, 1, "Lê Văn Hùng", 1975, None, "Thôn 2", "H7",
-         second.code, "Đã hẹn"],
-        [None, None, None, None, 2, "Lê Thị Tâm", 1975, "••••••••4321", "Thôn 2", "H7",
-         first.code, "Đã hẹn"],
+        [
+            "07:30 – 08:00",
+            3,
+            2,
+            None,
+            1,
+            "Lê Văn Hùng",
+            1975,
+            None,
+            "Thôn 2",
+            "H7",
+            second.code,
+            "Đã hẹn",
+        ],
+        [
+            None,
+            None,
+            None,
+            None,
+            2,
+            "Lê Thị Tâm",
+            1975,
+            "••••••••4321",
+            "Thôn 2",
+            "H7",
+            first.code,
+            "Đã hẹn",
+        ],
         ["08:00 – 08:30", 3, 0, None, None, None, None, None, None, None, None, None],
-    ]  # fmt: skip
+    ]
     tuesday_rows = list(workbook["08-06-2021"].iter_rows(min_row=3, values_only=True))
     assert tuesday_rows[0][5] == "Phan Thị Đào"
     assert tuesday_rows[0][10:] == (came.code, "Đã đến")

@@ -83,9 +83,12 @@ def test_slips_come_one_pdf_per_village_in_the_order_of_the_doors(add_person):
         full_name="Bùi Thị Lan", household_code="B1", permanent_unit="16000002"
     )
     moved_to_ward = add_person(
-        full_name="Ngô Minh Tâm", household_code="A3", temporary_unit="16001001",
-        temporary_address="12 Lê Lợi", temporary_since=DAY - timedelta(days=30),
-    )  # fmt: skip
+        full_name="Ngô Minh Tâm",
+        household_code="A3",
+        temporary_unit="16001001",
+        temporary_address="12 Lê Lợi",
+        temporary_since=DAY - timedelta(days=30),
+    )
     for person in [*village_1, in_village_2, moved_to_ward]:
         book(person, slot)
     book(add_person(full_name="Mai Thị Hoa"), slot, state=AppointmentState.CANCELLED)
@@ -114,10 +117,14 @@ def test_a_mobile_team_slip_names_the_village_the_team_stops_at(add_person):
     team = make_station(code="TLD-1", name="Tổ cấp lưu động số 1", kind=StationKind.MOBILE_TEAM)
     slot = make_slot(team)
     Visit.objects.create(
-        station=team, day=DAY, order=1, unit=unit_by_code("16000002"),
+        station=team,
+        day=DAY,
+        order=1,
+        unit=unit_by_code("16000002"),
         arrives_at=slot.starts_at - timedelta(minutes=30),
-        leaves_at=slot.starts_at + timedelta(hours=3), expected=40,
-    )  # fmt: skip
+        leaves_at=slot.starts_at + timedelta(hours=3),
+        expected=40,
+    )
     later = make_slot(team, hour=14)  # no visit then: at the team's own commune
     book(add_person(full_name="Đinh Thị Mơ"), slot)
     book(add_person(full_name="Lò Văn Pọm"), later)
@@ -137,9 +144,16 @@ def test_the_command_writes_a_pdf_per_village_and_the_schedule(add_person, tmp_p
     out = io.StringIO()
 
     call_command(
-        "slips", "CA-XM", "--from", "2021-06-07", "--to", "2021-06-13", "--out", str(tmp_path),
+        "slips",
+        "CA-XM",
+        "--from",
+        "2021-06-07",
+        "--to",
+        "2021-06-13",
+        "--out",
+        str(tmp_path),
         stdout=out,
-    )  # fmt: skip
+    )
 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "lich-hen-CA-XM-20210607-20210613.xlsx",
@@ -149,5 +163,6 @@ def test_the_command_writes_a_pdf_per_village_and_the_schedule(add_person, tmp_p
     assert "1 phiếu hẹn (Thôn 2)" in out.getvalue()
     assert "Bùi Thị Lan" not in out.getvalue()
     with pytest.raises(CommandError, match="CA-XX"):
-        call_command("slips", "CA-XX", "--from", "2021-06-07", "--to", "2021-06-13",
-                     "--out", str(tmp_path))  # fmt: skip
+        call_command(
+            "slips", "CA-XX", "--from", "2021-06-07", "--to", "2021-06-13", "--out", str(tmp_path)
+        )

@@ -53,9 +53,17 @@ PLAIN, KEYED = 1, 2  # AuditEvent.version: SHA-256 of the content; HMAC-SHA256 u
 current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 # The columns a row's hash covers, in the order _content lists them, then its link and hash.
 COLUMNS = (
-    "at", "user_id", "username", "action", "object_type", "object_id", "detail", "purpose",
-    "ip", "previous_hash",
-)  # fmt: skip
+    "at",
+    "user_id",
+    "username",
+    "action",
+    "object_type",
+    "object_id",
+    "detail",
+    "purpose",
+    "ip",
+    "previous_hash",
+)
 
 
 class AuditContextMiddleware:
@@ -315,8 +323,9 @@ def _head_extended(head: Head) -> Head:
         pk, version, *content, digest = values
         expected = _digest(version, _content_of(tuple(content)), key)
         if content[-1] != last_hash or version != KEYED or expected != digest:
-            logger.error("audit: row %s does not extend the signed head; head left at %s", pk,
-                         last_id)  # fmt: skip
+            logger.error(
+                "audit: row %s does not extend the signed head; head left at %s", pk, last_id
+            )
             break
         last_id, last_hash, rows = pk, digest, rows + 1
     return replace(head, last_id=last_id, last_hash=last_hash, rows=rows)
@@ -351,9 +360,11 @@ def audit_head_reset() -> Head | None:
             replaced = moved.name
     with transaction.atomic():
         audit_record(
-            action="audit_head_reset", object_type="accounts.auditevent",
-            username=cli_username(), detail={"replaced": replaced},
-        )  # fmt: skip
+            action="audit_head_reset",
+            object_type="accounts.auditevent",
+            username=cli_username(),
+            detail={"replaced": replaced},
+        )
     return audit_head_advance()  # already done on commit, unless inside a caller's transaction
 
 
@@ -395,9 +406,16 @@ class VerifyResult:
 
 
 def _row_problem(
-    head: Head | None, reached: bool, previous: str, keyed: bool,
-    pk: int, version: int, content: list, digest: str, key: bytes,
-) -> str:  # fmt: skip
+    head: Head | None,
+    reached: bool,
+    previous: str,
+    keyed: bool,
+    pk: int,
+    version: int,
+    content: list,
+    digest: str,
+    key: bytes,
+) -> str:
     """Why one row breaks the chain ("" if it does not)."""
     if head and not reached and pk > head.last_id:
         return (
@@ -431,10 +449,12 @@ def audit_verify() -> VerifyResult:
     previous_id, previous = _base()
     if head and (head.base_id, head.base_hash) != (previous_id, previous):
         return VerifyResult(
-            0, previous_id or None,
+            0,
+            previous_id or None,
             "mốc lưu trữ khác với đầu chuỗi đã ký / the archive checkpoint is not the one the "
-            f"signed head names (row {head.base_id})", head,
-        )  # fmt: skip
+            f"signed head names (row {head.base_id})",
+            head,
+        )
     checked = covered = after = 0
     keyed = False
     reached = head is None or head.last_id == head.base_id
@@ -458,17 +478,21 @@ def audit_verify() -> VerifyResult:
             after += 1
     if not reached:
         return VerifyResult(
-            checked, head.last_id,
+            checked,
+            head.last_id,
             f"mất các dòng cuối: nhật ký dừng trước dòng {head.last_id} mà đầu chuỗi đã ký ghi "
             f"/ the last rows were removed: the log stops before row {head.last_id}, the "
-            "signed head's last row", head,
-        )  # fmt: skip
+            "signed head's last row",
+            head,
+        )
     if head and covered != head.rows:
         return VerifyResult(
-            checked, None,
+            checked,
+            None,
             f"số dòng {covered} khác {head.rows} của đầu chuỗi đã ký / {covered} rows where the "
-            f"signed head counts {head.rows}", head,
-        )  # fmt: skip
+            f"signed head counts {head.rows}",
+            head,
+        )
     return VerifyResult(checked, None, "", head, after)
 
 
@@ -483,12 +507,20 @@ class PruneResult:
 
 def _row(event: AuditEvent) -> dict:
     return {
-        "id": event.pk, "at": event.at.isoformat(), "user_id": event.user_id,
-        "username": event.username, "action": event.action, "object_type": event.object_type,
-        "object_id": event.object_id, "detail": event.detail, "purpose": event.purpose,
-        "ip": event.ip, "previous_hash": event.previous_hash, "hash": event.hash,
+        "id": event.pk,
+        "at": event.at.isoformat(),
+        "user_id": event.user_id,
+        "username": event.username,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "detail": event.detail,
+        "purpose": event.purpose,
+        "ip": event.ip,
+        "previous_hash": event.previous_hash,
+        "hash": event.hash,
         "version": event.version,
-    }  # fmt: skip
+    }
 
 
 def audit_prune(*, before: datetime, archive_dir: Path) -> PruneResult:
@@ -527,9 +559,13 @@ def audit_prune(*, before: datetime, archive_dir: Path) -> PruneResult:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         partial.replace(path)
         AuditCheckpoint.objects.create(
-            upto_id=last.pk, upto_hash=last.hash, upto_at=last.at, rows=len(old),
-            archive=path.name, archive_sha256=digest,
-        )  # fmt: skip
+            upto_id=last.pk,
+            upto_hash=last.hash,
+            upto_at=last.at,
+            rows=len(old),
+            archive=path.name,
+            archive_sha256=digest,
+        )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL cancuoc.audit_prune = 'on'")

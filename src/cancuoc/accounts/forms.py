@@ -18,9 +18,11 @@ class LoginForm(AuthenticationForm, OTPAuthenticationFormMixin):
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_token = forms.CharField(
-        label=_("Mã xác thực (6 số)"), required=False, max_length=64,
+        label=_("Mã xác thực (6 số)"),
+        required=False,
+        max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
 
     error_messages = {

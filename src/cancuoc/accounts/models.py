@@ -25,18 +25,30 @@ class Assignment(models.Model):
     """A user's role over a unit's subtree (or, for a liaison, one institution)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
         verbose_name=_("người dùng"),
-    )  # fmt: skip
+    )
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("địa bàn"), help_text=_("đơn vị được giao, cả các đơn vị cấp dưới"),
-    )  # fmt: skip
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("địa bàn"),
+        help_text=_("đơn vị được giao, cả các đơn vị cấp dưới"),
+    )
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("cơ quan, trường học"), help_text=_("chỉ với đầu mối cơ quan, trường học"),
-    )  # fmt: skip
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cơ quan, trường học"),
+        help_text=_("chỉ với đầu mối cơ quan, trường học"),
+    )
 
     class Meta:
         verbose_name = _("phân công")
@@ -59,9 +71,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("lúc"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("người dùng"),
-    )  # fmt: skip
+    )
     username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=32)
     object_type = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
@@ -89,9 +104,11 @@ class ApiToken(models.Model):
     API as a user, with that user's area. Only a hash is stored; the key is shown once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
         verbose_name=_("người dùng"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("tên"), max_length=100)
     # the key's start, to tell keys apart in lists
     prefix = models.CharField(_("đầu khoá"), max_length=8)

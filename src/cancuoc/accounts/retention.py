@@ -24,9 +24,10 @@ def retention_apply(*, dry_run: bool = False) -> RetentionResult:
     oldest = time.time() - settings.CANCUOC_IMPORT_RETENTION_DAYS * 86_400
     folder: Path = settings.CANCUOC_IMPORT_DIR
     expired = sorted(
-        p for p in (folder.rglob("*") if folder.exists() else []) if p.is_file()
-        and p.stat().st_mtime < oldest
-    )  # fmt: skip
+        p
+        for p in (folder.rglob("*") if folder.exists() else [])
+        if p.is_file() and p.stat().st_mtime < oldest
+    )
     if dry_run:
         return RetentionResult(
             PruneResult(AuditEvent.objects.filter(at__lt=before).count()), expired

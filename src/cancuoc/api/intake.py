@@ -34,12 +34,16 @@ HANDING_OUT = {CardState.DELIVERED, CardState.HANDED_OVER}
 # application (every application has at least the event of its capture): a status lookup is
 # the API's most frequent call.
 STATUS_FIELDS = {
-    "id": "application_id", "person": "application__person_id",
-    "unit": "application__unit__code", "unit_path": "application__unit__path",
+    "id": "application_id",
+    "person": "application__person_id",
+    "unit": "application__unit__code",
+    "unit_path": "application__unit__path",
     "station": "application__station__code",
-    "station_path": "application__station__unit__path", "state": "application__state",
-    "state_since": "application__state_since", "reason": "application__reason",
-}  # fmt: skip
+    "station_path": "application__station__unit__path",
+    "state": "application__state",
+    "state_since": "application__state_since",
+    "reason": "application__reason",
+}
 EVENT_FIELDS = ["state", "at", "batch"]
 _LABELS = dict(CardState.choices)
 _STATUS = CompiledQuery(
@@ -77,10 +81,15 @@ def stations(request: HttpRequest):
     mine = scope_for(request.user).stations()
     found = mine.select_related("unit").prefetch_related("kits").order_by("code")
     return [
-        {"code": s.code, "name": s.name, "kind": s.kind, "unit": s.unit.code,
-         "kits": [k.code for k in s.kits.all()]}
+        {
+            "code": s.code,
+            "name": s.name,
+            "kind": s.kind,
+            "unit": s.unit.code,
+            "kits": [k.code for k in s.kits.all()],
+        }
         for s in found
-    ]  # fmt: skip
+    ]
 
 
 @router.post(
@@ -107,11 +116,18 @@ def application_record(request: HttpRequest, data: IntakeIn):
         raise HttpError(404, str(KIT_OUTSIDE) % {"kit": data.kit})
     require_action(request.user, Action.RECORD_CAPTURE, kit.station.unit.path)
     application, created = intake_record(
-        operator=request.user, person=person, station=kit.station, kit=kit,
-        started_at=data.started_at, ended_at=data.ended_at, accepted=data.accepted,
-        reason=data.reason, walk_in=data.walk_in, idempotency_key=data.idempotency_key,
+        operator=request.user,
+        person=person,
+        station=kit.station,
+        kit=kit,
+        started_at=data.started_at,
+        ended_at=data.ended_at,
+        accepted=data.accepted,
+        reason=data.reason,
+        walk_in=data.walk_in,
+        idempotency_key=data.idempotency_key,
         confirmed=data.confirmed,
-    )  # fmt: skip
+    )
     return Status(201 if created else 200, _application(request, application.pk))
 
 
@@ -138,7 +154,10 @@ def application_move(request: HttpRequest, data: AdvanceIn, pk: int = APPLICATIO
     action = Action.HAND_OUT_CARD if data.to in HANDING_OUT else Action.APPROVE_APPLICATION
     require_action(request.user, action, found["unit_path"])
     application_advance(
-        application=Application(pk=pk), to=data.to, by=request.user, batch=data.batch,
+        application=Application(pk=pk),
+        to=data.to,
+        by=request.user,
+        batch=data.batch,
         reason=data.reason,
-    )  # fmt: skip
+    )
     return _application(request, pk)

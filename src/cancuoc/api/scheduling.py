@@ -72,10 +72,16 @@ def station_slots(request: HttpRequest, code: str = CODE, day: date | None = Non
         .order_by("starts_at")
     )
     return [
-        {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "capacity": s.capacity,
-         "booked": s.held, "institution": s.institution.code if s.institution else None}
+        {
+            "id": s.pk,
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "capacity": s.capacity,
+            "booked": s.held,
+            "institution": s.institution.code if s.institution else None,
+        }
         for s in slots
-    ]  # fmt: skip
+    ]
 
 
 @router.post(
@@ -93,9 +99,12 @@ def unit_assign(request: HttpRequest, data: AssignIn, code: str = CODE):
     unit = scoped_unit(request, code)
     require_action(request.user, Action.ASSIGN_APPOINTMENTS, unit.path)
     run = appointments_assign(
-        unit=unit, first=data.first, last=data.last, by=request.user,
+        unit=unit,
+        first=data.first,
+        last=data.last,
+        by=request.user,
         weights=Weights(easy_first=not data.hard_first),
-    )  # fmt: skip
+    )
     figures = {f: getattr(run, f) for f in AssignmentRunOut.model_fields if f != "unit"}
     return Status(201, figures | {"unit": unit.code})
 
@@ -119,10 +128,15 @@ def appointment(request: HttpRequest, code: str = CODE):
         raise HttpError(404, str(APPOINTMENT_OUTSIDE))
     later = Appointment.objects.filter(rebooked_from=found).values_list("code", flat=True).first()
     return {
-        "code": found.code, "person": found.person_id, "station": found.slot.station.code,
-        "starts_at": found.slot.starts_at, "ends_at": found.slot.ends_at,
-        "state": found.state, "state_label": str(_STATES[found.state]), "rebooked_as": later,
-    }  # fmt: skip
+        "code": found.code,
+        "person": found.person_id,
+        "station": found.slot.station.code,
+        "starts_at": found.slot.starts_at,
+        "ends_at": found.slot.ends_at,
+        "state": found.state,
+        "state_label": str(_STATES[found.state]),
+        "rebooked_as": later,
+    }
 
 
 @router.post(
@@ -144,9 +158,12 @@ def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
     _period_or_409(data.first, data.last)
     rate = no_show_rate(station) if data.no_show is None else data.no_show
     made = slots_make(
-        station=station, first=data.first, last=data.last, slot_minutes=data.slot_minutes,
+        station=station,
+        first=data.first,
+        last=data.last,
+        slot_minutes=data.slot_minutes,
         no_show=rate,
-    )  # fmt: skip
+    )
     return Status(201, {"station": station.code, "made": made, "no_show": rate})
 
 
@@ -160,21 +177,32 @@ def unit_plan(request: HttpRequest, code: str = CODE, on: date | None = None):
     units = []
     for outlook in plan.outlooks:
         f = outlook.forecast
-        units.append({
-            "code": f.unit.code, "name": f.unit.name,
-            "target": f.target.count if f.target else None,
-            "deadline": f.target.deadline if f.target else None, "done": f.done,
-            "remaining": f.remaining, "days_left": max(f.days_left, 0), "pace": f.pace,
-            "capacity_per_day": f.capacity_per_day, "kits": f.kits, "done_on": f.done_on,
-            "flagged": f.flagged,
-            "to_add": additions_text(outlook.additions) if f.flagged else "",
-            "then_done_on": outlook.after.done_on if f.flagged else None,
-            "cost": outlook.cost.total if f.flagged else 0,
-        })  # fmt: skip
+        units.append(
+            {
+                "code": f.unit.code,
+                "name": f.unit.name,
+                "target": f.target.count if f.target else None,
+                "deadline": f.target.deadline if f.target else None,
+                "done": f.done,
+                "remaining": f.remaining,
+                "days_left": max(f.days_left, 0),
+                "pace": f.pace,
+                "capacity_per_day": f.capacity_per_day,
+                "kits": f.kits,
+                "done_on": f.done_on,
+                "flagged": f.flagged,
+                "to_add": additions_text(outlook.additions) if f.flagged else "",
+                "then_done_on": outlook.after.done_on if f.flagged else None,
+                "cost": outlook.cost.total if f.flagged else 0,
+            }
+        )
     return {
-        "code": unit.code, "on": plan.on, "units": units,
-        "behind": sum(1 for u in units if u["flagged"]), "total_cost": plan.total,
-    }  # fmt: skip
+        "code": unit.code,
+        "on": plan.on,
+        "units": units,
+        "behind": sum(1 for u in units if u["flagged"]),
+        "total_cost": plan.total,
+    }
 
 
 @router.post(
@@ -197,11 +225,16 @@ def unit_targets_split(request: HttpRequest, code: str = CODE):
     return Status(
         201,
         [
-            {"unit": p.unit.code, "name": p.unit.name, "count": p.count, "start": p.start,
-             "deadline": p.deadline}
+            {
+                "unit": p.unit.code,
+                "name": p.unit.name,
+                "count": p.count,
+                "start": p.start,
+                "deadline": p.deadline,
+            }
             for p in parts
         ],
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -223,11 +256,17 @@ def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     return Status(
         201,
         [
-            {"day": v.day, "order": v.order, "place": str(v.unit or v.institution),
-             "unit": v.unit.code if v.unit else None,
-             "institution": v.institution.code if v.institution else None,
-             "arrives_at": v.arrives_at, "leaves_at": v.leaves_at, "expected": v.expected,
-             "travel_km": v.travel_km}
+            {
+                "day": v.day,
+                "order": v.order,
+                "place": str(v.unit or v.institution),
+                "unit": v.unit.code if v.unit else None,
+                "institution": v.institution.code if v.institution else None,
+                "arrives_at": v.arrives_at,
+                "leaves_at": v.leaves_at,
+                "expected": v.expected,
+                "travel_km": v.travel_km,
+            }
             for v in visits
         ],
-    )  # fmt: skip
+    )

@@ -33,12 +33,20 @@ def _on(ngay: date | None) -> date:
 def _figures(status: Progress) -> dict:
     unit, target = status.unit, status.target
     return {
-        "code": unit.code, "name": unit.name, "kind": unit.get_kind_display(), "on": status.on,
-        "target": target.count if target else None, "deadline": target.deadline if target else None,
-        "eligible": status.eligible, "done": status.done, "share_of_target": status.share_of_target,
-        "pace": status.pace, "forecast_done_on": status.forecast_done_on,
-        "on_track": status.on_track, "totals": status.totals,
-    }  # fmt: skip
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.get_kind_display(),
+        "on": status.on,
+        "target": target.count if target else None,
+        "deadline": target.deadline if target else None,
+        "eligible": status.eligible,
+        "done": status.done,
+        "share_of_target": status.share_of_target,
+        "pace": status.pace,
+        "forecast_done_on": status.forecast_done_on,
+        "on_track": status.on_track,
+        "totals": status.totals,
+    }
 
 
 @router.get("/me", response={200: Me, **PROBLEMS}, url_name="me")
@@ -48,10 +56,12 @@ def me(request: HttpRequest):
     scope = scope_for(request.user)
     codes = AdministrativeUnit.objects.filter(path__in=scope.paths).values_list("code", flat=True)
     return {
-        "username": request.user.get_username(), "national": scope.national,
-        "units": sorted(codes), "institutions": list(scope.institutions),
+        "username": request.user.get_username(),
+        "national": scope.national,
+        "units": sorted(codes),
+        "institutions": list(scope.institutions),
         "sees_persons": scope.sees_persons,
-    }  # fmt: skip
+    }
 
 
 @router.get("/units/{code}", response={200: UnitProgress, **PROBLEMS}, url_name="unit")
@@ -103,8 +113,16 @@ def unit_worklist(
         items.append(item)
     count = persons.count()
     audit_record(
-        action="read", obj=unit, purpose=muc_dich or PURPOSES[0],
-        detail={"document": "worklist", "rows": len(items), "count": count, "offset": offset,
-                "as_of": on.isoformat(), "purpose_given": bool(muc_dich)},
-    )  # fmt: skip
+        action="read",
+        obj=unit,
+        purpose=muc_dich or PURPOSES[0],
+        detail={
+            "document": "worklist",
+            "rows": len(items),
+            "count": count,
+            "offset": offset,
+            "as_of": on.isoformat(),
+            "purpose_given": bool(muc_dich),
+        },
+    )
     return {"count": count, "items": items}

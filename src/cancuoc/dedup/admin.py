@@ -29,9 +29,11 @@ class MatchPairAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         persons = scope_for(request.user).persons()
         return (
-            super().get_queryset(request).filter(left__in=persons, right__in=persons)
+            super()
+            .get_queryset(request)
+            .filter(left__in=persons, right__in=persons)
             .select_related("left__household", "right__household")
-        )  # fmt: skip
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -64,14 +66,19 @@ class MatchPairAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("So sánh"))
     def comparison(self, pair: MatchPair) -> str:
         rows = format_html_join(
-            "", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
             ((row.label, row.left, row.right, row.level) for row in side_by_side(pair)),
-        )  # fmt: skip
+        )
         return format_html(
             '<table class="dedup-pair"><tr><th><span class="visually-hidden">{}</span></th>'
             "<th>#{}</th><th>#{}</th><th>{}</th></tr>{}</table>",
-            _("Thông tin"), pair.left_id, pair.right_id, _("So khớp"), rows,
-        )  # fmt: skip
+            _("Thông tin"),
+            pair.left_id,
+            pair.right_id,
+            _("So khớp"),
+            rows,
+        )
 
     def _decide(self, request, queryset, decide, outcome: PairState) -> None:
         for pair in queryset.filter(state=PairState.PENDING):
@@ -85,22 +92,35 @@ class MatchPairAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Hợp nhất: cùng một người"))
     def merge_selected(self, request, queryset) -> None:
         self._decide(
-            request, queryset, lambda p: pair_merge(pair=p, by=request.user, note=p.note),
+            request,
+            queryset,
+            lambda p: pair_merge(pair=p, by=request.user, note=p.note),
             PairState.MERGED,
-        )  # fmt: skip
+        )
 
     @admin.action(description=gettext_lazy("Không phải một người"))
     def distinct_selected(self, request, queryset) -> None:
         self._decide(
-            request, queryset, lambda p: pair_distinct(pair=p, by=request.user, note=p.note),
+            request,
+            queryset,
+            lambda p: pair_distinct(pair=p, by=request.user, note=p.note),
             PairState.DISTINCT,
-        )  # fmt: skip
+        )
 
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "started_at", "unit", "job", "records", "pairs_kept", "auto_merged",
-                    "to_review", "trained"]  # fmt: skip
+    list_display = [
+        "pk",
+        "started_at",
+        "unit",
+        "job",
+        "records",
+        "pairs_kept",
+        "auto_merged",
+        "to_review",
+        "trained",
+    ]
     exclude = ["model"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -12,8 +12,15 @@ from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Home, Person
 
 FIELDS = [
-    "pk", "name_key", "personal_id", "birth_date", "sex", "phone", "native_place", "ethnicity",
-]  # fmt: skip
+    "pk",
+    "name_key",
+    "personal_id",
+    "birth_date",
+    "sex",
+    "phone",
+    "native_place",
+    "ethnicity",
+]
 CHUNK = 20_000
 
 

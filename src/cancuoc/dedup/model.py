@@ -232,8 +232,14 @@ def term_frequency_columns(saved: dict[str, Any]) -> list[str]:
 SAME, DIFFERENT = pgettext_lazy("so khớp", "giống"), pgettext_lazy("so khớp", "khác")
 EXACT = pgettext_lazy("so khớp", "giống hệt")
 LEVEL_LABELS = {
-    "name": [EXACT, _("cùng các chữ, khác thứ tự"), _("một bên không dấu"), _("khác dấu"),
-             _("gần giống"), DIFFERENT],
+    "name": [
+        EXACT,
+        _("cùng các chữ, khác thứ tự"),
+        _("một bên không dấu"),
+        _("khác dấu"),
+        _("gần giống"),
+        DIFFERENT,
+    ],
     "birth": [EXACT, _("đảo ngày và tháng"), _("cùng tháng"), _("cùng năm"), DIFFERENT],
     "personal_id": [EXACT, _("lệch một chữ số"), DIFFERENT],
     "sex": [SAME, DIFFERENT],
@@ -241,7 +247,7 @@ LEVEL_LABELS = {
     "native_place": [SAME, DIFFERENT],
     "ethnicity": [SAME, DIFFERENT],
     "place": [_("cùng thôn"), _("cùng xã"), _("khác xã")],
-}  # fmt: skip
+}
 
 
 def level_label(comparison: str, gamma: int | None) -> str:

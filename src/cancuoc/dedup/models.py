@@ -17,21 +17,34 @@ class MatchRun(models.Model):
     trained model it used, so that a figure can always be traced to its parameters."""
 
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("đơn vị"), help_text=_("trống: cả sổ"),
-    )  # fmt: skip
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị"),
+        help_text=_("trống: cả sổ"),
+    )
     started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người chạy"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người chạy"),
+    )
     # A run for the records an import wrote: only pairs with one of them are scored (the
     # others were scored before), against the whole register, with a saved model.
     job = models.ForeignKey(
-        "imports.ImportJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "imports.ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("lần nhập"),
-    )  # fmt: skip
+    )
     # scored: the job's, or all in the unit
     records = models.PositiveIntegerField(_("bản ghi đã so"), default=0)
     pairs_compared = models.PositiveBigIntegerField(_("cặp đã so"), default=0)
@@ -94,9 +107,13 @@ class MatchPair(models.Model):
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người quyết định"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
     note = models.TextField(pgettext_lazy("quyết định", "ghi chú"), blank=True)
 
     objects = MatchPairQuerySet.as_manager()

@@ -45,9 +45,14 @@ SOURCE = "dedup"
 MERGE_LOCK = 0x63616E63  # "canc": the advisory lock all merges take (_merges_serialised)
 # Fields a kept record takes from the merged one when its own is empty.
 FILLED_FROM_DUPLICATE = [
-    "phone", "ethnicity", "religion", "native_place", "birth_registration_place",
-    "household_id", "relation_to_head",
-]  # fmt: skip
+    "phone",
+    "ethnicity",
+    "religion",
+    "native_place",
+    "birth_registration_place",
+    "household_id",
+    "relation_to_head",
+]
 COMPARISONS = list(model.LEVEL_LABELS)  # the model's comparisons, by output column name
 
 
@@ -87,9 +92,8 @@ def dedup_run(
     on = on or timezone.localdate()
     review = settings.CANCUOC_DEDUP_REVIEW_WEIGHT if review_weight is None else review_weight
     auto = (
-        settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT if auto_merge_weight is None
-        else auto_merge_weight
-    )  # fmt: skip
+        settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT if auto_merge_weight is None else auto_merge_weight
+    )
     seconds: dict[str, float] = {}
     with _timed(seconds, "read"):
         frame = persons_frame(unit=unit, on=on)
@@ -98,10 +102,17 @@ def dedup_run(
     )
     records = frame.num_rows if new is None else len(set(new) & set(frame["unique_id"].to_pylist()))
     run = MatchRun.objects.create(
-        unit=unit, job=job, started_by=_actor(by), records=records,
-        pairs_compared=compared, review_weight=review, auto_merge_weight=auto,
-        trained=saved_model is None, model=trained_model, seconds=seconds,
-    )  # fmt: skip
+        unit=unit,
+        job=job,
+        started_by=_actor(by),
+        records=records,
+        pairs_compared=compared,
+        review_weight=review,
+        auto_merge_weight=auto,
+        trained=saved_model is None,
+        model=trained_model,
+        seconds=seconds,
+    )
     with transaction.atomic():
         with _timed(seconds, "merge"):
             _merges_serialised()
@@ -109,9 +120,10 @@ def dedup_run(
             groups = _auto_groups([(p.left_id, p.right_id, p.match_weight) for p in pairs], auto)
             in_group = {member: n for n, group in enumerate(groups) for member in group}
             automatic = [
-                pair for pair in pairs
+                pair
+                for pair in pairs
                 if in_group.get(pair.left_id, -1) == in_group.get(pair.right_id, -2)
-            ]  # fmt: skip
+            ]
             merged = _groups_merge(groups, automatic)
             run.to_review = MatchPair.objects.to_review().filter(run=run).count()
         run.pairs_kept = len(scored)
@@ -119,14 +131,25 @@ def dedup_run(
         run.finished_at = timezone.now()
         run.save()
         audit_record(
-            action="dedup.run", obj=run, user=by,
-            detail={"records": run.records, "pairs_kept": run.pairs_kept,
-                    "auto_merged": merged, "to_review": run.to_review},
-        )  # fmt: skip
+            action="dedup.run",
+            obj=run,
+            user=by,
+            detail={
+                "records": run.records,
+                "pairs_kept": run.pairs_kept,
+                "auto_merged": merged,
+                "to_review": run.to_review,
+            },
+        )
     log.info(
         "dedup run %s: %s records, %s pairs compared, %s kept, %s merged, %s to review",
-        run.pk, run.records, compared, run.pairs_kept, merged, run.to_review,
-    )  # fmt: skip
+        run.pk,
+        run.records,
+        compared,
+        run.pairs_kept,
+        merged,
+        run.to_review,
+    )
     return run
 
 
@@ -163,9 +186,13 @@ def job_match(
         )
     new = {pk for first, last in job.person_ranges for pk in range(first, last + 1)}
     return dedup_run(
-        saved_model=saved, new=new, job=job, by=by, review_weight=review_weight,
+        saved_model=saved,
+        new=new,
+        job=job,
+        by=by,
+        review_weight=review_weight,
         auto_merge_weight=auto_merge_weight,
-    )  # fmt: skip
+    )
 
 
 def _actor(by: Any) -> Any:
@@ -290,9 +317,10 @@ def _groups_merge(groups: list[set[int]], pairs: list[MatchPair]) -> int:
     persons_merge(merges)
     decided = timezone.now()
     return update_rows(
-        MatchPair, ["state", "decided_at"],
+        MatchPair,
+        ["state", "decided_at"],
         ((pair.pk, PairState.AUTO_MERGED, decided) for pair in pairs),
-    )  # fmt: skip
+    )
 
 
 def _pairs_store(run: MatchRun, scored: list[ScoredPair]) -> list[MatchPair]:
@@ -459,10 +487,13 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     def record(person: Person, changes: dict[str, Any], duplicate: Person) -> None:
         history.extend(
             person_changes(
-                person=person, changes=changes, by=actor, source=SOURCE,
+                person=person,
+                changes=changes,
+                by=actor,
+                source=SOURCE,
                 reason=reason_of[duplicate.pk],
             )
-        )  # fmt: skip
+        )
 
     for merge in merges:
         kept, duplicate = merge.kept, merge.duplicate
@@ -483,14 +514,26 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
     cancelled = _appointments_cancel_second(kept_of)
     moved = [
         ("cards", Card, "person_id", Card.objects.filter(person_id__in=duplicates)),
-        ("merged_records", Person, "merged_into_id",
-         Person.objects.filter(merged_into_id__in=duplicates)),
-        ("applications", Application, "person_id",
-         Application.objects.filter(person_id__in=duplicates)),
+        (
+            "merged_records",
+            Person,
+            "merged_into_id",
+            Person.objects.filter(merged_into_id__in=duplicates),
+        ),
+        (
+            "applications",
+            Application,
+            "person_id",
+            Application.objects.filter(person_id__in=duplicates),
+        ),
         # Every appointment, the kept and missed ones too: the history of who was asked when.
-        ("appointments", Appointment, "person_id",
-         Appointment.objects.filter(person_id__in=duplicates)),
-    ]  # fmt: skip
+        (
+            "appointments",
+            Appointment,
+            "person_id",
+            Appointment.objects.filter(person_id__in=duplicates),
+        ),
+    ]
     moves = [
         (field, model_, link, list(rows.values_list("pk", link)))
         for field, model_, link, rows in moved
@@ -501,28 +544,45 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
         for duplicate_pk, n in Counter(old for _pk, old in links).items():
             history.append(
                 PersonChange(
-                    person=kept_of[duplicate_pk], field=field, new_value=f"+{n}",
-                    source=SOURCE, changed_by=actor, reason=reason_of[duplicate_pk],
+                    person=kept_of[duplicate_pk],
+                    field=field,
+                    new_value=f"+{n}",
+                    source=SOURCE,
+                    changed_by=actor,
+                    reason=reason_of[duplicate_pk],
                 )
-            )  # fmt: skip
+            )
     for duplicate_pk in cancelled:
         history.append(
             PersonChange(
-                person=kept_of[duplicate_pk], field="appointments", new_value="-1 (đã huỷ)",
-                source=SOURCE, changed_by=actor,
+                person=kept_of[duplicate_pk],
+                field="appointments",
+                new_value="-1 (đã huỷ)",
+                source=SOURCE,
+                changed_by=actor,
                 reason=f"{reason_of[duplicate_pk]}: đã có lịch hẹn",
             )
-        )  # fmt: skip
+        )
     update_rows(
-        Person, ["presence", "presence_since", "merged_into_id", "updated_at"],
-        ((m.duplicate.pk, m.duplicate.presence, m.duplicate.presence_since,
-          m.duplicate.merged_into_id, m.duplicate.updated_at) for m in merges),
-    )  # fmt: skip
+        Person,
+        ["presence", "presence_since", "merged_into_id", "updated_at"],
+        (
+            (
+                m.duplicate.pk,
+                m.duplicate.presence,
+                m.duplicate.presence_since,
+                m.duplicate.merged_into_id,
+                m.duplicate.updated_at,
+            )
+            for m in merges
+        ),
+    )
     filled = [change for change in history if change.person_id in kept_ids]
     for name in {change.field for change in filled} & set(FILLED_FROM_DUPLICATE):
         people = {change.person_id: change.person for change in filled if change.field == name}
         update_rows(
-            Person, [name, "updated_at"],
+            Person,
+            [name, "updated_at"],
             ((pk, getattr(person, name), person.updated_at) for pk, person in people.items()),
-        )  # fmt: skip
+        )
     PersonChange.objects.bulk_create(history, batch_size=2000)

@@ -31,14 +31,20 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
     pairs = pairs_to_review(unit=unit, on=on, visible=scope_for(request.user).persons())
     page = Paginator(pairs, SHOWN).get_page(request.GET.get("trang"))
     rows = [
-        {"pk": pair.pk, "weight": pair.match_weight, "left": pair.left_id,
-         "right": pair.right_id, "rows": side_by_side(pair)}
+        {
+            "pk": pair.pk,
+            "weight": pair.match_weight,
+            "left": pair.left_id,
+            "right": pair.right_id,
+            "rows": side_by_side(pair),
+        }
         for pair in page
-    ]  # fmt: skip
+    ]
     audit_record(
-        action="read", obj=unit,
+        action="read",
+        obj=unit,
         detail={"page": "dedup-review", "pairs": len(rows), "number": page.number},
-    )  # fmt: skip
+    )
     return render(
         request,
         "dedup/review.html",

@@ -69,9 +69,13 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("đơn vị cấp trên"),
-    )  # fmt: skip
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     # The name in lower case without diacritics ("xa mot"): searched by ``search_units``.
     search_key = models.CharField(max_length=200, editable=False, default="")
@@ -138,13 +142,17 @@ class Institution(models.Model):
 
 class InstitutionMember(models.Model):
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="members",
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="members",
         verbose_name=_("cơ quan, tổ chức"),
-    )  # fmt: skip
+    )
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.CASCADE, related_name="memberships",
+        "registry.Person",
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("công dân"),
-    )  # fmt: skip
+    )
     role = models.CharField(_("vai trò"), max_length=64, blank=True)
     since = models.DateField(_("từ ngày"), null=True, blank=True)
     until = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -44,11 +44,13 @@ def current_units() -> list[NewUnit]:
     ]
     units += [
         NewUnit(
-            f"{w.code.value:05d}", w.name, _KINDS[w.division_type.value],
+            f"{w.code.value:05d}",
+            w.name,
+            _KINDS[w.division_type.value],
             f"{w.province_code.value:02d}",
         )
         for w in vietnam_provinces.Ward.iter_all()
-    ]  # fmt: skip
+    ]
     return units
 
 
@@ -82,20 +84,41 @@ def units_create(units: Iterable[NewUnit]) -> GeoLoadResult:
         path = AdministrativeUnit.path_for(next_id, parent_path)
         known[(unit.reorganisation, unit.code)] = (next_id, path, depth)
         rows.append(
-            (next_id, unit.reorganisation, unit.code, unit.name, unit.kind, parent_id, path,
-             depth, unit.is_remote, AdministrativeUnit.search_key_for(unit.name))
-        )  # fmt: skip
+            (
+                next_id,
+                unit.reorganisation,
+                unit.code,
+                unit.name,
+                unit.kind,
+                parent_id,
+                path,
+                depth,
+                unit.is_remote,
+                AdministrativeUnit.search_key_for(unit.name),
+            )
+        )
         next_id += 1
     copy_rows(
         AdministrativeUnit,
-        ["id", "reorganisation", "code", "name", "kind", "parent_id", "path", "depth",
-         "is_remote", "search_key"],
+        [
+            "id",
+            "reorganisation",
+            "code",
+            "name",
+            "kind",
+            "parent_id",
+            "path",
+            "depth",
+            "is_remote",
+            "search_key",
+        ],
         rows,
-    )  # fmt: skip
+    )
     reset_sequence(AdministrativeUnit)
     if new:
-        audit_record(action="bulk_load", object_type="geo.administrativeunit",
-                     detail={"units": len(new)})  # fmt: skip
+        audit_record(
+            action="bulk_load", object_type="geo.administrativeunit", detail={"units": len(new)}
+        )
     return GeoLoadResult(created=len(new), existing=len(units) - len(new))
 
 

@@ -44,18 +44,22 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy(".xlsx hoặc .csv, theo tệp mẫu hoặc với tiêu đề của xã"),
     )
     source = forms.CharField(
-        label=gettext_lazy("Nguồn"), max_length=64, required=False,
+        label=gettext_lazy("Nguồn"),
+        max_length=64,
+        required=False,
         help_text=gettext_lazy(
             "để trống: tên tệp. Nhập lại với cùng nguồn không tạo bản ghi trùng"
         ),
-    )  # fmt: skip
+    )
     dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, không ghi"), required=False)
     dedup = forms.BooleanField(
-        label=gettext_lazy("Dò trùng sau khi nhập"), required=False, initial=True,
+        label=gettext_lazy("Dò trùng sau khi nhập"),
+        required=False,
+        initial=True,
         help_text=gettext_lazy(
             "so các bản ghi mới với sổ: cặp rõ ràng được hợp nhất, còn lại chờ xem xét"
         ),
-    )  # fmt: skip
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -79,10 +83,19 @@ class ImportJobAdmin(ReadOnlyAdmin):
     """Written by imports only; uploads through :meth:`upload_view`."""
 
     list_display = [
-        "file_name", "source", "status", "rows_read", "rows_accepted", "rows_rejected",
-        "rows_merged", "rows_warned", "batches_done", "started_at", "finished_at",
+        "file_name",
+        "source",
+        "status",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "rows_merged",
+        "rows_warned",
+        "batches_done",
+        "started_at",
+        "finished_at",
         "rejected_rows",
-    ]  # fmt: skip
+    ]
     list_filter = ["status"]
     search_fields = ["file_name", "source", "sha256"]
     exclude = ["notes"]
@@ -107,12 +120,14 @@ class ImportJobAdmin(ReadOnlyAdmin):
             return "—"
         url = reverse("admin:imports_importjob_rejected", args=[job.pk])
         return format_html(
-            '<a href="{}">{}</a>', url,
-            _("%(rejected)s dòng bị loại, %(warned)s cảnh báo (XLSX)") % {
+            '<a href="{}">{}</a>',
+            url,
+            _("%(rejected)s dòng bị loại, %(warned)s cảnh báo (XLSX)")
+            % {
                 "rejected": number_format(job.rows_rejected, force_grouping=True),
                 "warned": number_format(job.rows_warned, force_grouping=True),
             },
-        )  # fmt: skip
+        )
 
     @admin.display(description=gettext_lazy("Ghi chú"))
     def notes_shown(self, job: ImportJob) -> str:
@@ -232,9 +247,12 @@ def _import_upload(data: dict):
             for chunk in upload.chunks():
                 handle.write(chunk)
         return person_import(
-            path=target, source=data["source"] or None, dry_run=data["dry_run"],
-            limits=ImportLimits.from_settings(upload=True), atomic=True,
-        )  # fmt: skip
+            path=target,
+            source=data["source"] or None,
+            dry_run=data["dry_run"],
+            limits=ImportLimits.from_settings(upload=True),
+            atomic=True,
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -72,8 +72,13 @@ class ImportRowError(ValueError):
         super().__init__(message_vi, message_en)
 
     def __reduce__(self):
-        fields = {"sheet": self.sheet, "row": self.row, "column": self.column,
-                  "message_vi": self.message_vi, "message_en": self.message_en}  # fmt: skip
+        fields = {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
         return (partial(type(self), **fields), ())
 
     @property

@@ -20,8 +20,11 @@ from .models import ImportJob
 _BOLD = Font(bold=True)
 _REQUIRED = PatternFill("solid", fgColor="FFE699")
 _LISTS = {
-    "sex": Sex, "relation_to_head": Relation, "presence": Presence, "card_kind": CardKind,
-}  # fmt: skip
+    "sex": Sex,
+    "relation_to_head": Relation,
+    "presence": Presence,
+    "card_kind": CardKind,
+}
 TEMPLATE_ROWS = 5000  # rows with drop-down lists
 
 
@@ -81,10 +84,16 @@ def rejected_rows_write(*, job: ImportJob, path: Path) -> int:
     written = 0
     for rejected in job.rejected.order_by("id").iterator(chunk_size=2000):
         cells = dict(rejected.cells)
-        sheet_append(sheet,
-            [rejected.sheet, rejected.row, rejected.column, rejected.reason,
-             *(cells.get(h) for h in headers)]
-        )  # fmt: skip
+        sheet_append(
+            sheet,
+            [
+                rejected.sheet,
+                rejected.row,
+                rejected.column,
+                rejected.reason,
+                *(cells.get(h) for h in headers),
+            ],
+        )
         written += 1
     warnings = book.create_sheet(_("Cảnh báo"))
     sheet_append(warnings, [*where, _("Mã bản ghi"), _("Cảnh báo")])

@@ -130,9 +130,10 @@ def _csv_check(path: Path, encoding: str, limits: ImportLimits) -> None:
                     raise limits.rows_error(f"tệp {path.name}", f"file {path.name}")
                 if len(cells) > limits.max_columns:
                     raise limits.columns_error(
-                        f"tệp {path.name}, dòng {number}", f"file {path.name}, row {number}",
+                        f"tệp {path.name}, dòng {number}",
+                        f"file {path.name}, row {number}",
                         len(cells),
-                    )  # fmt: skip
+                    )
         except csv.Error as error:
             raise ImportFileError(
                 f"tệp {path.name}, dòng {reader.line_num}: không đọc được CSV ({error})",
@@ -231,8 +232,12 @@ def _worksheets(
         reader.archive.close()
     shared = strings.PartName[1:] if strings is not None else "xl/sharedStrings.xml"
     if shared in parts:
-        _part_check(name, parts[shared], limits.max_shared_strings_mb,
-                    setting=" (CANCUOC_IMPORT_MAX_SHARED_STRINGS_MB)")  # fmt: skip
+        _part_check(
+            name,
+            parts[shared],
+            limits.max_shared_strings_mb,
+            setting=" (CANCUOC_IMPORT_MAX_SHARED_STRINGS_MB)",
+        )
     targets = {target for _title, target in sheets}
     for part, info in parts.items():
         if part != shared and part not in targets and part.lower().endswith(_XML_SUFFIXES):

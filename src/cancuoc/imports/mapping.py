@@ -58,12 +58,22 @@ REQUIRED = [f.name for f in FIELDS if f.required]
 ALIASES: dict[str, list[str]] = {
     "ref": ["Mã", "Mã công dân", "Mã nhân khẩu", "ID"],
     "personal_id": [
-        "Số định danh", "Mã định danh", "Mã định danh cá nhân", "Số ĐDCN", "Số CCCD",
-        "Số CMND/CCCD", "Số định danh cá nhân/CMND", "Số CCCD/ĐDCN",
+        "Số định danh",
+        "Mã định danh",
+        "Mã định danh cá nhân",
+        "Số ĐDCN",
+        "Số CCCD",
+        "Số CMND/CCCD",
+        "Số định danh cá nhân/CMND",
+        "Số CCCD/ĐDCN",
     ],
     "full_name": [
-        "Họ, chữ đệm và tên khai sinh", "Họ và tên", "Họ tên", "Họ tên khai sinh",
-        "Họ và tên khai sinh", "Name",
+        "Họ, chữ đệm và tên khai sinh",
+        "Họ và tên",
+        "Họ tên",
+        "Họ tên khai sinh",
+        "Họ và tên khai sinh",
+        "Name",
     ],
     "birth_date": ["Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Năm sinh", "Sinh ngày"],
     "sex": ["Giới", "Nam/Nữ", "Sex"],
@@ -83,7 +93,7 @@ ALIASES: dict[str, list[str]] = {
     "card_number": ["Số CMND", "Số thẻ"],
     "card_issued_on": ["Ngày cấp CMND/CCCD", "Ngày cấp thẻ"],
     "card_expires_on": ["Ngày hết hạn", "Giá trị đến"],
-}  # fmt: skip
+}
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -126,6 +136,9 @@ class Columns:
 def person_columns() -> Columns:
     """The person file (docs/import-format.md), with the site's added headers."""
     return Columns(
-        headers={f.name: f.header for f in FIELDS}, aliases=column_aliases(),
-        required=tuple(REQUIRED), what_vi="danh sách nhân khẩu", what_en="a list of persons",
-    )  # fmt: skip
+        headers={f.name: f.header for f in FIELDS},
+        aliases=column_aliases(),
+        required=tuple(REQUIRED),
+        what_vi="danh sách nhân khẩu",
+        what_en="a list of persons",
+    )

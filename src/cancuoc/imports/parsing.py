@@ -34,16 +34,36 @@ EARLIEST_BIRTH = date(1900, 1, 1)  # digit 4 of the personal ID starts its centu
 CHIP_CARDS_FROM = date(2021, 1, 1)
 # Lengths of the register's columns (registry.models); longer text would fail the batch.
 MAX_LENGTH = {
-    "ref": 64, "full_name": 200, "ethnicity": 64, "religion": 64, "nationality": 64,
-    "birth_registration_place": 255, "native_place": 255, "household_code": 32,
-    "permanent_address": 255, "temporary_address": 255, "whereabouts": 255,
-    "permanent_unit": 16, "temporary_unit": 16, "personal_id": 32, "phone": 20,
+    "ref": 64,
+    "full_name": 200,
+    "ethnicity": 64,
+    "religion": 64,
+    "nationality": 64,
+    "birth_registration_place": 255,
+    "native_place": 255,
+    "household_code": 32,
+    "permanent_address": 255,
+    "temporary_address": 255,
+    "whereabouts": 255,
+    "permanent_unit": 16,
+    "temporary_unit": 16,
+    "personal_id": 32,
+    "phone": 20,
     "card_number": 12,
-}  # fmt: skip
+}
 TEXT_FIELDS = [
-    "ref", "full_name", "ethnicity", "religion", "nationality", "birth_registration_place",
-    "native_place", "household_code", "permanent_address", "temporary_address", "whereabouts",
-]  # fmt: skip
+    "ref",
+    "full_name",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "birth_registration_place",
+    "native_place",
+    "household_code",
+    "permanent_address",
+    "temporary_address",
+    "whereabouts",
+]
 OTHER_DATES = ["temporary_since", "presence_since", "card_issued_on", "card_expires_on"]
 # Digits that Excel turns into a number lose their leading zero: the lengths they come back to.
 # Personal IDs all begin with 0 (province codes 001–096); commune codes have 5 digits and
@@ -56,9 +76,12 @@ PAD_TO = {
     "temporary_unit": {n: 5 for n in range(1, 5)} | {6: 8, 7: 8},
 }
 CARD_LENGTHS = {
-    CardKind.CMND_9: 9, CardKind.CMND_12: 12, CardKind.CCCD_BARCODE: 12,
-    CardKind.CCCD_CHIP: 12, CardKind.CAN_CUOC: 12,
-}  # fmt: skip
+    CardKind.CMND_9: 9,
+    CardKind.CMND_12: 12,
+    CardKind.CCCD_BARCODE: 12,
+    CardKind.CCCD_CHIP: 12,
+    CardKind.CAN_CUOC: 12,
+}
 
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _MY = re.compile(r"(\d{1,2})[/.-](\d{4})")
@@ -178,42 +201,69 @@ class Choices:
         return found
 
 
-SEXES = Choices(Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "nữ giới": Sex.FEMALE,
-                      "nam giới": Sex.MALE})  # fmt: skip
+SEXES = Choices(
+    Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "nữ giới": Sex.FEMALE, "nam giới": Sex.MALE}
+)
 RELATIONS = Choices(
     Relation,
     {
-        "vợ": Relation.SPOUSE, "chồng": Relation.SPOUSE, "con đẻ": Relation.CHILD,
-        "con ruột": Relation.CHILD, "con nuôi": Relation.CHILD, "cha": Relation.PARENT,
-        "mẹ": Relation.PARENT, "bố": Relation.PARENT, "cha đẻ": Relation.PARENT,
-        "ba": Relation.PARENT, "má": Relation.PARENT,  # father and mother in the South
-        "mẹ đẻ": Relation.PARENT, "cháu nội": Relation.GRANDCHILD,
-        "cháu ngoại": Relation.GRANDCHILD, "ông": Relation.GRANDPARENT,
-        "bà": Relation.GRANDPARENT, "ông nội": Relation.GRANDPARENT,
-        "bà nội": Relation.GRANDPARENT, "ông ngoại": Relation.GRANDPARENT,
-        "bà ngoại": Relation.GRANDPARENT, "anh": Relation.SIBLING, "chị": Relation.SIBLING,
-        "em": Relation.SIBLING, "anh trai": Relation.SIBLING, "chị gái": Relation.SIBLING,
-        "em trai": Relation.SIBLING, "em gái": Relation.SIBLING, "chủ hộ": Relation.HEAD,
+        "vợ": Relation.SPOUSE,
+        "chồng": Relation.SPOUSE,
+        "con đẻ": Relation.CHILD,
+        "con ruột": Relation.CHILD,
+        "con nuôi": Relation.CHILD,
+        "cha": Relation.PARENT,
+        "mẹ": Relation.PARENT,
+        "bố": Relation.PARENT,
+        "cha đẻ": Relation.PARENT,
+        "ba": Relation.PARENT,
+        "má": Relation.PARENT,  # father and mother in the South
+        "mẹ đẻ": Relation.PARENT,
+        "cháu nội": Relation.GRANDCHILD,
+        "cháu ngoại": Relation.GRANDCHILD,
+        "ông": Relation.GRANDPARENT,
+        "bà": Relation.GRANDPARENT,
+        "ông nội": Relation.GRANDPARENT,
+        "bà nội": Relation.GRANDPARENT,
+        "ông ngoại": Relation.GRANDPARENT,
+        "bà ngoại": Relation.GRANDPARENT,
+        "anh": Relation.SIBLING,
+        "chị": Relation.SIBLING,
+        "em": Relation.SIBLING,
+        "anh trai": Relation.SIBLING,
+        "chị gái": Relation.SIBLING,
+        "em trai": Relation.SIBLING,
+        "em gái": Relation.SIBLING,
+        "chủ hộ": Relation.HEAD,
     },
-)  # fmt: skip
+)
 PRESENCES = Choices(
     Presence,
     {
-        "có mặt": Presence.ALIVE, "thường trú": Presence.ALIVE, "vắng mặt": Presence.ABSENT,
-        "vắng": Presence.ABSENT, "đã mất": Presence.DECEASED, "chết": Presence.DECEASED,
+        "có mặt": Presence.ALIVE,
+        "thường trú": Presence.ALIVE,
+        "vắng mặt": Presence.ABSENT,
+        "vắng": Presence.ABSENT,
+        "đã mất": Presence.DECEASED,
+        "chết": Presence.DECEASED,
         "chuyển đi": Presence.MOVED_OUT,
     },
-)  # fmt: skip
+)
 CARD_KINDS = Choices(
     CardKind,
     {
-        "cmnd 9": CardKind.CMND_9, "cmnd 12": CardKind.CMND_12,
-        "cccd chip": CardKind.CCCD_CHIP, "cccd có gắn chip": CardKind.CCCD_CHIP,
-        "căn cước": CardKind.CAN_CUOC, "căn cước công dân gắn chip": CardKind.CCCD_CHIP,
-        "cmnd": "cmnd", "chứng minh nhân dân": "cmnd", "cccd": "cccd",
+        "cmnd 9": CardKind.CMND_9,
+        "cmnd 12": CardKind.CMND_12,
+        "cccd chip": CardKind.CCCD_CHIP,
+        "cccd có gắn chip": CardKind.CCCD_CHIP,
+        "căn cước": CardKind.CAN_CUOC,
+        "căn cước công dân gắn chip": CardKind.CCCD_CHIP,
+        "cmnd": "cmnd",
+        "chứng minh nhân dân": "cmnd",
+        "cccd": "cccd",
         "căn cước công dân": "cccd",
     },
-)  # fmt: skip
+)
 
 
 @dataclass(slots=True)
@@ -234,9 +284,12 @@ class ParsedRow:
         if column is None:
             column = self.row.header(name) if name else ""
         found = ImportRowError(
-            sheet=self.row.sheet_name, row=self.row.number, column=column,
-            message_vi=vi, message_en=en,
-        )  # fmt: skip
+            sheet=self.row.sheet_name,
+            row=self.row.number,
+            column=column,
+            message_vi=vi,
+            message_en=en,
+        )
         (self.warnings if warning else self.errors).append(found)
 
 
@@ -250,9 +303,7 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
             parsed.problem(name, "không được để trống", "must not be empty")
     for name, limit in MAX_LENGTH.items():
         if len(values.get(name) or "") > limit:
-            parsed.problem(
-                name, f"dài quá {limit} ký tự", f"longer than {limit} characters"
-            )  # fmt: skip
+            parsed.problem(name, f"dài quá {limit} ký tự", f"longer than {limit} characters")
     birth, precision = values.get("birth_date") or (None, _DAY)
     if birth is not None:
         _check_dates(parsed, values, birth, today)
@@ -278,12 +329,18 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
                 warning=True,
             )
     parsed.record = PersonRecord(
-        ref=values["ref"], personal_id=number, full_name=values["full_name"],
-        birth_date=birth, birth_date_precision=precision, sex=values["sex"],
-        ethnicity=values.get("ethnicity", ""), religion=values.get("religion", ""),
+        ref=values["ref"],
+        personal_id=number,
+        full_name=values["full_name"],
+        birth_date=birth,
+        birth_date_precision=precision,
+        sex=values["sex"],
+        ethnicity=values.get("ethnicity", ""),
+        religion=values.get("religion", ""),
         nationality=values.get("nationality") or "Việt Nam",
         birth_registration_place=values.get("birth_registration_place", ""),
-        native_place=values.get("native_place", ""), phone=values.get("phone", ""),
+        native_place=values.get("native_place", ""),
+        phone=values.get("phone", ""),
         household_code=values.get("household_code", ""),
         relation_to_head=(RELATIONS.get(relation) or _OTHER) if relation else "",
         permanent_unit=values.get("permanent_unit", ""),
@@ -292,11 +349,13 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
         temporary_address=values.get("temporary_address", ""),
         temporary_since=values.get("temporary_since"),
         presence=values.get("presence") or _ALIVE,
-        presence_since=values.get("presence_since"), whereabouts=values.get("whereabouts", ""),
-        card_kind=card_kind, card_number=values.get("card_number", ""),
+        presence_since=values.get("presence_since"),
+        whereabouts=values.get("whereabouts", ""),
+        card_kind=card_kind,
+        card_number=values.get("card_number", ""),
         card_issued_on=values.get("card_issued_on"),
         card_expires_on=values.get("card_expires_on"),
-    )  # fmt: skip
+    )
     return parsed
 
 
@@ -395,9 +454,7 @@ def _check_dates(parsed: ParsedRow, values: dict, birth: date, today: date) -> N
             )
     issued, expires = values.get("card_issued_on"), values.get("card_expires_on")
     if issued and expires and expires <= issued:
-        parsed.problem(
-            "card_expires_on", "hết hạn trước ngày cấp", "expires before it was issued"
-        )  # fmt: skip
+        parsed.problem("card_expires_on", "hết hạn trước ngày cấp", "expires before it was issued")
 
 
 def _check_residence(parsed: ParsedRow, values: dict) -> None:
@@ -428,8 +485,10 @@ def _card(parsed: ParsedRow, values: dict) -> str:
     """The kind of the latest card; "CMND" and "CCCD" alone are told apart by the number's
     length and the issue date."""
     kind, number, issued = (
-        values.get("card_kind", ""), values.get("card_number", ""), values.get("card_issued_on")
-    )  # fmt: skip
+        values.get("card_kind", ""),
+        values.get("card_number", ""),
+        values.get("card_issued_on"),
+    )
     if not (kind or number or issued):
         return ""
     if not (kind and issued):

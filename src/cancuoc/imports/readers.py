@@ -217,9 +217,15 @@ def file_layout(
         number, headers, fields = found
         _check_fields(name, headers, fields, columns)
         sheet = SheetLayout(
-            name, index, number, headers, fields, max(estimated - number, 0), columns.headers,
+            name,
+            index,
+            number,
+            headers,
+            fields,
+            max(estimated - number, 0),
+            columns.headers,
             layout.limits.max_cell_chars,
-        )  # fmt: skip
+        )
         if sheet.unmapped():
             unmapped = ", ".join(sheet.unmapped())
             layout.notes.append(
@@ -313,9 +319,10 @@ def _within(
                 raise limits.rows_error(f"tệp {file}", f"file {file}")
             if len(cells) > limits.max_columns:
                 raise limits.columns_error(
-                    f"tệp {file}, {sheet}, dòng {number}", f"file {file}, {sheet}, row {number}",
+                    f"tệp {file}, {sheet}, dòng {number}",
+                    f"file {file}, {sheet}, row {number}",
                     len(cells),
-                )  # fmt: skip
+                )
             yield number, cells
     except ImportFileError:
         raise

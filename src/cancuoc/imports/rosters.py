@@ -29,21 +29,27 @@ ROSTER_COLUMNS = {
     "full_name": ["Họ và tên", "Họ tên", "Họ, chữ đệm và tên", "Họ, chữ đệm, tên"],
     "birth_date": ["Ngày sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh"],
     "personal_id": [
-        "Số định danh cá nhân", "Số định danh", "Số CCCD", "Số CMND/CCCD", "Số CMND", "CCCD",
+        "Số định danh cá nhân",
+        "Số định danh",
+        "Số CCCD",
+        "Số CMND/CCCD",
+        "Số CMND",
+        "CCCD",
     ],
     "role": ["Lớp", "Ca", "Ca làm việc", "Phòng ban", "Bộ phận", "Chức vụ", "Vai trò", "Đơn vị"],
-}  # fmt: skip
+}
 
 
 def roster_columns() -> Columns:
     return Columns(
         headers={name: aliases[0] for name, aliases in ROSTER_COLUMNS.items()},
-        aliases={header_key(alias): name for name, aliases in ROSTER_COLUMNS.items()
-                 for alias in aliases},
+        aliases={
+            header_key(alias): name for name, aliases in ROSTER_COLUMNS.items() for alias in aliases
+        },
         required=("full_name", "birth_date"),
         what_vi="danh sách có cột Họ và tên, Ngày sinh",
         what_en="a roster with the columns full name and date of birth",
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -58,8 +64,13 @@ def _person(row: SourceRow) -> Person:
     cells: dict[str, Any] = row.cells
 
     def problem(name: str, vi: str, en: str) -> ImportRowError:
-        return ImportRowError(sheet=row.sheet_name, row=row.number, column=row.header(name),
-                              message_vi=vi, message_en=en)  # fmt: skip
+        return ImportRowError(
+            sheet=row.sheet_name,
+            row=row.number,
+            column=row.header(name),
+            message_vi=vi,
+            message_en=en,
+        )
 
     name = text(cells["full_name"])
     try:
@@ -73,21 +84,24 @@ def _person(row: SourceRow) -> Person:
         found = list(Person.objects.filter(personal_id=number)[:2])
         if found and found[0].birth_date != born:
             raise problem(
-                "birth_date", "ngày sinh khác với cơ sở dữ liệu dân cư",
+                "birth_date",
+                "ngày sinh khác với cơ sở dữ liệu dân cư",
                 "date of birth differs from the register's",
-            )  # fmt: skip
+            )
     else:
         found = list(Person.objects.filter(name_key=name_keys(name)[0], birth_date=born)[:2])
     if not found:
         raise problem(
-            "personal_id" if number else "full_name", "không có trong cơ sở dữ liệu dân cư",
+            "personal_id" if number else "full_name",
+            "không có trong cơ sở dữ liệu dân cư",
             "not in the register",
-        )  # fmt: skip
+        )
     if len(found) > 1:
         raise problem(
-            "full_name", "nhiều người cùng họ tên và ngày sinh: cần số định danh",
+            "full_name",
+            "nhiều người cùng họ tên và ngày sinh: cần số định danh",
             "several people share this name and date of birth: give the ID number",
-        )  # fmt: skip
+        )
     return found[0]
 
 
@@ -136,9 +150,11 @@ def roster_import(
         institution.deadline = deadline
         institution.save(update_fields=["deadline"])
     audit_record(
-        action="roster-import", obj=institution, user=by,
+        action="roster-import",
+        obj=institution,
+        user=by,
         detail={"rows": result.rows, "added": result.added, "rejected": len(result.rejected)},
-    )  # fmt: skip
+    )
     if dry_run:
         transaction.set_rollback(True)
     return result

@@ -51,10 +51,21 @@ LOOKED_UP = {Person: ["source", "source_ref", "personal_id"], Household: ["code"
 # What a re-imported row is compared on: the person's own fields (residences and cards are
 # not compared; a re-import never overwrites, corrections go through person_update / DC02).
 COMPARED = [
-    "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity", "religion",
-    "nationality", "birth_registration_place", "native_place", "phone", "relation_to_head",
-    "presence", "presence_since", "whereabouts",
-]  # fmt: skip
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "birth_registration_place",
+    "native_place",
+    "phone",
+    "relation_to_head",
+    "presence",
+    "presence_since",
+    "whereabouts",
+]
 
 
 class ImportConflict(RuntimeError):
@@ -109,9 +120,11 @@ def person_import(
     if dry_run:
         with transaction.atomic():
             job = ImportJob.objects.create(
-                file_name=path.name, sha256=facts.sha256, source=f"dry-run:{source}"[:64],
+                file_name=path.name,
+                sha256=facts.sha256,
+                source=f"dry-run:{source}"[:64],
                 notes=layout.notes,
-            )  # fmt: skip
+            )
             result = ImportResult(job, resumed=False, dry_run=True)
             _run(result, path, facts, layout, source, batch_size, on_batch)
             if rejected_out:
@@ -145,9 +158,14 @@ def _import(
     audit_record(
         action="import",
         obj=job,
-        detail={"source": source, "read": job.rows_read, "accepted": job.rows_accepted,
-                "rejected": job.rows_rejected, "merged": job.rows_merged},
-    )  # fmt: skip
+        detail={
+            "source": source,
+            "read": job.rows_read,
+            "accepted": job.rows_accepted,
+            "rejected": job.rows_rejected,
+            "merged": job.rows_merged,
+        },
+    )
     if rejected_out:
         rejected_rows_write(job=job, path=rejected_out)
     return result
@@ -163,9 +181,14 @@ def _failure_keep(
     job = unfinished.filter(sha256=facts.sha256, source=source).first()
     if job is None:
         ImportJob.objects.create(
-            file_name=path.name[:255], sha256=facts.sha256, source=source, notes=layout.notes,
-            status=ImportStatus.FAILED, error=said, finished_at=timezone.now(),
-        )  # fmt: skip
+            file_name=path.name[:255],
+            sha256=facts.sha256,
+            source=source,
+            notes=layout.notes,
+            status=ImportStatus.FAILED,
+            error=said,
+            finished_at=timezone.now(),
+        )
     else:
         job.status, job.error = ImportStatus.FAILED, said
         job.save(update_fields=["status", "error"])
@@ -191,9 +214,12 @@ def _job_start(path: Path, facts: FileFacts, layout: FileLayout, source: str):
         return job, True
     try:
         job = ImportJob.objects.create(
-            file_name=path.name[:255], sha256=facts.sha256, source=source, notes=layout.notes,
+            file_name=path.name[:255],
+            sha256=facts.sha256,
+            source=source,
+            notes=layout.notes,
             stored_file=_keep_copy(path, facts),
-        )  # fmt: skip
+        )
     except IntegrityError:  # another process started the same file just now
         raise ImportConflict(_("tệp này đang được một tiến trình khác nhập")) from None
     log.info("import job %d started", job.pk)
@@ -225,9 +251,13 @@ def _run(
     job = result.job
     units: dict[str, bool] = {}
     batches = parsed_batches(
-        path, facts, layout, after=(job.sheet_index, job.row), batch_size=batch_size,
+        path,
+        facts,
+        layout,
+        after=(job.sheet_index, job.row),
+        batch_size=batch_size,
         today=timezone.localdate(),
-    )  # fmt: skip
+    )
     try:
         with closing(batches):  # on an error, the reading process stops now
             for batch in batches:
@@ -242,8 +272,12 @@ def _run(
     job.save(update_fields=["status", "finished_at"])
     log.info(
         "import job %d done: %d rows read, %d accepted, %d rejected, %d merged",
-        job.pk, job.rows_read, job.rows_accepted, job.rows_rejected, job.rows_merged,
-    )  # fmt: skip
+        job.pk,
+        job.rows_read,
+        job.rows_accepted,
+        job.rows_rejected,
+        job.rows_merged,
+    )
 
 
 @dataclass
@@ -283,18 +317,32 @@ def _batch_write(
         job.batches_done += 1
         job.sheet_index, job.row = rows[-1].sheet.index, rows[-1].number
         job.save(
-            update_fields=["rows_read", "rows_accepted", "rows_rejected", "rows_merged",
-                           "rows_warned", "batches_done", "sheet_index", "row", "person_ranges"]
-        )  # fmt: skip
+            update_fields=[
+                "rows_read",
+                "rows_accepted",
+                "rows_rejected",
+                "rows_merged",
+                "rows_warned",
+                "batches_done",
+                "sheet_index",
+                "row",
+                "person_ranges",
+            ]
+        )
     room = ERRORS_KEPT - len(result.errors)
     if room > 0:
         result.errors.extend(e for p in outcome.rejected for e in p.errors[:room])
         del result.errors[ERRORS_KEPT:]
     log.info(
         "import job %d batch %d (sheet %d, up to row %d): %d accepted, %d rejected, %d merged",
-        job.pk, job.batches_done, job.sheet_index, job.row, len(outcome.accepted),
-        len(outcome.rejected), outcome.merged,
-    )  # fmt: skip
+        job.pk,
+        job.batches_done,
+        job.sheet_index,
+        job.row,
+        len(outcome.accepted),
+        len(outcome.rejected),
+        outcome.merged,
+    )
 
 
 def _ranges_extended(ranges: list[list[int]], first: int, last: int) -> list[list[int]]:
@@ -348,21 +396,44 @@ def _rows_keep(job: ImportJob, outcome: "_Outcome") -> None:
     copy_rows(
         RejectedRow,
         ["id", "job_id", "sheet", "row", "column", "cells", "reasons"],
-        ((first + n, job.pk, p.row.sheet_name[:100], p.row.number, p.errors[0].column[:200],
-          json.dumps(p.row.values(), ensure_ascii=False),
-          json.dumps([{"column": e.column, "vi": e.message_vi, "en": e.message_en}
-                      for e in p.errors], ensure_ascii=False))
-         for n, p in enumerate(outcome.rejected)),
-    )  # fmt: skip
+        (
+            (
+                first + n,
+                job.pk,
+                p.row.sheet_name[:100],
+                p.row.number,
+                p.errors[0].column[:200],
+                json.dumps(p.row.values(), ensure_ascii=False),
+                json.dumps(
+                    [
+                        {"column": e.column, "vi": e.message_vi, "en": e.message_en}
+                        for e in p.errors
+                    ],
+                    ensure_ascii=False,
+                ),
+            )
+            for n, p in enumerate(outcome.rejected)
+        ),
+    )
     warnings = [(p, w) for p in outcome.accepted for w in p.warnings]
     first = reserve_ids(RowWarning, len(warnings))
     copy_rows(
         RowWarning,
         ["id", "job_id", "sheet", "row", "column", "source_ref", "message_vi", "message_en"],
-        ((first + n, job.pk, p.row.sheet_name[:100], p.row.number, w.column[:200],
-          p.record.ref, w.message_vi[:500], w.message_en[:500])
-         for n, (p, w) in enumerate(warnings)),
-    )  # fmt: skip
+        (
+            (
+                first + n,
+                job.pk,
+                p.row.sheet_name[:100],
+                p.row.number,
+                w.column[:200],
+                p.record.ref,
+                w.message_vi[:500],
+                w.message_en[:500],
+            )
+            for n, (p, w) in enumerate(warnings)
+        ),
+    )
     reset_sequence(RejectedRow)
     reset_sequence(RowWarning)
 

@@ -182,9 +182,14 @@ def checkin_search(
     parsed = checkin_query_parse(query)
     if parsed.empty:
         return CheckinResults(
-            rows=[], total=0, number=1, pages=1, first=0, last=0,
+            rows=[],
+            total=0,
+            number=1,
+            pages=1,
+            first=0,
+            last=0,
             too_few_digits=parsed.too_few_digits,
-        )  # fmt: skip
+        )
     by_slip = Q(pk__in=Appointment.objects.filter(code=parsed.code).values("person_id"))
     criteria = []
     if parsed.code:
@@ -202,9 +207,15 @@ def checkin_search(
         in_area=_flag(_area_filter(service_roots(station), on)) if station else Value(False),
     )
     ordered = persons.order_by("-by_slip", "-in_area", "sort_key", "pk").values(
-        "pk", "full_name", "birth_date", "personal_id", "by_slip", "in_area", "under_age",
+        "pk",
+        "full_name",
+        "birth_date",
+        "personal_id",
+        "by_slip",
+        "in_area",
+        "under_age",
         "holds_card",
-    )  # fmt: skip
+    )
     paginator = Paginator(ordered, PER_PAGE)
     shown = paginator.get_page(page)
     found_rows = list(shown.object_list)
@@ -212,20 +223,26 @@ def checkin_search(
     places, open_states = _places(pks, on), _open_states(pks)
     rows = [
         CheckinRow(
-            pk=row["pk"], name=row["full_name"], birth=row["birth_date"],
+            pk=row["pk"],
+            name=row["full_name"],
+            birth=row["birth_date"],
             masked_id=mask(row["personal_id"]) if row["personal_id"] else "",
-            place=places.get(row["pk"], ""), in_station_area=row["in_area"],
-            by_slip=row["by_slip"], open_state=open_states.get(row["pk"], ""),
-            cautions=cautions_text(
-                under_age=row["under_age"], holds_card=row["holds_card"], on=on
-            ),
+            place=places.get(row["pk"], ""),
+            in_station_area=row["in_area"],
+            by_slip=row["by_slip"],
+            open_state=open_states.get(row["pk"], ""),
+            cautions=cautions_text(under_age=row["under_age"], holds_card=row["holds_card"], on=on),
         )
         for row in found_rows
-    ]  # fmt: skip
+    ]
     return CheckinResults(
-        rows=rows, total=paginator.count, number=shown.number, pages=paginator.num_pages,
-        first=shown.start_index(), last=shown.end_index(),
-    )  # fmt: skip
+        rows=rows,
+        total=paginator.count,
+        number=shown.number,
+        pages=paginator.num_pages,
+        first=shown.start_index(),
+        last=shown.end_index(),
+    )
 
 
 def _places(person_ids: list[int], day: date) -> dict[int, str]:

@@ -98,11 +98,19 @@ def intake_record(
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                person=person, unit=_home_unit(person, day, station), station=station, kit=kit,
-                operator=operator, started_at=started_at, ended_at=ended_at, walk_in=walk_in,
-                state=state, state_since=ended_at, reason=reason.strip(),
+                person=person,
+                unit=_home_unit(person, day, station),
+                station=station,
+                kit=kit,
+                operator=operator,
+                started_at=started_at,
+                ended_at=ended_at,
+                walk_in=walk_in,
+                state=state,
+                state_since=ended_at,
+                reason=reason.strip(),
                 idempotency_key=idempotency_key,
-            )  # fmt: skip
+            )
     except IntegrityError:  # the same key, submitted twice at the same moment
         return Application.objects.get(idempotency_key=idempotency_key), False
     CardEvent.objects.create(
@@ -112,9 +120,12 @@ def intake_record(
     counter = "captured" if accepted else "rejected_at_capture"
     rollup_add(application.unit, day, **{counter: 1})
     station_rollup_add(
-        station_id=station.pk, kit_id=kit.pk, operator_id=operator.pk, day=day,
+        station_id=station.pk,
+        kit_id=kit.pk,
+        operator_id=operator.pk,
+        day=day,
         **{counter: 1, "capture_seconds": capture_seconds(started_at, ended_at)},
-    )  # fmt: skip
+    )
     return application, True
 
 

@@ -68,9 +68,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
     results = None
     if query:
         results = checkin_search(
-            scope=scope, query=query, station=station, page=request.GET.get("trang"),
+            scope=scope,
+            query=query,
+            station=station,
+            page=request.GET.get("trang"),
             on=clock.today(),
-        )  # fmt: skip
+        )
     return render(
         request,
         "intake/checkin.html",
@@ -115,11 +118,18 @@ def record(request: HttpRequest) -> HttpResponse:
         started = ended
     request.back_to = _checkin_url(kit.station.code, data["trang"])
     created = intake_record(
-        operator=request.user, person=person, station=kit.station, kit=kit,
-        started_at=started, ended_at=ended, accepted=data["outcome"] != RecordForm.REJECT,
-        reason=data["reason"], walk_in=data["walk_in"], idempotency_key=data["key"],
+        operator=request.user,
+        person=person,
+        station=kit.station,
+        kit=kit,
+        started_at=started,
+        ended_at=ended,
+        accepted=data["outcome"] != RecordForm.REJECT,
+        reason=data["reason"],
+        walk_in=data["walk_in"],
+        idempotency_key=data["key"],
         confirmed=data["confirm"],
-    )[1]  # fmt: skip
+    )[1]
     messages.success(
         request,
         _("Đã ghi hồ sơ của %(name)s.") % {"name": person.full_name}

@@ -127,9 +127,14 @@ def update_rows(
 # (int, str, date, bool, None); the binary form spares formatting every value as text, which
 # was most of this process's time in a COPY of persons.
 _BINARY_TYPES = {
-    "bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool", "date": "date",
-    "text": "text", "varchar": "varchar",
-}  # fmt: skip
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "date": "date",
+    "text": "text",
+    "varchar": "varchar",
+}
 
 
 def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[str] | None:

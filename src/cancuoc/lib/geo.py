@@ -37,9 +37,11 @@ def tree_steps(a: str, b: str) -> int:
 
 
 def place_km(
-    a: tuple[float | None, float | None], a_path: str,
-    b: tuple[float | None, float | None], b_path: str,
-) -> float:  # fmt: skip
+    a: tuple[float | None, float | None],
+    a_path: str,
+    b: tuple[float | None, float | None],
+    b_path: str,
+) -> float:
     """Distance between two units (or a unit and a station at a unit): haversine when both
     have coordinates, else ``KM_PER_TREE_STEP`` per step in the tree."""
     if None not in (*a, *b):

@@ -21,8 +21,16 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Columns that hold long text, by key: their width in characters.
-WIDE = {"full_name": 28, "reasons": 30, "village": 18, "commune": 22, "card": 14,
-        "personal_id": 15, "phone": 12, "birth": 11}  # fmt: skip
+WIDE = {
+    "full_name": 28,
+    "reasons": 30,
+    "village": 18,
+    "commune": 22,
+    "card": 14,
+    "personal_id": 15,
+    "phone": 12,
+    "birth": 11,
+}
 
 
 DATE_FORMAT = "dd/mm/yyyy"

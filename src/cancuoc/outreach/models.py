@@ -53,22 +53,29 @@ class Campaign(models.Model):
         Template, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("mẫu tin")
     )
     segment = models.JSONField(
-        _("nhóm nhận tin"), default=dict,
+        _("nhóm nhận tin"),
+        default=dict,
         help_text=_(
             'Các điều kiện, ví dụ {"unit": "16000", "age_from": 14, "not_captured": true}; '
             "có thể dùng: unit, institution, age_from, age_to, not_captured, no_show."
         ),
-    )  # fmt: skip
+    )
     scheduled_at = models.DateTimeField(_("gửi từ lúc"))
     status = models.CharField(
-        _("trạng thái"), max_length=16, choices=CampaignStatus.choices,
+        _("trạng thái"),
+        max_length=16,
+        choices=CampaignStatus.choices,
         default=CampaignStatus.DRAFT,
-    )  # fmt: skip
+    )
     per_minute = models.PositiveIntegerField(_("số tin tối đa mỗi phút"), default=60)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người tạo"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
 
     class Meta:
@@ -111,23 +118,33 @@ class Message(models.Model):
 
     kind = models.CharField(_("loại tin"), max_length=16, choices=MessageKind.choices)
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages",
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
         verbose_name=_("đợt nhắn tin"),
-    )  # fmt: skip
+    )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
     )
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("lịch hẹn"),
-    )  # fmt: skip
+    )
     phone = models.CharField(_("số điện thoại"), max_length=20)  # normalised, see texts.phone_key
     text = models.TextField(_("nội dung tin nhắn"))
     key = models.CharField(_("khoá"), max_length=64, unique=True)
     state = models.CharField(
-        _("tình trạng"), max_length=16, choices=MessageState.choices,
+        _("tình trạng"),
+        max_length=16,
+        choices=MessageState.choices,
         default=MessageState.QUEUED,
-    )  # fmt: skip
+    )
     not_before = models.DateTimeField(_("gửi sau lúc"))
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     last_error = models.CharField(_("lỗi gần nhất"), max_length=200, blank=True)

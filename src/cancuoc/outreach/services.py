@@ -81,9 +81,13 @@ def campaign_create(
     by=None,
 ) -> Campaign:
     return Campaign.objects.create(
-        name=name, template=template, segment=segment.to_json(), scheduled_at=scheduled_at,
-        per_minute=per_minute, created_by=by,
-    )  # fmt: skip
+        name=name,
+        template=template,
+        segment=segment.to_json(),
+        scheduled_at=scheduled_at,
+        per_minute=per_minute,
+        created_by=by,
+    )
 
 
 @dataclass(frozen=True)
@@ -131,10 +135,14 @@ def _campaign_messages(
     template = campaign.template.unaccented
     for pk, name, phone in rows:
         yield Message(
-            kind=MessageKind.CAMPAIGN, campaign=campaign, person_id=pk, phone=phone,
-            text=template_render(template, full_name=name), key=f"campaign:{campaign.pk}:{pk}",
+            kind=MessageKind.CAMPAIGN,
+            campaign=campaign,
+            person_id=pk,
+            phone=phone,
+            text=template_render(template, full_name=name),
+            key=f"campaign:{campaign.pk}:{pk}",
             not_before=campaign.scheduled_at,
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -175,10 +183,14 @@ def _appointment_messages(
 ) -> Iterable[Message]:
     for appointment in appointments:
         yield Message(
-            kind=kind, person_id=appointment.person_id, appointment=appointment,
-            phone=appointment.person.phone, key=f"{kind}:{appointment.pk}", not_before=now,
+            kind=kind,
+            person_id=appointment.person_id,
+            appointment=appointment,
+            phone=appointment.person.phone,
+            key=f"{kind}:{appointment.pk}",
+            not_before=now,
             text=appointment_sms(appointment=appointment).unaccented,
-        )  # fmt: skip
+        )
 
 
 def _with_phone(appointments) -> Iterable[Appointment]:
@@ -204,9 +216,11 @@ def reminders_queue(*, day: date) -> QueueResult:
         _appointment_messages(_with_phone(due), kind=MessageKind.REMINDER, now=timezone.now())
     )
     audit_record(
-        action="outreach_remind", object_type="outreach.message", object_id=day.isoformat(),
+        action="outreach_remind",
+        object_type="outreach.message",
+        object_id=day.isoformat(),
         detail=asdict(result),
-    )  # fmt: skip
+    )
     return result
 
 
@@ -235,9 +249,10 @@ def reinvite_no_shows(
         _appointment_messages(_with_phone(rebooked), kind=MessageKind.REINVITE, now=timezone.now())
     )
     audit_record(
-        action="outreach_reinvite", obj=station,
+        action="outreach_reinvite",
+        obj=station,
         detail={"rebooked": rebooking.rebooked, **asdict(result)},
-    )  # fmt: skip
+    )
     return Reinvitation(rebooking=rebooking, messages=result)
 
 
@@ -353,9 +368,10 @@ def _send_one(
         else:
             wait = backoff * 2 ** (attempts - 1)
             mine.update(
-                state=MessageState.QUEUED, not_before=timezone.now() + wait,
+                state=MessageState.QUEUED,
+                not_before=timezone.now() + wait,
                 last_error=str(error)[:200],
-            )  # fmt: skip
+            )
             run.retrying += 1
         return
     except PermanentError as error:
@@ -363,9 +379,11 @@ def _send_one(
         run.failed += 1
         return
     mine.update(
-        state=MessageState.SENT, provider_id=result.provider_id, sent_at=timezone.now(),
+        state=MessageState.SENT,
+        provider_id=result.provider_id,
+        sent_at=timezone.now(),
         last_error="",
-    )  # fmt: skip
+    )
     run.sent += 1
 
 

@@ -71,7 +71,8 @@ def station_capacity(stations: list[Station], first: date, last: date) -> dict[i
     for span in working_spans(stations, first, last):
         station = by_pk[span.station_id]
         total[span.station_id] += people_per_shift(
-            kits=kits[span.station_id], minutes=span.minutes,
+            kits=kits[span.station_id],
+            minutes=span.minutes,
             capture_minutes=station.capture_minutes,
-        )  # fmt: skip
+        )
     return total

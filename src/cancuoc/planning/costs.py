@@ -81,7 +81,7 @@ def plan_cost(*, quantities: PlanQuantities, prices: UnitPrices | None = None) -
         (_("Làm thêm giờ (người-giờ)"), quantities.overtime_hours, prices.overtime_hour),
         (_("Xe lưu động (xe-ngày)"), quantities.vehicle_days, prices.vehicle_day),
         (_("Tin nhắn SMS"), quantities.sms, prices.sms),
-    ]  # fmt: skip
+    ]
     return CostBreakdown([CostLine(label, q, price, round(q * price)) for label, q, price in items])
 
 

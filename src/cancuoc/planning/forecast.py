@@ -280,10 +280,16 @@ def _station_loads(
 
 def _forecast(status: Progress, loads: list[StationLoad]) -> Forecast:
     base = Forecast(
-        unit=status.unit, on=status.on, target=status.target, done=status.done,
-        pace=status.pace, utilisation=ASSUMED_UTILISATION, from_history=status.pace > 0,
-        stations=tuple(loads), capacity=sum(load.capacity for load in loads),
-    )  # fmt: skip
+        unit=status.unit,
+        on=status.on,
+        target=status.target,
+        done=status.done,
+        pace=status.pace,
+        utilisation=ASSUMED_UTILISATION,
+        from_history=status.pace > 0,
+        stations=tuple(loads),
+        capacity=sum(load.capacity for load in loads),
+    )
     past_per_day = sum(load.past_capacity for load in loads) / FORECAST_DAYS
     if base.from_history:
         utilisation = min(base.pace / past_per_day, 1.0) if past_per_day else ASSUMED_UTILISATION
@@ -324,9 +330,10 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
         if child is not None:
             owner[station.pk] = child.pk
     loads = _station_loads(
-        [s for s in stations if s.pk in owner], on,
+        [s for s in stations if s.pk in owner],
+        on,
         {pk: windows[child_pk] for pk, child_pk in owner.items()},
-    )  # fmt: skip
+    )
     booked = bookings_in(children, on=on)
     result = []
     for status in statuses:
@@ -364,10 +371,13 @@ def additions_needed(*, forecast: Forecast) -> Additions | None:
         need -= count * load.per_shift
     kits = []
     for load in sorted(
-        (load for load in forecast.stations
-         if load.station.kind == StationKind.FIXED and load.kits and load.per_new_kit),
+        (
+            load
+            for load in forecast.stations
+            if load.station.kind == StationKind.FIXED and load.kits and load.per_new_kit
+        ),
         key=lambda load: (load.station.capture_minutes, load.station.code),
-    ):  # fmt: skip
+    ):
         if need <= 0:
             break
         count = min(load.kits * (KIT_GROWTH - 1), -(-need // load.per_new_kit))
@@ -378,9 +388,13 @@ def additions_needed(*, forecast: Forecast) -> Additions | None:
     )
     team_days = -(-need // per_team_day) if need > 0 else 0
     return Additions(
-        days_left=forecast.days_left, appointments_per_day=per_day, shifts=tuple(shifts),
-        kits=tuple(kits), mobile_team_days=team_days, mobile_people=team_days * per_team_day,
-    )  # fmt: skip
+        days_left=forecast.days_left,
+        appointments_per_day=per_day,
+        shifts=tuple(shifts),
+        kits=tuple(kits),
+        mobile_team_days=team_days,
+        mobile_people=team_days * per_team_day,
+    )
 
 
 def forecast_with(*, forecast: Forecast, additions: Additions) -> Forecast:

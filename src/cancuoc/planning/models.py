@@ -21,9 +21,13 @@ class Target(models.Model):
     deadline = models.DateField(_("hạn hoàn thành"))
     # The higher unit's target this one was split from (None: set directly).
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="parts",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
         verbose_name=_("giao từ chỉ tiêu"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -63,9 +67,13 @@ class Station(models.Model):
     )
     # An on-site station at a school, factory, barracks or agency takes that institution's members.
     institution = models.ForeignKey(
-        "geo.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "geo.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cơ quan, trường học"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("điểm thu nhận")
@@ -143,9 +151,14 @@ class ClosedDay(models.Model):
 
     day = models.DateField(_("ngày"))
     station = models.ForeignKey(
-        Station, null=True, blank=True, on_delete=models.CASCADE, related_name="closed_days",
-        verbose_name=_("điểm thu nhận"), help_text=_("để trống: mọi điểm"),
-    )  # fmt: skip
+        Station,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closed_days",
+        verbose_name=_("điểm thu nhận"),
+        help_text=_("để trống: mọi điểm"),
+    )
     name = models.CharField(_("lý do"), max_length=100)
 
     class Meta:

@@ -177,9 +177,14 @@ def _need(forecast: Forecast) -> dict[Item, int]:
 def site_of(forecast: Forecast) -> Site:
     unit = forecast.unit
     return Site(
-        code=unit.code, name=unit.name, path=unit.path, latitude=unit.latitude,
-        longitude=unit.longitude, spare=_spare(forecast), need=_need(forecast),
-    )  # fmt: skip
+        code=unit.code,
+        name=unit.name,
+        path=unit.path,
+        latitude=unit.latitude,
+        longitude=unit.longitude,
+        spare=_spare(forecast),
+        need=_need(forecast),
+    )
 
 
 def reallocation_sites(*, unit: AdministrativeUnit, on: date) -> list[Site]:

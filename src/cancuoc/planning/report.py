@@ -65,10 +65,21 @@ def forecast_table(plan: CatchUpPlan) -> Table:
     table = Table(
         title=f"Dự báo tiến độ {plan.unit.name} ngày {plan.on:%d/%m/%Y} / forecast by unit"
     )
-    headings = ["Đơn vị\nunit", "Chỉ tiêu\ntarget", "Đã làm\ndone", "Còn lại\nleft",
-                "Số ngày\ndays left", "Nhịp/ngày\npace/day", "Năng lực/ngày\ncapacity/day",
-                "Máy\nkits", "Dự kiến xong\ndone on", "Cảnh báo\nflag", "Cần bổ sung\nto add",
-                "Sau bổ sung\nthen done on", "Chi phí (VND)\ncost"]  # fmt: skip
+    headings = [
+        "Đơn vị\nunit",
+        "Chỉ tiêu\ntarget",
+        "Đã làm\ndone",
+        "Còn lại\nleft",
+        "Số ngày\ndays left",
+        "Nhịp/ngày\npace/day",
+        "Năng lực/ngày\ncapacity/day",
+        "Máy\nkits",
+        "Dự kiến xong\ndone on",
+        "Cảnh báo\nflag",
+        "Cần bổ sung\nto add",
+        "Sau bổ sung\nthen done on",
+        "Chi phí (VND)\ncost",
+    ]
     for heading in headings:
         left = heading.startswith(("Đơn vị", "Cảnh báo", "Cần bổ sung"))
         table.add_column(heading, justify="left" if left else "right")
@@ -101,14 +112,22 @@ def reallocation_table(reallocation: Reallocation) -> Table:
         table.add_column(heading, justify="right")
     for move in reallocation.moves:
         table.add_row(
-            move.giver.name, move.receiver.name, move.item.label, number(move.count),
-            number(move.km), number(move.cost),
-        )  # fmt: skip
+            move.giver.name,
+            move.receiver.name,
+            move.item.label,
+            number(move.count),
+            number(move.km),
+            number(move.cost),
+        )
     for purchase in reallocation.purchases:
         table.add_row(
-            "mua mới / new", purchase.receiver.name, purchase.item.label,
-            number(purchase.count), "", number(purchase.cost),
-        )  # fmt: skip
+            "mua mới / new",
+            purchase.receiver.name,
+            purchase.item.label,
+            number(purchase.count),
+            "",
+            number(purchase.cost),
+        )
     table.add_row("[b]Cộng / total", "", "", "", "", f"[b]{number(reallocation.total)}")
     return table
 

@@ -28,8 +28,11 @@ def plan_page(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "planning/plan.html",
         {
-            "unit": unit, "on": on, "plan": plan, "rows": rows,
+            "unit": unit,
+            "on": on,
+            "plan": plan,
+            "rows": rows,
             "behind": sum(1 for o in outlooks if o.forecast.flagged),
             "booked": sum(o.forecast.booked.count for o in outlooks),
         },
-    )  # fmt: skip
+    )

@@ -98,9 +98,11 @@ class CorrectionForm(forms.ModelForm):
         if self.instance.pk is None and data.get("person") is not None:
             try:
                 correction_check(
-                    person=data["person"], changes=data.get("changes") or {},
-                    reason=data.get("reason") or "", evidence=data.get("evidence") or "",
-                )  # fmt: skip
+                    person=data["person"],
+                    changes=data.get("changes") or {},
+                    reason=data.get("reason") or "",
+                    evidence=data.get("evidence") or "",
+                )
             except CorrectionRefused as error:
                 raise forms.ValidationError(str(error)) from error
         return data
@@ -158,6 +160,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Từ chối (ghi ý kiến trước)"))
     def reject_selected(self, request, queryset) -> None:
         self._decide(
-            request, queryset,
+            request,
+            queryset,
             lambda c: correction_reject(request=c, note=c.review_note, by=request.user),
-        )  # fmt: skip
+        )

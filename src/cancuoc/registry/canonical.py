@@ -37,8 +37,11 @@ def _label(choices) -> Callable[[str], str]:
 
 
 _sex, _relation, _presence, _card = (
-    _label(Sex), _label(Relation), _label(Presence), _label(CardKind)
-)  # fmt: skip
+    _label(Sex),
+    _label(Relation),
+    _label(Presence),
+    _label(CardKind),
+)
 
 COLUMNS: list[tuple[str, Callable[[PersonRecord], str]]] = [
     ("Mã bản ghi", lambda r: r.ref),

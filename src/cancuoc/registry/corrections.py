@@ -72,9 +72,12 @@ def correction_file(
 ) -> CorrectionRequest:
     correction_check(person=person, changes=changes, reason=reason, evidence=evidence)
     request = CorrectionRequest.objects.create(
-        person=person, changes={k: str(v) for k, v in changes.items()},
-        reason=reason.strip(), evidence=evidence.strip()[:255], filed_by=by,
-    )  # fmt: skip
+        person=person,
+        changes={k: str(v) for k, v in changes.items()},
+        reason=reason.strip(),
+        evidence=evidence.strip()[:255],
+        filed_by=by,
+    )
     audit_record(action="dc02-file", obj=request, user=by, detail={"fields": sorted(changes)})
     return request
 
@@ -94,12 +97,17 @@ def correction_apply(*, request: CorrectionRequest, by=None, note: str = "") -> 
     """Approve and apply every change of the request at once, or none."""
     request = _decided(request)
     person_update(
-        person=request.person, changes=_typed(request.changes), by=by, source="DC02",
+        person=request.person,
+        changes=_typed(request.changes),
+        by=by,
+        source="DC02",
         reason=f"DC02 #{request.pk}: {request.reason} ({request.evidence})",
-    )  # fmt: skip
+    )
     request.state, request.reviewed_by, request.reviewed_at = (
-        CorrectionState.APPLIED, by, timezone.now(),
-    )  # fmt: skip
+        CorrectionState.APPLIED,
+        by,
+        timezone.now(),
+    )
     request.review_note = note.strip()[:255]
     request.save()
     audit_record(action="dc02-apply", obj=request, user=by)
@@ -112,8 +120,10 @@ def correction_reject(*, request: CorrectionRequest, note: str, by=None) -> Corr
         raise CorrectionRefused(_("Cần ghi lý do từ chối."))
     request = _decided(request)
     request.state, request.reviewed_by, request.reviewed_at = (
-        CorrectionState.REJECTED, by, timezone.now(),
-    )  # fmt: skip
+        CorrectionState.REJECTED,
+        by,
+        timezone.now(),
+    )
     request.review_note = note.strip()[:255]
     request.save()
     audit_record(action="dc02-reject", obj=request, user=by)

@@ -47,9 +47,12 @@ def handover_request(
     if person.handovers.filter(state=HandoverState.REQUESTED).exists():
         raise HandoverRefused(_("Đã có đề nghị bàn giao đang chờ."))
     handover = Handover.objects.create(
-        person=person, from_unit=home.unit, to_unit=to_unit,
-        whereabouts=(whereabouts or person.whereabouts)[:255], requested_by=by,
-    )  # fmt: skip
+        person=person,
+        from_unit=home.unit,
+        to_unit=to_unit,
+        whereabouts=(whereabouts or person.whereabouts)[:255],
+        requested_by=by,
+    )
     audit_record(action="handover-request", obj=handover, user=by, detail={"to": to_unit.code})
     return handover
 
@@ -61,13 +64,18 @@ def handover_accept(*, handover: Handover, by=None, on: date) -> Handover:
     if handover.state != HandoverState.REQUESTED:
         raise HandoverRefused(_("Đề nghị này đã được xử lý."))
     handover.residence = Residence.objects.create(
-        person=handover.person, kind=ResidenceKind.TEMPORARY, unit=handover.to_unit,
-        address=handover.whereabouts, start_date=on,
-    )  # fmt: skip
+        person=handover.person,
+        kind=ResidenceKind.TEMPORARY,
+        unit=handover.to_unit,
+        address=handover.whereabouts,
+        start_date=on,
+    )
     person_homes_rebuild(handover.person)
     handover.state, handover.decided_by, handover.decided_at = (
-        HandoverState.ACCEPTED, by, timezone.now(),
-    )  # fmt: skip
+        HandoverState.ACCEPTED,
+        by,
+        timezone.now(),
+    )
     handover.save()
     audit_record(action="handover-accept", obj=handover, user=by)
     return handover

@@ -37,9 +37,13 @@ class Household(models.Model):
         _("địa chỉ"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
     )
     head = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("chủ hộ"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("hộ gia đình")
@@ -155,9 +159,13 @@ class Person(models.Model):
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
         verbose_name=_("hộ gia đình"),
-    )  # fmt: skip
+    )
     relation_to_head = models.CharField(
         _("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices, blank=True
     )
@@ -173,9 +181,13 @@ class Person(models.Model):
     )
     # Set with presence MERGED: the record this one was found to duplicate.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
         verbose_name=_("hợp nhất vào"),
-    )  # fmt: skip
+    )
     source = models.CharField(_("nguồn"), max_length=64, blank=True)
     source_ref = models.CharField(_("mã bản ghi nguồn"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
@@ -220,9 +232,12 @@ class Residence(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=1, choices=ResidenceKind.choices)
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False,
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         verbose_name=_("đơn vị"),
-    )  # fmt: skip
+    )
     address = models.CharField(
         _("địa chỉ"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
     )
@@ -260,9 +275,12 @@ class Home(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="homes")
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_index=False,
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         verbose_name=_("đơn vị"),
-    )  # fmt: skip
+    )
     kind = models.CharField(_("loại"), max_length=1, choices=ResidenceKind.choices)
     start_date = models.DateField(_("từ ngày"), null=True, blank=True)
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -320,9 +338,13 @@ class PersonChange(models.Model):
     new_value = models.TextField(_("giá trị mới"), blank=True)
     changed_at = models.DateTimeField(_("lúc"), db_default=Now())
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("người sửa"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người sửa"),
+    )
     source = models.CharField(_("nguồn"), max_length=64)
     reason = models.TextField(_("lý do"), blank=True)
 
@@ -355,18 +377,27 @@ class Handover(models.Model):
     )
     whereabouts = models.CharField(_("địa chỉ nơi ở hiện tại"), max_length=255, blank=True)
     state = models.CharField(
-        _("trạng thái"), max_length=16, choices=HandoverState.choices,
+        _("trạng thái"),
+        max_length=16,
+        choices=HandoverState.choices,
         default=HandoverState.REQUESTED,
-    )  # fmt: skip
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("người đề nghị"),
-    )  # fmt: skip
+    )
     requested_at = models.DateTimeField(_("đề nghị lúc"), db_default=Now())
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người quyết định"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     reason = models.CharField(_("lý do từ chối"), max_length=255, blank=True)
     residence = models.OneToOneField(
@@ -402,18 +433,27 @@ class CorrectionRequest(models.Model):
     reason = models.TextField(_("lý do"))
     evidence = models.CharField(_("giấy tờ chứng minh"), max_length=255)
     state = models.CharField(
-        _("trạng thái"), max_length=16, choices=CorrectionState.choices,
+        _("trạng thái"),
+        max_length=16,
+        choices=CorrectionState.choices,
         default=CorrectionState.FILED,
-    )  # fmt: skip
+    )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("người lập"),
-    )  # fmt: skip
+    )
     filed_at = models.DateTimeField(_("lập lúc"), db_default=Now())
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người duyệt"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
     reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     review_note = models.CharField(_("ý kiến người duyệt"), max_length=255, blank=True)
 

@@ -49,9 +49,10 @@ def quality_lists(unit: AdministrativeUnit, on: date) -> dict[str, PersonQuerySe
     """The people behind each shortfall, by list name."""
     people = _residents(unit, on).in_register()
     twins = Person.objects.filter(
-        name_key=OuterRef("name_key"), birth_date=OuterRef("birth_date"),
+        name_key=OuterRef("name_key"),
+        birth_date=OuterRef("birth_date"),
         presence__in=IN_REGISTER,
-    ).exclude(pk=OuterRef("pk"))  # fmt: skip
+    ).exclude(pk=OuterRef("pk"))
     pending = MatchPair.objects.to_review()  # a few hundred pairs in a province of millions
     incomplete = Q()
     for name in REQUIRED_FIELDS:
@@ -81,16 +82,36 @@ def quality_figures(unit: AdministrativeUnit, on: date) -> list[Figure]:
         return Figure(word, label, in_register - bad, in_register, name)
 
     return [
-        figure(_("đúng"), _("số định danh hợp lệ"),
-               lists["invalid_id"].count() + lists["no_id"].count(), "invalid_id"),
-        figure(_("đúng"), _("ngày sinh hợp lý"),
-               lists["implausible_birth"].count(), "implausible_birth"),
-        figure(_("đủ"), _("đủ thông tin phiếu DC01"),
-               lists["incomplete"].count(), "incomplete"),
-        figure(_("sạch"), _("không trùng họ tên và ngày sinh"),
-               lists["same_name_and_birth"].count(), "same_name_and_birth"),
-        figure(_("sạch"), _("không có cặp nghi trùng chờ xem xét"),
-               lists["to_review"].count(), "to_review"),
-        Figure(_("sống"), _("còn sống, còn cư trú; người đã chết, đã chuyển đi được đánh dấu và "
-               "ngoài chỉ tiêu"), in_register, in_register + left, "left"),
-    ]  # fmt: skip
+        figure(
+            _("đúng"),
+            _("số định danh hợp lệ"),
+            lists["invalid_id"].count() + lists["no_id"].count(),
+            "invalid_id",
+        ),
+        figure(
+            _("đúng"),
+            _("ngày sinh hợp lý"),
+            lists["implausible_birth"].count(),
+            "implausible_birth",
+        ),
+        figure(_("đủ"), _("đủ thông tin phiếu DC01"), lists["incomplete"].count(), "incomplete"),
+        figure(
+            _("sạch"),
+            _("không trùng họ tên và ngày sinh"),
+            lists["same_name_and_birth"].count(),
+            "same_name_and_birth",
+        ),
+        figure(
+            _("sạch"),
+            _("không có cặp nghi trùng chờ xem xét"),
+            lists["to_review"].count(),
+            "to_review",
+        ),
+        Figure(
+            _("sống"),
+            _("còn sống, còn cư trú; người đã chết, đã chuyển đi được đánh dấu và ngoài chỉ tiêu"),
+            in_register,
+            in_register + left,
+            "left",
+        ),
+    ]

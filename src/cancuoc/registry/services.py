@@ -58,11 +58,29 @@ class LoadResult:
 
 
 PERSON_COLUMNS = [
-    "id", "personal_id", "unverified_id", "full_name", "name_key", "sort_key", "birth_date",
-    "birth_date_precision", "sex", "ethnicity", "religion", "nationality",
-    "birth_registration_place", "native_place", "phone", "household_id", "relation_to_head",
-    "presence", "presence_since", "whereabouts", "source", "source_ref",
-]  # fmt: skip
+    "id",
+    "personal_id",
+    "unverified_id",
+    "full_name",
+    "name_key",
+    "sort_key",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "birth_registration_place",
+    "native_place",
+    "phone",
+    "household_id",
+    "relation_to_head",
+    "presence",
+    "presence_since",
+    "whereabouts",
+    "source",
+    "source_ref",
+]
 
 
 @transaction.atomic
@@ -109,14 +127,28 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         for pk, (record, valid) in enumerate(zip(records, valid_ids, strict=True), first_person):
             number = record.personal_id
             yield (
-                pk, number if valid else "", "" if valid else number, record.full_name,
-                *name_keys(record.full_name), record.birth_date,
-                record.birth_date_precision, record.sex, record.ethnicity, record.religion,
-                record.nationality, record.birth_registration_place, record.native_place,
-                record.phone, households.get(record.household_code),
-                record.relation_to_head, record.presence, record.presence_since,
-                record.whereabouts, source, record.ref,
-            )  # fmt: skip
+                pk,
+                number if valid else "",
+                "" if valid else number,
+                record.full_name,
+                *name_keys(record.full_name),
+                record.birth_date,
+                record.birth_date_precision,
+                record.sex,
+                record.ethnicity,
+                record.religion,
+                record.nationality,
+                record.birth_registration_place,
+                record.native_place,
+                record.phone,
+                households.get(record.household_code),
+                record.relation_to_head,
+                record.presence,
+                record.presence_since,
+                record.whereabouts,
+                source,
+                record.ref,
+            )
 
     def household_rows() -> Iterator[tuple[Any, ...]]:
         for code in new_codes:
@@ -131,12 +163,26 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         pk = first_residence
         for person, record in enumerate(records, start=first_person):
             if record.permanent_unit:
-                yield (pk, person, ResidenceKind.PERMANENT.value, unit_ids[record.permanent_unit],
-                       record.permanent_address, None, None)  # fmt: skip
+                yield (
+                    pk,
+                    person,
+                    ResidenceKind.PERMANENT.value,
+                    unit_ids[record.permanent_unit],
+                    record.permanent_address,
+                    None,
+                    None,
+                )
                 pk += 1
             if record.temporary_unit:
-                yield (pk, person, ResidenceKind.TEMPORARY.value, unit_ids[record.temporary_unit],
-                       record.temporary_address, record.temporary_since, None)  # fmt: skip
+                yield (
+                    pk,
+                    person,
+                    ResidenceKind.TEMPORARY.value,
+                    unit_ids[record.temporary_unit],
+                    record.temporary_address,
+                    record.temporary_since,
+                    None,
+                )
                 pk += 1
 
     def home_rows() -> Iterator[tuple[Any, ...]]:
@@ -153,8 +199,14 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                 expires = record.card_expires_on or card_expiry(
                     record.card_kind, birth_date=record.birth_date, issued_on=record.card_issued_on
                 )
-                yield (pk, person, record.card_kind, record.card_number, record.card_issued_on,
-                       expires)  # fmt: skip
+                yield (
+                    pk,
+                    person,
+                    record.card_kind,
+                    record.card_number,
+                    record.card_issued_on,
+                    expires,
+                )
                 pk += 1
 
     tables = (Household, Person, Residence, Home, Card)
@@ -177,9 +229,11 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         )
     # Households whose first members came in an earlier load, without the head.
     update_rows(
-        Household, ["head_id"], [(existing[c], head) for c, head in heads.items() if c in existing],
+        Household,
+        ["head_id"],
+        [(existing[c], head) for c, head in heads.items() if c in existing],
         only_null=True,
-    )  # fmt: skip
+    )
     for model in tables:
         reset_sequence(model)
     invalid = sum(
@@ -192,12 +246,20 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     )
     log.info(
         "register load from %s: %d persons (%d invalid IDs kept unverified), %d households",
-        source, person_count, invalid, household_count,
-    )  # fmt: skip
+        source,
+        person_count,
+        invalid,
+        household_count,
+    )
     return LoadResult(
-        person_count, household_count, residence_count, home_count, card_count, invalid,
+        person_count,
+        household_count,
+        residence_count,
+        home_count,
+        card_count,
+        invalid,
         first_person,
-    )  # fmt: skip
+    )
 
 
 def register_analyse() -> None:
@@ -246,8 +308,10 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
         ).values_list("code", "pk")
     )
     for index, record in enumerate(records, start=1):
-        for column, code in (("permanent_unit", record.permanent_unit),
-                             ("temporary_unit", record.temporary_unit)):  # fmt: skip
+        for column, code in (
+            ("permanent_unit", record.permanent_unit),
+            ("temporary_unit", record.temporary_unit),
+        ):
             if code and code not in found:
                 raise RegisterLoadError(
                     _("Bản ghi %(index)s (%(ref)s), cột %(column)s: không có đơn vị mã %(code)s.")
@@ -290,10 +354,23 @@ def _valid_ids(records: Sequence[PersonRecord]) -> list[bool]:
 
 
 PERSON_EDITABLE = {
-    "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
-    "religion", "nationality", "birth_registration_place", "native_place", "phone",
-    "household", "relation_to_head", "presence", "presence_since", "whereabouts",
-}  # fmt: skip
+    "personal_id",
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "birth_registration_place",
+    "native_place",
+    "phone",
+    "household",
+    "relation_to_head",
+    "presence",
+    "presence_since",
+    "whereabouts",
+}
 
 
 @transaction.atomic
@@ -331,10 +408,15 @@ def person_changes(
         setattr(person, name, new)
         recorded.append(
             PersonChange(
-                person=person, field=name, old_value=_text(old), new_value=_text(new),
-                changed_by=by if getattr(by, "pk", None) else None, source=source, reason=reason,
+                person=person,
+                field=name,
+                old_value=_text(old),
+                new_value=_text(new),
+                changed_by=by if getattr(by, "pk", None) else None,
+                source=source,
+                reason=reason,
             )
-        )  # fmt: skip
+        )
     if recorded:
         person.updated_at = timezone.now()
     return recorded

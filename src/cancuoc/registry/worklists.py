@@ -163,9 +163,18 @@ def worklist_columns() -> list[tuple[str, str]]:
 
 
 TABLE_FIELDS = [
-    "pk", "full_name", "birth_date", "birth_date_precision", "sex", "personal_id", "phone",
-    "need", "home_unit_id", "residence_kind", "card_kind",
-]  # fmt: skip
+    "pk",
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "personal_id",
+    "phone",
+    "need",
+    "home_unit_id",
+    "residence_kind",
+    "card_kind",
+]
 
 
 def worklist_table(

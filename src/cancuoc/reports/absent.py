@@ -32,11 +32,17 @@ from .views import paged
 
 def _rows(persons, pending: dict[int, str]) -> list[dict]:
     return [
-        {"pk": p.pk, "name": p.full_name, "birth": p.birth_date, "since": p.presence_since,
-         "id": mask(p.personal_id) if p.personal_id else "", "whereabouts": p.whereabouts,
-         "pending": pending.get(p.pk, "")}
+        {
+            "pk": p.pk,
+            "name": p.full_name,
+            "birth": p.birth_date,
+            "since": p.presence_since,
+            "id": mask(p.personal_id) if p.personal_id else "",
+            "whereabouts": p.whereabouts,
+            "pending": pending.get(p.pk, ""),
+        }
         for p in persons
-    ]  # fmt: skip
+    ]
 
 
 @area_scoped
@@ -68,11 +74,18 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/absent.html",
-        {"unit": unit, "on": on, "rows": _rows(page, pending), "pager": pager,
-         "abroad": _rows(abroad, {}), "abroad_pager": abroad_pager, "incoming": incoming,
-         "outcome": handover_outcome(unit=unit),
-         "communes": picker_communes() if page.object_list else []},
-    )  # fmt: skip
+        {
+            "unit": unit,
+            "on": on,
+            "rows": _rows(page, pending),
+            "pager": pager,
+            "abroad": _rows(abroad, {}),
+            "abroad_pager": abroad_pager,
+            "incoming": incoming,
+            "outcome": handover_outcome(unit=unit),
+            "communes": picker_communes() if page.object_list else [],
+        },
+    )
 
 
 def _say_problems(request: HttpRequest, form) -> None:
@@ -113,9 +126,12 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
     to_unit = form.cleaned_data["to_unit"]
     back = _back(unit, request)
     handover_request(
-        person=person, to_unit=to_unit, whereabouts=form.cleaned_data["whereabouts"],
-        by=request.user, on=on,
-    )  # fmt: skip
+        person=person,
+        to_unit=to_unit,
+        whereabouts=form.cleaned_data["whereabouts"],
+        by=request.user,
+        on=on,
+    )
     messages.success(
         request,
         _("Đã đề nghị %(unit)s tiếp nhận %(name)s.")

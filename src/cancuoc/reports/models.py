@@ -97,18 +97,26 @@ class Obstacle(models.Model):
     title = models.CharField(_("nội dung"), max_length=255)
     detail = models.TextField(_("chi tiết"), blank=True)
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("người báo"),
-    )  # fmt: skip
+    )
     raised_at = models.DateTimeField(_("báo lúc"), auto_now_add=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("giao cho"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("giao cho"),
+    )
     status = models.CharField(
-        _("trạng thái"), max_length=16, choices=ObstacleStatus.choices,
+        _("trạng thái"),
+        max_length=16,
+        choices=ObstacleStatus.choices,
         default=ObstacleStatus.OPEN,
-    )  # fmt: skip
+    )
     resolved_at = models.DateTimeField(_("giải quyết lúc"), null=True, blank=True)
     resolution = models.TextField(_("cách giải quyết"), blank=True)
 

@@ -39,12 +39,15 @@ def productivity(unit: AdministrativeUnit, on: date, *, days: int = 7) -> list[K
         active_days = (on - row["first"]).days + 1
         result.append(
             KitFigures(
-                station=row["station__name"], kit=row["kit__code"],
-                operator=row["operator__username"], days=active_days, captured=row["captured"],
+                station=row["station__name"],
+                kit=row["kit__code"],
+                operator=row["operator__username"],
+                days=active_days,
+                captured=row["captured"],
                 per_day=row["captured"] / active_days,
                 minutes_each=row["seconds"] / 60 / row["captured"] if row["captured"] else 0,
             )
-        )  # fmt: skip
+        )
     return result
 
 
@@ -60,14 +63,22 @@ def backlog(unit: AdministrativeUnit, on: date, totals: dict[str, int]) -> list[
     before production): waiting for production, made but not yet at the commune, at the
     commune but not yet handed over. Below the province, also how long the oldest waited."""
     buckets = [
-        (_("Chờ duyệt, sản xuất"),
-         totals["captured"] - totals["recalled"] - totals["produced"],
-         [CardState.CAPTURED, CardState.APPROVED, CardState.IN_PRODUCTION]),
-        (_("Đã sản xuất, chưa chuyển về"), totals["produced"] - totals["delivered"],
-         [CardState.PRODUCED]),
-        (_("Đã chuyển về xã, chưa trả"), totals["delivered"] - totals["handed_over"],
-         [CardState.DELIVERED]),
-    ]  # fmt: skip
+        (
+            _("Chờ duyệt, sản xuất"),
+            totals["captured"] - totals["recalled"] - totals["produced"],
+            [CardState.CAPTURED, CardState.APPROVED, CardState.IN_PRODUCTION],
+        ),
+        (
+            _("Đã sản xuất, chưa chuyển về"),
+            totals["produced"] - totals["delivered"],
+            [CardState.PRODUCED],
+        ),
+        (
+            _("Đã chuyển về xã, chưa trả"),
+            totals["delivered"] - totals["handed_over"],
+            [CardState.DELIVERED],
+        ),
+    ]
     result = []
     for label, count, states in buckets:
         oldest = None

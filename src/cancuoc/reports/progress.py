@@ -98,10 +98,14 @@ def _progress_of(units: list[AdministrativeUnit], on: date) -> list[Progress]:
         totals = {name: row.get(name) or 0 for name in COUNTERS}
         result.append(
             Progress(
-                unit=unit, on=on, target=targets.get(unit.pk), eligible=eligible.get(unit.pk),
-                done=totals["captured"] - totals["recalled"], totals=totals,
+                unit=unit,
+                on=on,
+                target=targets.get(unit.pk),
+                eligible=eligible.get(unit.pk),
+                done=totals["captured"] - totals["recalled"],
+                totals=totals,
             )
-        )  # fmt: skip
+        )
     return result
 
 

@@ -20,11 +20,14 @@ from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
-    "invalid_id": _("Số định danh sai"), "no_id": _("Chưa có số định danh"),
-    "implausible_birth": _("Ngày sinh bất thường"), "incomplete": _("Thiếu thông tin"),
+    "invalid_id": _("Số định danh sai"),
+    "no_id": _("Chưa có số định danh"),
+    "implausible_birth": _("Ngày sinh bất thường"),
+    "incomplete": _("Thiếu thông tin"),
     "same_name_and_birth": _("Trùng họ tên, ngày sinh"),
-    "to_review": _("Nghi trùng, chờ xem xét"), "left": _("Đã chết, chuyển đi"),
-}  # fmt: skip
+    "to_review": _("Nghi trùng, chờ xem xét"),
+    "left": _("Đã chết, chuyển đi"),
+}
 ROWS_PER_SHEET = 50_000
 
 
@@ -39,9 +42,14 @@ def quality_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/quality.html",
-        {"unit": unit, "on": on, "figures": quality_figures(unit, on),
-         "sees_persons": scope.sees_persons, "purposes": PURPOSES},
-    )  # fmt: skip
+        {
+            "unit": unit,
+            "on": on,
+            "figures": quality_figures(unit, on),
+            "sees_persons": scope.sees_persons,
+            "purposes": PURPOSES,
+        },
+    )
 
 
 def _download(request: HttpRequest, unit, on) -> HttpResponse:
@@ -52,16 +60,32 @@ def _download(request: HttpRequest, unit, on) -> HttpResponse:
     counts = {}
     for name, persons in quality_lists(unit, on).items():
         sheet = book.create_sheet(str(SHEETS[name]))
-        sheet_append(sheet, [gettext("Họ, chữ đệm và tên"), gettext("Ngày sinh"),
-                      gettext("Số định danh"), gettext("Số chưa hợp lệ"), gettext("Dân tộc"),
-                      gettext("Quê quán"), gettext("Tình trạng")])  # fmt: skip
+        sheet_append(
+            sheet,
+            [
+                gettext("Họ, chữ đệm và tên"),
+                gettext("Ngày sinh"),
+                gettext("Số định danh"),
+                gettext("Số chưa hợp lệ"),
+                gettext("Dân tộc"),
+                gettext("Quê quán"),
+                gettext("Tình trạng"),
+            ],
+        )
         rows = scope.persons(persons).order_by("sort_key")[:ROWS_PER_SHEET]
         for p in rows:
-            sheet_append(sheet, [
-                p.full_name, p.birth_date, mask(p.personal_id) if p.personal_id else "",
-                mask(p.unverified_id) if p.unverified_id else "", p.ethnicity, p.native_place,
-                str(p.get_presence_display()),
-            ])  # fmt: skip
+            sheet_append(
+                sheet,
+                [
+                    p.full_name,
+                    p.birth_date,
+                    mask(p.personal_id) if p.personal_id else "",
+                    mask(p.unverified_id) if p.unverified_id else "",
+                    p.ethnicity,
+                    p.native_place,
+                    str(p.get_presence_display()),
+                ],
+            )
         counts[name] = sheet.max_row - 1
     out = BytesIO()
     book.save(out)

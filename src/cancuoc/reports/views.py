@@ -193,8 +193,12 @@ def chart_data(status, forecast=None) -> dict:
         pace = status.pace
         if forecast is not None and forecast.done_on and forecast.done_on > status.on:
             pace = (status.remaining or 0) / (forecast.done_on - status.on).days
-        data |= {"remaining": actual, "deadline": target.deadline.isoformat(),
-                 "target": target.count, "pace": pace}  # fmt: skip
+        data |= {
+            "remaining": actual,
+            "deadline": target.deadline.isoformat(),
+            "target": target.count,
+            "pace": pace,
+        }
     return data
 
 
@@ -266,9 +270,11 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
         title=worklist_title(unit, on),
     )
     audit_record(
-        action="export", obj=unit, purpose=purpose,
+        action="export",
+        obj=unit,
+        purpose=purpose,
         detail={"rows": count, "as_of": on.isoformat(), "basis": basis},
-    )  # fmt: skip
+    )
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"danh-sach-{unit.code}-{on:%Y%m%d}.xlsx"

@@ -48,13 +48,15 @@ def weekly_figures(unit: AdministrativeUnit, last_day: date) -> WeeklyFigures:
         captured=Sum("captured"), recalled=Sum("recalled")
     )
     return WeeklyFigures(
-        unit=unit, first_day=first_day, last_day=last_day,
+        unit=unit,
+        first_day=first_day,
+        last_day=last_day,
         week=last_day.isocalendar().week,
         this_week=(week["captured"] or 0) - (week["recalled"] or 0),
         status=progress(unit, last_day),
         children=children_progress(unit, last_day) if unit.children.exists() else [],
         obstacles=list(obstacles_open_in(unit)[:30]),
-    )  # fmt: skip
+    )
 
 
 def _issuer(unit: AdministrativeUnit) -> tuple[str, str]:
@@ -66,8 +68,16 @@ def _issuer(unit: AdministrativeUnit) -> tuple[str, str]:
     return above, issuing
 
 
-def _paragraph(cell_or_doc, text: str, *, bold=False, italic=False, underline=False,
-               size=13, align=WD_ALIGN_PARAGRAPH.CENTER):  # fmt: skip
+def _paragraph(
+    cell_or_doc,
+    text: str,
+    *,
+    bold=False,
+    italic=False,
+    underline=False,
+    size=13,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+):
     paragraph = cell_or_doc.add_paragraph()
     paragraph.alignment = align
     run = paragraph.add_run(text)
@@ -124,8 +134,9 @@ def weekly_docx(figures: WeeklyFigures, path: Path, *, place: str | None = None)
         document,
         f"Kết quả thu nhận hồ sơ cấp thẻ căn cước tuần {figures.week} "
         f"(từ ngày {figures.first_day:%d/%m/%Y} đến ngày {figures.last_day:%d/%m/%Y})",
-        bold=True, size=14,
-    )  # fmt: skip
+        bold=True,
+        size=14,
+    )
     body = WD_ALIGN_PARAGRAPH.JUSTIFY
     _paragraph(document, "I. KẾT QUẢ", bold=True, align=body)
     lines = [
@@ -162,8 +173,9 @@ def weekly_docx(figures: WeeklyFigures, path: Path, *, place: str | None = None)
         _paragraph(document, "Kết quả theo đơn vị (chi tiết tại Phụ lục):", align=body)
         table = document.add_table(rows=1, cols=4)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ"],
-                              strict=True):  # fmt: skip
+        for cell, text in zip(
+            table.rows[0].cells, ["Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ"], strict=True
+        ):
             cell.text = text
         for child in figures.children[:15]:
             cells = table.add_row().cells
@@ -204,19 +216,38 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
     bold = Font(bold=True)
     sheet_append(sheet, [f"Phụ lục: kết quả thu nhận tuần {figures.week} — {figures.unit.name}"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet_append(sheet, ["STT", "Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ chỉ tiêu (%)",
-                  "Cần cấp thẻ", "Tỷ lệ (%)", "Đã sản xuất", "Đã trả thẻ"])  # fmt: skip
+    sheet_append(
+        sheet,
+        [
+            "STT",
+            "Đơn vị",
+            "Đã thu nhận",
+            "Chỉ tiêu",
+            "Tỷ lệ chỉ tiêu (%)",
+            "Cần cấp thẻ",
+            "Tỷ lệ (%)",
+            "Đã sản xuất",
+            "Đã trả thẻ",
+        ],
+    )
     for cell in sheet[2]:
         cell.font = bold
     for index, child in enumerate(figures.children, start=1):
         target = child.target.count if child.target else None
-        sheet_append(sheet, [
-            index, child.unit.name, child.done, target,
-            round(100 * child.done / target, 1) if target else None,
-            child.eligible,
-            round(100 * child.done / child.eligible, 1) if child.eligible else None,
-            child.totals["produced"], child.totals["handed_over"],
-        ])  # fmt: skip
+        sheet_append(
+            sheet,
+            [
+                index,
+                child.unit.name,
+                child.done,
+                target,
+                round(100 * child.done / target, 1) if target else None,
+                child.eligible,
+                round(100 * child.done / child.eligible, 1) if child.eligible else None,
+                child.totals["produced"],
+                child.totals["handed_over"],
+            ],
+        )
     days = book.create_sheet("Theo ngày")
     sheet_append(days, ["Ngày", "Thu nhận", "Phải thu nhận lại", "Đã sản xuất", "Đã trả thẻ"])
     for cell in days[1]:
@@ -224,8 +255,9 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
     for row in DailyRollup.objects.filter(
         unit=figures.unit, day__gte=figures.first_day, day__lte=figures.last_day
     ).order_by("day"):
-        sheet_append(days, [row.day, row.captured, row.rejected_at_capture, row.produced,
-                     row.handed_over])  # fmt: skip
+        sheet_append(
+            days, [row.day, row.captured, row.rejected_at_capture, row.produced, row.handed_over]
+        )
     book.save(path)
     return path
 
@@ -241,10 +273,21 @@ def to_pdf(source: Path, directory: Path) -> Path:
         raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice: không tạo được PDF."))
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
-            [office, f"-env:UserInstallation=file://{profile}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(directory), str(source)],
-            capture_output=True, text=True, timeout=180, check=False,
-        )  # fmt: skip
+            [
+                office,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(directory),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
     pdf = directory / (source.stem + ".pdf")
     if result.returncode != 0 or not pdf.exists():
         raise PdfUnavailable(f"LibreOffice: {result.stderr.strip() or result.stdout.strip()}")

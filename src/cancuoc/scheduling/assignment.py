@@ -151,9 +151,12 @@ def _solve_flow(problem: Problem) -> _Flow:
     open_days: dict[tuple[int, int], int] = defaultdict(int)
     held_days: dict[tuple[int, int, int], int] = defaultdict(int)
     for station, day, cap, held in zip(
-        problem.slot_station.tolist(), problem.slot_day.tolist(),
-        problem.slot_capacity.tolist(), problem.slot_held_for.tolist(), strict=True,
-    ):  # fmt: skip
+        problem.slot_station.tolist(),
+        problem.slot_day.tolist(),
+        problem.slot_capacity.tolist(),
+        problem.slot_held_for.tolist(),
+        strict=True,
+    ):
         if held == OPEN:
             open_days[(station, day)] += cap
         else:
@@ -183,9 +186,11 @@ def _solve_flow(problem: Problem) -> _Flow:
 
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64),
-    )  # fmt: skip
+        np.array(tails, dtype=np.int32),
+        np.array(heads, dtype=np.int32),
+        np.array(caps, dtype=np.int64),
+        np.array(costs, dtype=np.int64),
+    )
     supplies = np.zeros(len(ids), dtype=np.int64)
     for (place, pref), n in demand.items():
         supplies[ids[("group", place, pref)]] = n

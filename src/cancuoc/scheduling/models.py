@@ -68,14 +68,22 @@ class Slot(models.Model):
     capacity = models.PositiveSmallIntegerField(_("số chỗ"))
     # An on-site session: the slot is held for this institution's members only.
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("dành cho cơ quan, đơn vị"),
-    )  # fmt: skip
+    )
     # A mobile team's stop: the slot is held for the residents of this village.
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("dành cho thôn"),
-    )  # fmt: skip
+    )
 
     objects = SlotQuerySet.as_manager()
 
@@ -102,9 +110,13 @@ class AssignmentRun(models.Model):
     )
     started_at = models.DateTimeField(_("bắt đầu lúc"), db_default=Now())
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người chạy"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người chạy"),
+    )
     first_day = models.DateField(_("từ ngày"))
     last_day = models.DateField(_("đến ngày"))
     persons = models.PositiveIntegerField(_("người cần hẹn"), default=0)
@@ -131,22 +143,36 @@ class Appointment(models.Model):
     )
     # Who came together: members of one household share a slot.
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("hộ"),
-    )  # fmt: skip
+    )
     state = models.CharField(
-        _("tình trạng"), max_length=16, choices=AppointmentState.choices,
+        _("tình trạng"),
+        max_length=16,
+        choices=AppointmentState.choices,
         default=AppointmentState.BOOKED,
-    )  # fmt: skip
+    )
     code = models.CharField(_("mã hẹn"), max_length=16, unique=True, default=appointment_code)
     run = models.ForeignKey(
-        AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        AssignmentRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("lượt xếp lịch"),
-    )  # fmt: skip
+    )
     rebooked_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rebooked_as",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rebooked_as",
         verbose_name=_("hẹn lại từ lịch"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
 
     class Meta:
@@ -174,13 +200,21 @@ class Visit(models.Model):
     day = models.DateField(_("ngày"))
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("thôn"),
-    )  # fmt: skip
+    )
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cơ quan, đơn vị"),
-    )  # fmt: skip
+    )
     arrives_at = models.DateTimeField(_("đến lúc"))
     leaves_at = models.DateTimeField(_("rời lúc"))
     expected = models.PositiveIntegerField(_("số người dự kiến"))

@@ -251,9 +251,13 @@ def citizen_lookup(*, personal_id: str, birth_date: date, ip: str | None) -> Loo
     starts, ends = time_window(appointment.slot)
     place = slot_places([appointment.slot])[appointment.slot.pk]
     return LookupResult(
-        found=True, appointment=appointment, place=f"{place.station}, {place.address}",
-        starts=starts, ends=ends, card_state=card_state,
-    )  # fmt: skip
+        found=True,
+        appointment=appointment,
+        place=f"{place.station}, {place.address}",
+        starts=starts,
+        ends=ends,
+        card_state=card_state,
+    )
 
 
 def fanpage_image(*, unit: AdministrativeUnit, openings: list[Opening], bring: tuple) -> bytes:

@@ -11,8 +11,15 @@ def comparison_table(result: Comparison) -> Table:
         title=f"Điểm {station.kits} bộ máy, {station.capture_minutes:g} phút/người, "
         f"vắng {station.no_show:.0%} / {station.kits} kits, {station.no_show:.0%} no-shows"
     )
-    for heading in ["Cách hẹn / policy", "Máy bận / utilisation", "Chờ TB / mean wait",
-                    "Chờ p90", "Làm thêm / overtime", "Người/ngày", ""]:  # fmt: skip
+    for heading in [
+        "Cách hẹn / policy",
+        "Máy bận / utilisation",
+        "Chờ TB / mean wait",
+        "Chờ p90",
+        "Làm thêm / overtime",
+        "Người/ngày",
+        "",
+    ]:
         table.add_column(heading, justify="left" if heading.startswith("Cách") else "right")
     for outcome in result.outcomes:
         chosen = outcome is result.recommended

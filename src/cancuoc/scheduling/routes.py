@@ -290,10 +290,13 @@ def routes_solve(
         raise NoRoutes(
             str(NO_PLAN)
             % {
-                "places": len(stops), "pieces": len(nodes) - len(teams), "days": len(vehicles),
-                "seconds": f"{time_limit:g}", "status": routing.status(),
+                "places": len(stops),
+                "pieces": len(nodes) - len(teams),
+                "days": len(vehicles),
+                "seconds": f"{time_limit:g}",
+                "status": routing.status(),
             }
-        )  # fmt: skip
+        )
 
     itineraries, served = [], {}
     for v, (t, team, workday) in enumerate(vehicles):
@@ -314,10 +317,14 @@ def routes_solve(
             else:
                 visits.append(
                     PlannedVisit(
-                        node.stop.key, arrives, leaves, node.people, km[previous][n],
+                        node.stop.key,
+                        arrives,
+                        leaves,
+                        node.people,
+                        km[previous][n],
                         drive[previous][n],
                     )
-                )  # fmt: skip
+                )
             served[node.stop.key] = served.get(node.stop.key, 0) + node.people
             previous = n
         itineraries.append(

@@ -27,16 +27,27 @@ from .models import HOLDING_STATES, Appointment, AppointmentState, Slot
 
 # (header, width in characters)
 DAY_COLUMNS = [
-    (gettext_lazy("Giờ"), 13), (gettext_lazy("Số chỗ"), 8), (gettext_lazy("Đã hẹn"), 8),
-    (gettext_lazy("Dành cho"), 18), (gettext_lazy("STT"), 5),
-    (gettext_lazy("Họ, chữ đệm và tên"), 28), (gettext_lazy("Năm sinh"), 9),
-    (gettext_lazy("Số định danh"), 15), (gettext_lazy("Thôn/tổ dân phố"), 18),
-    (gettext_lazy("Mã hộ"), 12), (gettext_lazy("Mã hẹn"), 13), (gettext_lazy("Tình trạng"), 11),
-]  # fmt: skip
+    (gettext_lazy("Giờ"), 13),
+    (gettext_lazy("Số chỗ"), 8),
+    (gettext_lazy("Đã hẹn"), 8),
+    (gettext_lazy("Dành cho"), 18),
+    (gettext_lazy("STT"), 5),
+    (gettext_lazy("Họ, chữ đệm và tên"), 28),
+    (gettext_lazy("Năm sinh"), 9),
+    (gettext_lazy("Số định danh"), 15),
+    (gettext_lazy("Thôn/tổ dân phố"), 18),
+    (gettext_lazy("Mã hộ"), 12),
+    (gettext_lazy("Mã hẹn"), 13),
+    (gettext_lazy("Tình trạng"), 11),
+]
 SUMMARY_COLUMNS = [
-    (gettext_lazy("Ngày"), 12), (gettext_lazy("Thứ"), 10), (gettext_lazy("Số khung giờ"), 13),
-    (gettext_lazy("Số chỗ"), 10), (gettext_lazy("Đã hẹn"), 10), (gettext_lazy("Tỷ lệ"), 9),
-]  # fmt: skip
+    (gettext_lazy("Ngày"), 12),
+    (gettext_lazy("Thứ"), 10),
+    (gettext_lazy("Số khung giờ"), 13),
+    (gettext_lazy("Số chỗ"), 10),
+    (gettext_lazy("Đã hẹn"), 10),
+    (gettext_lazy("Tỷ lệ"), 9),
+]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -67,10 +78,11 @@ def schedule_xlsx(*, station: Station, first: date, last: date) -> bytes:
     summary = book.active
     summary.title = _("Tổng hợp")
     title = _("Lịch hẹn %(station)s (%(code)s), %(first)s – %(last)s") % {
-        "station": station.name, "code": station.code,
+        "station": station.name,
+        "code": station.code,
         "first": date_format(first, "SHORT_DATE_FORMAT"),
         "last": date_format(last, "SHORT_DATE_FORMAT"),
-    }  # fmt: skip
+    }
     _begin(summary, title, SUMMARY_COLUMNS)
     for day, day_slots in itertools.groupby(slots, key=lambda s: time_window(s)[0].date()):
         day_slots = list(day_slots)
@@ -126,9 +138,11 @@ def _write_slot(
     nobody is), a line above the slot to tell slots apart."""
     starts, ends = time_window(slot)
     figures = [
-        f"{starts:%H:%M} – {ends:%H:%M}", slot.capacity, len(booked),
+        f"{starts:%H:%M} – {ends:%H:%M}",
+        slot.capacity,
+        len(booked),
         slot.institution.name if slot.institution else "",
-    ]  # fmt: skip
+    ]
     first_row = sheet.max_row + 1
     if not booked:
         sheet_append(sheet, figures)
@@ -137,12 +151,18 @@ def _write_slot(
         village = villages.get(appointment.home_unit_id)
         sheet_append(
             sheet,
-            [*(figures if number == 1 else [None] * len(figures)), number, person.full_name,
-             person.birth_date.year, mask(person.personal_id) if person.personal_id else "",
-             village.name if village else "",
-             person.household.code if person.household else "", appointment.code,
-             str(_STATE_LABELS[appointment.state])],
-        )  # fmt: skip
+            [
+                *(figures if number == 1 else [None] * len(figures)),
+                number,
+                person.full_name,
+                person.birth_date.year,
+                mask(person.personal_id) if person.personal_id else "",
+                village.name if village else "",
+                person.household.code if person.household else "",
+                appointment.code,
+                str(_STATE_LABELS[appointment.state]),
+            ],
+        )
     for cell in sheet[first_row]:
         cell.border = SLOT_TOP
     sheet.cell(first_row, 1).font = BOLD

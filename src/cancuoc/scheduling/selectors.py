@@ -22,9 +22,11 @@ from .models import AppointmentState, Slot, in_booking_hours
 def unit_station_km(unit: AdministrativeUnit, station: Station) -> float:
     """Distance from a village to a station (see ``lib.geo.place_km``)."""
     return place_km(
-        (unit.latitude, unit.longitude), unit.path,
-        (station.latitude, station.longitude), station.unit.path,
-    )  # fmt: skip
+        (unit.latitude, unit.longitude),
+        unit.path,
+        (station.latitude, station.longitude),
+        station.unit.path,
+    )
 
 
 @dataclass

@@ -120,9 +120,14 @@ def slots_generate(
     made = []
     for span in working_spans([station], first, last):
         made += _cut(
-            station=station, kits=kits, starts=span.starts, ends=span.ends,
-            minutes=span.minutes, slot_minutes=slot_minutes, factor=factor,
-        )  # fmt: skip
+            station=station,
+            kits=kits,
+            starts=span.starts,
+            ends=span.ends,
+            minutes=span.minutes,
+            slot_minutes=slot_minutes,
+            factor=factor,
+        )
     return _save_new(station, made)
 
 
@@ -140,10 +145,16 @@ def slots_from_visits(
         starts = timezone.make_naive(visit.arrives_at)
         ends = timezone.make_naive(visit.leaves_at)
         made += _cut(
-            station=station, kits=kits, starts=starts, ends=ends, slot_minutes=slot_minutes,
-            minutes=int((ends - starts).total_seconds() // 60), factor=factor,
-            unit_id=visit.unit_id, institution_id=visit.institution_id,
-        )  # fmt: skip
+            station=station,
+            kits=kits,
+            starts=starts,
+            ends=ends,
+            slot_minutes=slot_minutes,
+            minutes=int((ends - starts).total_seconds() // 60),
+            factor=factor,
+            unit_id=visit.unit_id,
+            institution_id=visit.institution_id,
+        )
     return _save_new(station, made)
 
 
@@ -177,29 +188,47 @@ def appointments_assign(
     stations = [s.pk for s in stations_in(unit)]
     list(Station.objects.select_for_update().filter(pk__in=stations).order_by("pk"))
     data = assignment_input(
-        unit=unit, first=first, last=last, on=on, after=after or timezone.now(),
+        unit=unit,
+        first=first,
+        last=last,
+        on=on,
+        after=after or timezone.now(),
         weights=weights or Weights(),
-    )  # fmt: skip
+    )
     solution = assign(data.problem)
     run = AssignmentRun.objects.create(
-        unit=unit, by=by, first_day=first, last_day=last, persons=solution.persons,
-        assigned=solution.assigned, unassigned=solution.unassigned, cost=solution.cost,
+        unit=unit,
+        by=by,
+        first_day=first,
+        last_day=last,
+        persons=solution.persons,
+        assigned=solution.assigned,
+        unassigned=solution.unassigned,
+        cost=solution.cost,
         lower_bound=solution.lower_bound,
-    )  # fmt: skip
+    )
     rows = (
-        (person, int(data.slot_ids[slot]), data.party_household[party], AppointmentState.BOOKED,
-         appointment_code(), run.pk)
+        (
+            person,
+            int(data.slot_ids[slot]),
+            data.party_household[party],
+            AppointmentState.BOOKED,
+            appointment_code(),
+            run.pk,
+        )
         for party, slot in enumerate(solution.party_slot.tolist())
         if slot >= 0
         for person in data.party_persons[party]
-    )  # fmt: skip
+    )
     copy_rows(Appointment, APPOINTMENT_COLUMNS, rows)
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["seconds"])
     audit_record(
-        user=by, action="assign", obj=run,
+        user=by,
+        action="assign",
+        obj=run,
         detail={"unit": unit.code, "assigned": run.assigned, "unassigned": run.unassigned},
-    )  # fmt: skip
+    )
     return run
 
 
@@ -292,6 +321,8 @@ def appointments_rebook(
 def appointment_attended(*, person: Person, station: Station, at: datetime) -> None:
     """Intake saw the person at the station: their booking there that day is kept."""
     Appointment.objects.filter(
-        person=person, slot__station=station, state=AppointmentState.BOOKED,
+        person=person,
+        slot__station=station,
+        state=AppointmentState.BOOKED,
         slot__starts_at__date=timezone.localdate(at),
-    ).update(state=AppointmentState.ATTENDED)  # fmt: skip
+    ).update(state=AppointmentState.ATTENDED)

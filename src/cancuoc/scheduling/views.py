@@ -152,9 +152,11 @@ def schedule_download(request: HttpRequest, code: str) -> HttpResponse:
     station, first, last, purpose = _export(request, code)
     content = schedule_xlsx(station=station, first=first, last=last)
     audit_record(
-        action="export", obj=station, purpose=purpose,
+        action="export",
+        obj=station,
+        purpose=purpose,
         detail={"document": "schedule", "from": first.isoformat(), "to": last.isoformat()},
-    )  # fmt: skip
+    )
     return _attachment(content, XLSX, f"lich-hen-{station.code}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx")
 
 
@@ -163,14 +165,18 @@ def schedule_download(request: HttpRequest, code: str) -> HttpResponse:
 def slips_download(request: HttpRequest, code: str) -> HttpResponse:
     station, first, last, purpose = _export(request, code)
     booked = Appointment.objects.filter(
-        slot__station=station, state=AppointmentState.BOOKED,
-        slot__starts_at__date__gte=first, slot__starts_at__date__lte=last,
-    )  # fmt: skip
+        slot__station=station,
+        state=AppointmentState.BOOKED,
+        slot__starts_at__date__gte=first,
+        slot__starts_at__date__lte=last,
+    )
     content = slips_pdf(appointments=booked)
     audit_record(
-        action="export", obj=station, purpose=purpose,
+        action="export",
+        obj=station,
+        purpose=purpose,
         detail={"document": "slips", "from": first.isoformat(), "to": last.isoformat()},
-    )  # fmt: skip
+    )
     name = f"phieu-hen-{station.code}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
     return _attachment(content, "application/pdf", name)
 
@@ -224,10 +230,17 @@ def public_schedule(request: HttpRequest, code: str) -> HttpResponse:
         below = [] if complete else list(unit.children.order_by("code"))
         content = render_to_string(
             "scheduling/public_schedule_content.html",
-            {"unit": unit, "first": first, "openings": openings, "complete": complete,
-             "shown": PAGE_OPENINGS, "below": below, "bring": BRING,
-             "post": fanpage_post(unit=unit, openings=openings, bring=BRING)},
-        )  # fmt: skip
+            {
+                "unit": unit,
+                "first": first,
+                "openings": openings,
+                "complete": complete,
+                "shown": PAGE_OPENINGS,
+                "below": below,
+                "bring": BRING,
+                "post": fanpage_post(unit=unit, openings=openings, bring=BRING),
+            },
+        )
         return Page(unit=unit.name, content=content)
 
     page = kept(public_key("page", code, first, translation.get_language()), build)
@@ -278,13 +291,14 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     ngay_sinh = forms.DateField(
-        label=gettext_lazy("Ngày sinh"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label=gettext_lazy("Ngày sinh"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "invalid": gettext_lazy("Nhập ngày sinh."),
             "required": gettext_lazy("Nhập ngày sinh."),
         },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )
 
 
 def lookup(request: HttpRequest) -> HttpResponse:

@@ -142,12 +142,17 @@ def station_stops(
         stops["unit", unit.pk] = (Stop(("unit", unit.pk), point, people[unit.pk]), unit, None)
     for institution, n in sorted(institutions.items(), key=lambda item: item[0].code):
         point = place_point(
-            path=institution.unit.path, code=institution.code, located=located, default=depot,
+            path=institution.unit.path,
+            code=institution.code,
+            located=located,
+            default=depot,
             below=1,
-        )  # fmt: skip
+        )
         stops["institution", institution.pk] = (
-            Stop(("institution", institution.pk), point, n), None, institution,
-        )  # fmt: skip
+            Stop(("institution", institution.pk), point, n),
+            None,
+            institution,
+        )
     return stops
 
 
@@ -197,19 +202,25 @@ def visits_plan(
     depot = station_point(station)
     stops = station_stops(station=station, on=on, depot=depot)
     team = Team(
-        station.code, depot, kits, station.capture_minutes,
+        station.code,
+        depot,
+        kits,
+        station.capture_minutes,
         workdays(working_spans([station], first, last), first),
-    )  # fmt: skip
+    )
     routes = routes_solve(
         stops=[stop for stop, _, _ in stops.values()], teams=[team], time_limit=time_limit
     )
     if routes.dropped:
         logger.warning(
             "station %s, %s–%s: %d people in %d places left out: %s",
-            station.code, first, last, sum(d.people for d in routes.dropped),
+            station.code,
+            first,
+            last,
+            sum(d.people for d in routes.dropped),
             len(routes.dropped),
             ", ".join(f"{d.stop[0]} {d.stop[1]}: {d.people}" for d in routes.dropped),
-        )  # fmt: skip
+        )
     Visit.objects.filter(station=station, day__gte=first, day__lte=last).delete()
     visits = []
     for itinerary in routes.itineraries:
@@ -219,10 +230,15 @@ def visits_plan(
             unit, institution = stops[planned.stop][1:]
             visits.append(
                 Visit(
-                    station=station, day=day, order=order, unit=unit, institution=institution,
+                    station=station,
+                    day=day,
+                    order=order,
+                    unit=unit,
+                    institution=institution,
                     arrives_at=midnight + timedelta(minutes=planned.arrives),
                     leaves_at=midnight + timedelta(minutes=planned.leaves),
-                    expected=planned.people, travel_km=round(planned.km, 2),
+                    expected=planned.people,
+                    travel_km=round(planned.km, 2),
                 )
-            )  # fmt: skip
+            )
     return Visit.objects.bulk_create(visits)

@@ -72,7 +72,14 @@ def assignment_problem_synth(
         slot_held_for[first : first + 2 * per_day] = villages + n
     deadline = np.full(stations, days - 1 if deadline_day is None else deadline_day)
     return Problem(
-        party_place=party_place, party_size=party_size, party_hard=party_hard, reach=reach,
-        slot_station=slot_station, slot_day=slot_day, slot_capacity=slot_capacity,
-        slot_held_for=slot_held_for, station_deadline=deadline, weights=weights or Weights(),
-    )  # fmt: skip
+        party_place=party_place,
+        party_size=party_size,
+        party_hard=party_hard,
+        reach=reach,
+        slot_station=slot_station,
+        slot_day=slot_day,
+        slot_capacity=slot_capacity,
+        slot_held_for=slot_held_for,
+        station_deadline=deadline,
+        weights=weights or Weights(),
+    )

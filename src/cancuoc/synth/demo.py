@@ -122,9 +122,11 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
     rng = random.Random(seed)
     for commune in communes:
         station = Station.objects.create(
-            code=f"DEMO-{commune.code}", name=f"Công an {commune.name}",
-            kind=StationKind.FIXED, unit=commune,
-        )  # fmt: skip
+            code=f"DEMO-{commune.code}",
+            name=f"Công an {commune.name}",
+            kind=StationKind.FIXED,
+            unit=commune,
+        )
         kits = [Kit.objects.create(station=station, code=f"{station.code}-{n}") for n in (1, 2)]
         day, days = CAMPAIGN_START, (as_of - CAMPAIGN_START).days + 1
         rate = snapshots.get(commune.pk, 0) * share / days  # people a day, on average
@@ -142,12 +144,16 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
                 )
                 accepted = rng.random() > 0.04
                 intake_record(
-                    operator=operator, person=persons[queue.pop()], station=station,
-                    kit=kits[n % 2], started_at=start,
-                    ended_at=start + timedelta(minutes=rng.randint(6, 12)), accepted=accepted,
+                    operator=operator,
+                    person=persons[queue.pop()],
+                    station=station,
+                    kit=kits[n % 2],
+                    started_at=start,
+                    ended_at=start + timedelta(minutes=rng.randint(6, 12)),
+                    accepted=accepted,
                     reason="" if accepted else "Ảnh chân dung không đạt",
                     idempotency_key=f"demo-{station.code}-{day}-{n}",
-                )  # fmt: skip
+                )
             day += timedelta(days=1)
 
 
@@ -198,9 +204,11 @@ def _demo_vehicle(province: AdministrativeUnit, *, first: date, on: date) -> Sta
         counts[village.parent_id] = counts.get(village.parent_id, 0) + 1
     commune = max(counts, key=lambda pk: (counts[pk], -pk))
     van = Station.objects.create(
-        code="DEMO-XE-1", name="Xe cấp căn cước lưu động số 1", kind=StationKind.VEHICLE,
+        code="DEMO-XE-1",
+        name="Xe cấp căn cước lưu động số 1",
+        kind=StationKind.VEHICLE,
         unit_id=commune,
-    )  # fmt: skip
+    )
     van.service_area.set([v for v in remote if v.parent_id == commune])
     Kit.objects.bulk_create(Kit(station=van, code=f"DEMO-XE-1-{n}") for n in (1, 2))
     Shift.objects.create(station=van, name="Ngày", starts=time(7), ends=time(17), break_minutes=60)
@@ -228,14 +236,22 @@ def demo_plan(*, province_code: str, as_of: date) -> DemoPlan:
             )
         made += slots_make(station=station, first=first, last=last, no_show=0.10)
     run = appointments_assign(
-        unit=province, first=first, last=last, on=as_of,
+        unit=province,
+        first=first,
+        last=last,
+        on=as_of,
         after=timezone.make_aware(datetime.combine(first, time(0))),
-    )  # fmt: skip
+    )
     booked = Appointment.objects.filter(
         slot__starts_at__date__gte=first, slot__starts_at__date__lte=last
     ).count()
     van_booked = Appointment.objects.filter(slot__station=van).count() if van else 0
     return DemoPlan(
-        first=first, last=last, slots=made, run=run, booked=booked, van=van,
+        first=first,
+        last=last,
+        slots=made,
+        run=run,
+        booked=booked,
+        van=van,
         van_booked=van_booked,
-    )  # fmt: skip
+    )

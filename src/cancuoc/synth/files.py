@@ -16,14 +16,18 @@ def synth_write(province: SynthProvince, directory: Path) -> list[Path]:
         _write(
             directory / "units.csv",
             ["Mã đơn vị", "Tên", "Loại", "Mã đơn vị cấp trên", "Vùng sâu, vùng xa"],
-            ([v.code, v.name, v.kind, v.parent_code, "1" if v.is_remote else "0"]
-             for v in province.villages),
+            (
+                [v.code, v.name, v.kind, v.parent_code, "1" if v.is_remote else "0"]
+                for v in province.villages
+            ),
         ),
         _write(
             directory / "institutions.csv",
             ["Mã", "Tên", "Loại", "Mã đơn vị", "Hạn hoàn thành"],
-            ([i.code, i.name, i.kind, i.unit_code, date_text(i.deadline)]
-             for i in province.institutions),
+            (
+                [i.code, i.name, i.kind, i.unit_code, date_text(i.deadline)]
+                for i in province.institutions
+            ),
         ),
         _write(
             directory / "institution_members.csv",
@@ -35,7 +39,7 @@ def synth_write(province: SynthProvince, directory: Path) -> list[Path]:
             ["ref", "kind", "original_ref", "detail"],
             ([d.ref, d.kind, d.original_ref, d.detail] for d in province.defects),
         ),
-    ]  # fmt: skip
+    ]
     return written
 
 

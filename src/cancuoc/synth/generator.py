@@ -168,8 +168,11 @@ def synth_province(
         for person in persons:
             home = person.household
             kin = person.relation in (
-                Relation.HEAD, Relation.CHILD, Relation.GRANDCHILD, Relation.SIBLING
-            )  # fmt: skip
+                Relation.HEAD,
+                Relation.CHILD,
+                Relation.GRANDCHILD,
+                Relation.SIBLING,
+            )
             result.records.append(
                 _record(
                     draw,
@@ -220,8 +223,11 @@ def _villages(rng: random.Random, ward, size: int) -> list[NewUnit]:
 def _relation_wish(rng: random.Random, age: int) -> tuple[str, int, int]:
     roll = rng.random()
     if age < 18:
-        return (Relation.CHILD, age + 18, age + 45) if roll < 0.9 else (
-            Relation.GRANDCHILD, age + 40, age + 75)  # fmt: skip
+        return (
+            (Relation.CHILD, age + 18, age + 45)
+            if roll < 0.9
+            else (Relation.GRANDCHILD, age + 40, age + 75)
+        )
     if age < 30:
         if roll < 0.6:
             return Relation.CHILD, age + 18, age + 45
@@ -296,9 +302,11 @@ def _birth(draw: _Draw, age: int, reference: date) -> tuple[date, str]:
 def _new_id(draw: _Draw, used: set[str], province_code: str, year: int, sex: str) -> str:
     while True:
         number = personal_id.generate(
-            province_code=province_code, birth_year=year, sex=sex,
+            province_code=province_code,
+            birth_year=year,
+            sex=sex,
             serial=draw.rng.randrange(1_000_000),
-        )  # fmt: skip
+        )
         if number not in used:
             used.add(number)
             return number
@@ -310,8 +318,13 @@ _CARD_ERAS = {
     CardKind.CCCD_BARCODE: (date(2016, 1, 1), date(2020, 12, 31)),
     CardKind.CCCD_CHIP: (date(2021, 1, 1), date(2099, 1, 1)),
 }
-_CARD_MIX = [(CardKind.CMND_9, 50), (CardKind.CMND_12, 7), (CardKind.CCCD_BARCODE, 30),
-             (CardKind.CCCD_CHIP, 3), ("", 10)]  # fmt: skip
+_CARD_MIX = [
+    (CardKind.CMND_9, 50),
+    (CardKind.CMND_12, 7),
+    (CardKind.CCCD_BARCODE, 30),
+    (CardKind.CCCD_CHIP, 3),
+    ("", 10),
+]
 
 
 def _card(draw: _Draw, birth: date, age: int, number: str, reference: date):

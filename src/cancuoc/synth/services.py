@@ -38,18 +38,24 @@ def synth_load(province: SynthProvince) -> SynthLoadResult:
     copy_rows(
         Institution,
         ["id", "code", "name", "kind", "unit_id", "deadline"],
-        ((first + n, i.code, i.name, i.kind, units[i.unit_code], i.deadline)
-         for n, i in enumerate(province.institutions)),
-    )  # fmt: skip
+        (
+            (first + n, i.code, i.name, i.kind, units[i.unit_code], i.deadline)
+            for n, i in enumerate(province.institutions)
+        ),
+    )
     first_member = reserve_ids(InstitutionMember, 0)
     members = copy_rows(
         InstitutionMember,
         ["id", "institution_id", "person_id", "role", "since", "until"],
-        ((first_member + n, institution, person_ids[ref], "", None, None)
-         for n, (institution, ref) in enumerate(
-             (first + k, ref) for k, i in enumerate(province.institutions) for ref in i.member_refs
-         )),
-    )  # fmt: skip
+        (
+            (first_member + n, institution, person_ids[ref], "", None, None)
+            for n, (institution, ref) in enumerate(
+                (first + k, ref)
+                for k, i in enumerate(province.institutions)
+                for ref in i.member_refs
+            )
+        ),
+    )
     reset_sequence(Institution)
     reset_sequence(InstitutionMember)
     return SynthLoadResult(villages.created, register, len(province.institutions), members)

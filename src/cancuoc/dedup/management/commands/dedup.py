@@ -28,25 +28,30 @@ class Command(BaseCommand):
         run = sub.add_parser("run")
         scope = run.add_mutually_exclusive_group()
         scope.add_argument(
-            "--unit", metavar="CODE",
+            "--unit",
+            metavar="CODE",
             help="only this unit's subtree, with the register's model unless --train",
-        )  # fmt: skip
+        )
         scope.add_argument(
-            "--job", type=int, metavar="N",
+            "--job",
+            type=int,
+            metavar="N",
             help="only the records import job N wrote, against the register, with the model "
             "of the latest run over the whole register",
-        )  # fmt: skip
+        )
         saved = run.add_mutually_exclusive_group()
         saved.add_argument(
-            "--reuse", action="store_true",
+            "--reuse",
+            action="store_true",
             help="the model of the latest run over the whole register, without training",
-        )  # fmt: skip
+        )
         saved.add_argument("--model", type=Path, help="a model saved with --save-model")
         saved.add_argument(
-            "--train", action="store_true",
+            "--train",
+            action="store_true",
             help="train on the records scored, even for a unit (too few to learn from in a "
             "commune)",
-        )  # fmt: skip
+        )
         run.add_argument("--save-model", type=Path, help="write the model used (JSON)")
         run.add_argument("--auto-merge", type=float, help="merge at or above this weight")
         run.add_argument("--review", type=float, help="queue at or above this weight")
@@ -83,9 +88,11 @@ class Command(BaseCommand):
             else:
                 try:
                     run = dedup_run(
-                        unit=unit, saved_model=saved, review_weight=options["review"],
+                        unit=unit,
+                        saved_model=saved,
+                        review_weight=options["review"],
                         auto_merge_weight=options["auto_merge"],
-                    )  # fmt: skip
+                    )
                 except CannotTrain as error:
                     raise CommandError(str(error)) from error
         if options["save_model"]:
@@ -116,9 +123,10 @@ class Command(BaseCommand):
             table.add_column(heading)
         for pair in pairs.order_by("-match_weight")[:limit]:
             table.add_row(
-                str(pair.pk), f"{pair.match_weight:.1f}",
+                str(pair.pk),
+                f"{pair.match_weight:.1f}",
                 f"{pair.left.full_name} ({redact(pair.left.personal_id)})",
                 f"{pair.right.full_name} ({redact(pair.right.personal_id)})",
                 f"{pair.left.birth_date:%d/%m/%Y} / {pair.right.birth_date:%d/%m/%Y}",
-            )  # fmt: skip
+            )
         console.print(table)

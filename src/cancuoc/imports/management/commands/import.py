@@ -35,9 +35,10 @@ class Command(BaseCommand):
             "--template", type=Path, metavar="OUT.xlsx", help="write the blank template here"
         )
         parser.add_argument(
-            "--no-dedup", action="store_true",
+            "--no-dedup",
+            action="store_true",
             help="do not match the new records against the register afterwards",
-        )  # fmt: skip
+        )
 
     def handle(
         self, *args, file, source, dry_run, batch_size, rejected, template, no_dedup, **options
@@ -54,9 +55,13 @@ class Command(BaseCommand):
             raise CommandError(f"không có tệp / no file {file}")
         source = source or default_source(file)
         with Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
-        ) as progress:  # fmt: skip
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task(f"Nhập / importing {file.name}", total=None)
 
             def advance(job, estimated_rows: int) -> None:
@@ -66,9 +71,13 @@ class Command(BaseCommand):
 
             try:
                 result = person_import(
-                    path=file, source=source, batch_size=batch_size, dry_run=dry_run,
-                    rejected_out=rejected, on_batch=advance,
-                )  # fmt: skip
+                    path=file,
+                    source=source,
+                    batch_size=batch_size,
+                    dry_run=dry_run,
+                    rejected_out=rejected,
+                    on_batch=advance,
+                )
             except (ImportFileError, ImportConflict, ValueError) as error:
                 raise CommandError(str(error)) from error
         job = result.job

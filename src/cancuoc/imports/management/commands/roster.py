@@ -29,9 +29,12 @@ class Command(BaseCommand):
             raise CommandError(f"không có tệp / no file {file}")
         try:
             result = roster_import(
-                institution=found, path=file, on=timezone.localdate(), deadline=deadline,
+                institution=found,
+                path=file,
+                on=timezone.localdate(),
+                deadline=deadline,
                 dry_run=dry_run,
-            )  # fmt: skip
+            )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         for error in result.rejected:

@@ -31,8 +31,10 @@ class Command(BaseCommand):
             parts = target_split(target=target)
         except TargetSplitError as error:
             raise CommandError(str(error)) from error
-        table = Table(title=f"Chỉ tiêu {area.name} {number(target.count)} trước "
-                      f"{target.deadline:%d/%m/%Y} / target split")  # fmt: skip
+        table = Table(
+            title=f"Chỉ tiêu {area.name} {number(target.count)} trước "
+            f"{target.deadline:%d/%m/%Y} / target split"
+        )
         table.add_column("Đơn vị / unit")
         table.add_column("Chỉ tiêu / target", justify="right")
         for part in parts:

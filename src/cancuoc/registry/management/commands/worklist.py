@@ -45,8 +45,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         # full ID numbers and phones leave the system: who, what, how many and why
         audit_record(
-            action="export", obj=area, purpose=purpose, username=cli_username(),
-            detail={"document": "worklist", "rows": count, "as_of": as_of.isoformat(),
-                    "basis": basis, "format": out.suffix.lstrip(".").lower()},
-        )  # fmt: skip
+            action="export",
+            obj=area,
+            purpose=purpose,
+            username=cli_username(),
+            detail={
+                "document": "worklist",
+                "rows": count,
+                "as_of": as_of.isoformat(),
+                "basis": basis,
+                "format": out.suffix.lstrip(".").lower(),
+            },
+        )
         self.stdout.write(f"{count} người → {out}  ({rules.title})")

@@ -32,9 +32,11 @@ class Command(BaseCommand):
         slots.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
         slots.add_argument("--slot-minutes", type=int, default=60)
         slots.add_argument(
-            "--no-show", type=float, default=None,
+            "--no-show",
+            type=float,
+            default=None,
             help="tỷ lệ không đến / no-show rate (default: observed over the last 4 weeks)",
-        )  # fmt: skip
+        )
         assign = sub.add_parser("assign", help="xếp lịch / book the worklist into slots")
         assign.add_argument("unit", help="mã đơn vị / unit code")
         assign.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
@@ -52,9 +54,12 @@ class Command(BaseCommand):
             rate = no_show_rate(station) if o["no_show"] is None else o["no_show"]
             try:
                 made = slots_make(
-                    station=station, first=o["first"], last=o["last"],
-                    slot_minutes=o["slot_minutes"], no_show=rate,
-                )  # fmt: skip
+                    station=station,
+                    first=o["first"],
+                    last=o["last"],
+                    slot_minutes=o["slot_minutes"],
+                    no_show=rate,
+                )
             except ValueError as error:
                 raise CommandError(str(error)) from error
             out.print(
@@ -67,9 +72,11 @@ class Command(BaseCommand):
             except UnitNotFound as error:
                 raise CommandError(str(error)) from error
             run = appointments_assign(
-                unit=unit, first=o["first"], last=o["last"],
+                unit=unit,
+                first=o["first"],
+                last=o["last"],
                 weights=Weights(easy_first=not o["hard_first"]),
-            )  # fmt: skip
+            )
             gap = (run.cost - run.lower_bound) / run.lower_bound if run.lower_bound else 0.0
             out.print(
                 f"{unit.name}: {run.assigned:,} người đã hẹn / booked, {run.unassigned:,} chưa "

@@ -31,14 +31,24 @@ class Command(BaseCommand):
             raise CommandError(f"Không có điểm {o['station']} / no station {o['station']}")
         try:
             visits = visits_plan(
-                station=station, first=o["first"], days=o["days"], on=o["on"] or o["first"],
+                station=station,
+                first=o["first"],
+                days=o["days"],
+                on=o["on"] or o["first"],
                 time_limit=o["time_limit"],
-            )  # fmt: skip
+            )
         except (ValueError, NoRoutes) as error:
             raise CommandError(str(error)) from error
         table = Table(title=f"Lịch cấp lưu động / mobile visits: {station.name}")
-        for heading in ["Ngày / day", "#", "Nơi đến / place", "Đến / arrives", "Rời / leaves",
-                        "Số người / people", "Quãng đường / km"]:  # fmt: skip
+        for heading in [
+            "Ngày / day",
+            "#",
+            "Nơi đến / place",
+            "Đến / arrives",
+            "Rời / leaves",
+            "Số người / people",
+            "Quãng đường / km",
+        ]:
             table.add_column(heading, justify="left" if heading.startswith("N") else "right")
         for visit in visits:
             table.add_row(

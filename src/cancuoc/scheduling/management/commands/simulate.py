@@ -31,10 +31,14 @@ class Command(BaseCommand):
         if o["station"]:
             o |= _from_register(o["station"])
         station = Station(
-            kits=o["kits"], open_minutes=o["hours"] * 60, capture_minutes=o["capture"],
-            capture_cv=o["capture_cv"], slot_minutes=o["slot"], no_show=o["no_show"],
+            kits=o["kits"],
+            open_minutes=o["hours"] * 60,
+            capture_minutes=o["capture"],
+            capture_cv=o["capture_cv"],
+            slot_minutes=o["slot"],
+            no_show=o["no_show"],
             walk_ins_per_hour=o["walk_ins"],
-        )  # fmt: skip
+        )
         result = compare(station, days=o["days"], seed=o["seed"])
         Console(file=self.stdout, width=140).print(comparison_table(result))
         verdict = "đạt" if result.meets_targets else "chưa đạt"
@@ -55,6 +59,8 @@ def _from_register(code: str) -> dict:
     if not shifts:
         raise CommandError(f"{code}: chưa có lịch ca / no shifts")
     return {
-        "kits": station.kits.count(), "hours": max(shifts) / 60,
-        "capture": float(station.capture_minutes), "no_show": no_show_rate(station),
-    }  # fmt: skip
+        "kits": station.kits.count(),
+        "hours": max(shifts) / 60,
+        "capture": float(station.capture_minutes),
+        "no_show": no_show_rate(station),
+    }

@@ -56,9 +56,17 @@ class Command(BaseCommand):
         path.write_bytes(schedule_xlsx(station=place, first=first, last=last))
         slips = sum(batch.count for batch in batches)
         audit_record(  # names and appointments leave the system, as the pages' downloads audit
-            action="export", obj=place, purpose=purpose, username=cli_username(),
-            detail={"document": "slips", "from": first.isoformat(), "to": last.isoformat(),
-                    "rows": slips, "villages": len(batches)},
-        )  # fmt: skip
+            action="export",
+            obj=place,
+            purpose=purpose,
+            username=cli_username(),
+            detail={
+                "document": "slips",
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "rows": slips,
+                "villages": len(batches),
+            },
+        )
         self.stdout.write(f"lịch hẹn / schedule → {path}")
         self.stdout.write(f"{slips} phiếu hẹn, {len(batches)} thôn / slips, villages")
