@@ -75,3 +75,9 @@ class LoginForm(AuthenticationForm, OTPAuthenticationFormMixin):
         elif settings.CANCUOC_REQUIRE_2FA:
             raise forms.ValidationError(self.error_messages["no_device"], code="no_device")
         return cleaned
+
+
+class TotpConfirmForm(forms.Form):
+    """The first code of a new authenticator app, which confirms it."""
+
+    token = forms.CharField(max_length=16, strip=True)

@@ -9,7 +9,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
-from .forms import LoginForm
+from .forms import LoginForm, TotpConfirmForm
 from .totp import SESSION_DEVICE, SESSION_ENROLMENT, qr_svg
 
 
@@ -72,7 +72,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     device = _device_of_this_session(request)
     error = ""
     if request.method == "POST":
-        if device.verify_token(request.POST.get("token", "").strip()):
+        form = TotpConfirmForm(request.POST)
+        if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
             confirmed.delete()
             device.confirmed = True
             device.save()

@@ -22,15 +22,18 @@ def delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
     expected = settings.CANCUOC_SMS_REPORT_SECRET
     if not expected or not hmac.compare_digest(secret, expected):
         raise Http404
-    try:
-        body = (
-            json.loads(request.body) if request.content_type == "application/json" else request.POST
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return JsonResponse({"detail": _("Không đọc được JSON.")}, status=400)
+        form = DeliveryReportForm(
+            {key: str(body.get(key, "")) for key in DeliveryReportForm.base_fields}
         )
-    except ValueError:
-        body = None
-    if not hasattr(body, "get"):
-        return JsonResponse({"detail": _("Không đọc được JSON.")}, status=400)
-    form = DeliveryReportForm({key: str(body.get(key, "")) for key in ("id", "status", "error")})
+    else:
+        form = DeliveryReportForm(request.POST)
     if not form.is_valid():
         problems = " ".join(message for errors in form.errors.values() for message in errors)
         return JsonResponse({"detail": problems}, status=400)
