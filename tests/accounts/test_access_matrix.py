@@ -12,8 +12,7 @@ import json
 from django.test import Client
 
 from cancuoc.accounts.models import Role
-from cancuoc.api import units as api_units
-from cancuoc.reports import views as report_views
+from cancuoc.web import requests as web_requests
 from tests.world import (
     BODIES,
     OTHER_INSTITUTION_NAME,
@@ -125,7 +124,7 @@ def test_own_area_pages_answer_for_the_roles_that_see_them(world, client, django
 
 
 def test_removing_the_scoping_from_a_view_is_caught(world, django_user_model, monkeypatch):
-    monkeypatch.setattr(report_views, "require_unit", lambda user, unit: None)
+    monkeypatch.setattr(web_requests, "require_unit", lambda user, unit: None)
     found = violations(world, django_user_model)
     assert any("reports:unit" in f or "/don-vi/00004/" in f for f in found)
 
@@ -133,7 +132,7 @@ def test_removing_the_scoping_from_a_view_is_caught(world, django_user_model, mo
 def test_removing_the_scoping_from_an_api_operation_is_caught(
     world, django_user_model, monkeypatch
 ):
-    monkeypatch.setattr(api_units, "require_unit", lambda user, unit: None)
+    monkeypatch.setattr(web_requests, "require_unit", lambda user, unit: None)
     [operation] = api_operations()["api:children"]
     monkeypatch.setattr(operation, "view_func", operation.view_func.__wrapped__)
     found = violations(world, django_user_model)
