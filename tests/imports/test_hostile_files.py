@@ -105,6 +105,16 @@ def test_a_sheet_naming_a_far_row_or_column_is_refused_by_the_number_it_names(ar
         person_import(path=far_column)
 
 
+def test_a_row_of_many_cells_all_named_a1_is_refused_by_its_count_of_cells(area, tmp_path):
+    """300,000 cells in one row, each saying it is A1: 40 KB zipped, 200 MB once openpyxl
+    has built the row; its width is the number of its cells, whatever they are named."""
+    cells = (f"<c r='A1'><v>{n}</v></c>" for n in range(300_000))  # compresses ~170 times
+    crowded = xlsx_write(tmp_path / "chat.xlsx", ["<row r='1'>", *cells, "</row>"])
+    with pytest.raises(ImportFileError, match=r"[\d,]+ cột, quá giới hạn 200 cột"):
+        person_import(path=crowded, limits=ImportLimits.from_settings(upload=True))
+    assert not Person.objects.exists()
+
+
 def test_a_csv_row_wider_than_the_limit_is_refused_with_its_line(area, tmp_path, settings):
     settings.CANCUOC_IMPORT_MAX_COLUMNS = 30
     path = canonical_csv(tmp_path / "rong.csv", [person_record()], extra_rows=[["x"] * 31])

@@ -139,6 +139,14 @@ def test_one_address_past_the_limit_is_told_to_wait_and_another_is_not(client, s
     assert client.get("/lich/16000/lich.ics", REMOTE_ADDR="203.0.113.8").status_code == 200
 
 
+def test_the_addresses_of_one_ipv6_subscriber_share_one_limit(client, schedule, settings):
+    settings.CANCUOC_PUBLIC_PAGES_PER_MINUTE = 2
+    for host in ("2001:db8:1:2::a", "2001:db8:1:2::b"):
+        assert client.get("/lich/16000/", REMOTE_ADDR=host).status_code == 200
+    assert client.get("/lich/16000/", REMOTE_ADDR="2001:db8:1:2::c").status_code == 429
+    assert client.get("/lich/16000/", REMOTE_ADDR="2001:db8:1:3::a").status_code == 200
+
+
 def test_unknown_units_count_against_the_limit_too(client, schedule, settings):
     settings.CANCUOC_PUBLIC_PAGES_PER_MINUTE = 2
     assert client.get("/lich/99999/", REMOTE_ADDR="203.0.113.9").status_code == 404

@@ -94,7 +94,8 @@ def refused(action: Action) -> PermissionDenied:
 def require_action(user, action: Action, path: str) -> None:
     """Refuse unless one of the user's assignments both allows ``action`` and covers the unit
     at ``path`` (a national assignment covers every unit)."""
-    if not scope_for(user).permits(MAY[action], path):
+    # An empty path would mean "any of the user's areas" to Scope.permits: never here.
+    if not path or not scope_for(user).permits(MAY[action], path):
         raise refused(action)
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.ipv6 import clean_ipv6_address
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -41,6 +42,13 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address in network for network in networks)
 
 
+def _written(address: Address) -> str:
+    """As the database stores it (GenericIPAddressField): the audit chain hashes this text,
+    so it must read back the same (Python writes ::ffff:1.2.3.4 as ::ffff:102:304)."""
+    text = str(address)
+    return clean_ipv6_address(text) if ":" in text else text
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the right-most
     ``X-Forwarded-For`` address that is not a trusted proxy. When the proxy sent no usable
@@ -48,13 +56,15 @@ def client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
     peer = _address(remote) if remote else None
     networks = _networks(tuple(settings.CANCUOC_TRUSTED_PROXIES))
-    if peer is None or not _trusted(peer, networks):
+    if peer is None:
         return remote
+    if not _trusted(peer, networks):
+        return _written(peer)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for entry in reversed(forwarded.split(",")):
         address = _address(entry)
         if address is None:
-            return remote
+            return _written(peer)
         if not _trusted(address, networks):
-            return str(address)
-    return remote
+            return _written(address)
+    return _written(peer)

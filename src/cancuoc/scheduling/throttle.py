@@ -3,6 +3,7 @@ in Django's cache rather than the database: a page served from the cache then co
 query at all. The minute starts at the address's first request; past the limit the answer
 is 429 with ``Retry-After``, the seconds left in that minute."""
 
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -18,10 +19,22 @@ from cancuoc.lib.client_address import client_ip
 WINDOW = 60  # seconds
 
 
+def _counted_as(address: str | None) -> str:
+    """IPv6 clients are counted by their /64: one subscriber holds a whole /64 and could
+    otherwise take a fresh address for every request."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "-"
+    if parsed.version == 6 and not parsed.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def seconds_to_wait(*, scope: str, address: str | None, limit: int) -> int:
     """Counts one request from ``address``: 0 while it has made at most ``limit`` in its
     current minute, else how many seconds are left in that minute."""
-    key = f"cancuoc:throttle:{scope}:{address or '-'}"
+    key = f"cancuoc:throttle:{scope}:{_counted_as(address)}"
     now = time.time()
     cache.add(f"{key}:since", now, timeout=WINDOW)
     cache.add(key, 0, timeout=WINDOW)
