@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import vietnam_provinces
 from django.db import transaction
 
-from cancuoc.accounts.audit import audit_record
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 
 from .models import AdministrativeUnit, Reorganisation, UnitKind
@@ -115,10 +114,6 @@ def units_create(units: Iterable[NewUnit]) -> GeoLoadResult:
         rows,
     )
     reset_sequence(AdministrativeUnit)
-    if new:
-        audit_record(
-            action="bulk_load", object_type="geo.administrativeunit", detail={"units": len(new)}
-        )
     return GeoLoadResult(created=len(new), existing=len(units) - len(new))
 
 
