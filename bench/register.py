@@ -58,7 +58,7 @@ def main() -> None:
     from cancuoc.geo.selectors import unit_by_code
     from cancuoc.geo.services import geo_load_current
     from cancuoc.registry.services import register_analyse
-    from cancuoc.registry.worklists import worklist, worklist_counts, worklist_table
+    from cancuoc.scheduling.worklists import worklist, worklist_counts, worklist_table
     from cancuoc.synth.generator import synth_province
     from cancuoc.synth.services import synth_load
 

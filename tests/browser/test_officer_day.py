@@ -50,7 +50,7 @@ from collections import Counter
 from cancuoc.lib.text import strip_diacritics
 from cancuoc.registry.models import Home, Person
 from cancuoc.intake.models import Application
-from cancuoc.registry.worklists import worklist
+from cancuoc.scheduling.worklists import worklist
 from cancuoc.geo.models import AdministrativeUnit
 def plain(t):
     return strip_diacritics(t).lower()
@@ -70,7 +70,7 @@ ABSENT = """
 import json
 from datetime import date
 from cancuoc.registry.models import Handover, Home
-from cancuoc.registry.worklists import worklist, absent_residents
+from cancuoc.scheduling.worklists import worklist, absent_residents
 from cancuoc.geo.models import AdministrativeUnit
 asked = Handover.objects.values("person_id")
 for village in AdministrativeUnit.objects.filter(children__isnull=True).order_by("code"):

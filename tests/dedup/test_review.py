@@ -16,10 +16,10 @@ from cancuoc.intake.models import Application, CardState
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.choices import CardKind, Presence
 from cancuoc.registry.models import Card, Person, PersonChange
-from cancuoc.registry.quality import quality_figures
 from cancuoc.registry.services import card_issue
-from cancuoc.registry.worklists import worklist
+from cancuoc.reports.quality import quality_figures
 from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
+from cancuoc.scheduling.worklists import worklist
 
 ON = date(2021, 4, 1)
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.registry.worklists import institution_worklist
+from cancuoc.scheduling.worklists import institution_worklist
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from django.utils import translation
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.intake.models import Application
 from cancuoc.intake.selectors import PER_PAGE, CheckinResults, CheckinRow
+from cancuoc.lib.clock import local_day
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.services import register_load
 from cancuoc.reports.models import DailyRollup
-from cancuoc.reports.rollups import local_day
 from tests.conftest import person_record
 
 from .conftest import search

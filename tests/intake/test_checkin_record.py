@@ -7,10 +7,10 @@ import lxml.html
 
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.intake.models import Application
+from cancuoc.lib.clock import local_day
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Card
 from cancuoc.reports.models import DailyRollup
-from cancuoc.reports.rollups import local_day
 
 from .conftest import search
 from .test_checkin_page import record_form

@@ -14,8 +14,8 @@ from cancuoc.intake.services import (
 )
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Card
-from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import DailyRollup
+from cancuoc.scheduling.worklists import worklist
 
 from .conftest import at
 

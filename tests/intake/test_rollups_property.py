@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import NEXT_STATES, Application, CardEvent, CardState
 from cancuoc.intake.services import IntakeRefused, application_advance, intake_record
+from cancuoc.lib.clock import local_day
 from cancuoc.reports.models import COUNTERS, DailyRollup, StationDayRollup
-from cancuoc.reports.rollups import local_day, rollups_rebuild
+from cancuoc.reports.rollups import rollups_rebuild
 
 from .conftest import at
 

@@ -1,8 +1,8 @@
 from datetime import time
 
+from cancuoc.forecasting.plan import catch_up_plan
+from cancuoc.forecasting.reallocation import Item
 from cancuoc.planning.costs import UnitPrices
-from cancuoc.planning.plan import catch_up_plan
-from cancuoc.planning.reallocation import Item
 
 from .conftest import ON, captured_daily, station_at, target_of, unit
 

@@ -3,6 +3,7 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from cancuoc.forecasting.forecast import Additions, KitAddition, ShiftAddition
 from cancuoc.planning.costs import (
     PlanQuantities,
     UnitPrices,
@@ -10,7 +11,6 @@ from cancuoc.planning.costs import (
     plan_quantities,
     unit_prices,
 )
-from cancuoc.planning.forecast import Additions, KitAddition, ShiftAddition
 from cancuoc.planning.models import ClosedDay, StationKind
 
 from .conftest import station_at

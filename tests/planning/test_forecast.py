@@ -3,7 +3,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from cancuoc.planning.forecast import (
+from cancuoc.forecasting.forecast import (
     ASSUMED_UTILISATION,
     Additions,
     ShiftAddition,

@@ -1,13 +1,13 @@
 """The forecast counts the appointments already booked: booked people come on their slot's
-day, the others at the pace (planning.forecast explains the rule)."""
+day, the others at the pace (forecasting.forecast explains the rule)."""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from cancuoc.planning.forecast import additions_needed, forecast_children, forecast_unit
-from cancuoc.planning.forecast import forecast_with as worked
+from cancuoc.forecasting.forecast import additions_needed, forecast_children, forecast_unit
+from cancuoc.forecasting.forecast import forecast_with as worked
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.models import Appointment, AppointmentState, Slot
 

@@ -3,16 +3,16 @@ from datetime import time
 
 import pytest
 
-from cancuoc.lib.geo import KM_PER_TREE_STEP, haversine_km
-from cancuoc.planning.costs import UnitPrices
-from cancuoc.planning.forecast import forecast_children
-from cancuoc.planning.reallocation import (
+from cancuoc.forecasting.forecast import forecast_children
+from cancuoc.forecasting.reallocation import (
     Item,
     Site,
     distance_km,
     reallocation_plan,
     reallocation_sites,
 )
+from cancuoc.lib.geo import KM_PER_TREE_STEP, haversine_km
+from cancuoc.planning.costs import UnitPrices
 
 from .conftest import ON, captured_daily, station_at, target_of, unit
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cancuoc.forecasting.targets import TargetSplitError, largest_remainder, target_split
 from cancuoc.planning.models import Target
-from cancuoc.planning.targets import TargetSplitError, largest_remainder, target_split
 from cancuoc.reports.models import EligibleSnapshot
 
 from .conftest import DEADLINE, target_of, unit

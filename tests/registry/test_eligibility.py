@@ -79,7 +79,7 @@ def test_a_card_reported_lost_is_replaced(add_person):
 
 
 def test_the_worklist_says_which_procedure_each_person_comes_for(add_person):
-    from cancuoc.registry.worklists import worklist, worklist_rows
+    from cancuoc.scheduling.worklists import worklist, worklist_rows
 
     add_person(full_name="Mới")
     add_person(full_name="Đổi", card_kind=CardKind.CCCD_BARCODE, card_issued_on=date(2018, 1, 1))

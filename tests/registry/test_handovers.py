@@ -7,18 +7,18 @@ import pytest
 from django.utils import timezone
 
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.intake.services import intake_record
-from cancuoc.planning.models import Kit, Station, StationKind
-from cancuoc.registry.handovers import (
+from cancuoc.intake.handovers import (
     HandoverRefused,
     handover_accept,
     handover_outcome,
     handover_refuse,
     handover_request,
 )
-from cancuoc.registry.worklists import absent_residents, worklist
+from cancuoc.intake.services import intake_record
+from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.reports.models import DailyRollup, EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
+from cancuoc.scheduling.worklists import absent_residents, worklist
 
 ON = date(2021, 4, 10)
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from cancuoc.accounts.models import Assignment, AuditEvent, Role
 from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.registry.quality import quality_figures
+from cancuoc.reports.quality import quality_figures
 
 ON = date(2021, 4, 1)
 

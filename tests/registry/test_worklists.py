@@ -6,7 +6,7 @@ from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.choices import DatePrecision, Presence
 from cancuoc.registry.difficulty import hard_case
-from cancuoc.registry.worklists import (
+from cancuoc.scheduling.worklists import (
     absent_residents,
     institution_worklist,
     worklist,

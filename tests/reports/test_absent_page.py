@@ -5,7 +5,7 @@ from datetime import date
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.models import Handover, HandoverState
-from cancuoc.registry.worklists import worklist
+from cancuoc.scheduling.worklists import worklist
 
 ON = "2021-04-10"
 

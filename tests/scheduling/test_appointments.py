@@ -15,7 +15,6 @@ from cancuoc.planning.models import ClosedDay, Kit, Shift, Station, StationKind
 from cancuoc.planning.selectors import serves, service_roots
 from cancuoc.registry.models import Household, Person
 from cancuoc.registry.services import register_load
-from cancuoc.registry.worklists import worklist
 from cancuoc.scheduling.models import (
     HOLDING_STATES,
     Appointment,
@@ -32,6 +31,7 @@ from cancuoc.scheduling.services import (
     slots_from_visits,
     slots_generate,
 )
+from cancuoc.scheduling.worklists import worklist
 from tests.conftest import person_record
 
 TODAY = timezone.localdate()

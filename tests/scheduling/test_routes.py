@@ -14,7 +14,6 @@ from django.utils import timezone
 from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionKind, InstitutionMember
 from cancuoc.lib.geo import Point, haversine_km
 from cancuoc.planning.models import Kit, Shift, Station, StationKind
-from cancuoc.registry.worklists import worklist
 from cancuoc.scheduling.models import Visit
 from cancuoc.scheduling.routes import (
     Break,
@@ -28,6 +27,7 @@ from cancuoc.scheduling.routes import (
     stop_pieces,
 )
 from cancuoc.scheduling.visits import place_point, visits_plan
+from cancuoc.scheduling.worklists import worklist
 
 DAY = Window(7 * 60, 17 * 60)
 LUNCH = Break(11 * 60 + 30, 13 * 60 + 30, 60)

@@ -8,7 +8,7 @@ import pytest
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.registry.worklists import worklist, worklist_counts
+from cancuoc.scheduling.worklists import worklist, worklist_counts
 from cancuoc.synth.services import synth_load
 
 from .conftest import read_csv

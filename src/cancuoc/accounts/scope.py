@@ -16,9 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember, path_upper_bound
-from cancuoc.planning.models import Station
-from cancuoc.registry.models import Person, PersonQuerySet, Residence
+from cancuoc.geo.models import AdministrativeUnit, Institution, path_upper_bound
 
 from .models import Assignment, Role
 
@@ -70,24 +68,6 @@ class Scope:
         return self.national or any(
             path <= unit_path < path_upper_bound(path) for path in self.paths
         )
-
-    def persons(self, persons: PersonQuerySet | None = None) -> PersonQuerySet:
-        """The persons the user may see: residents (permanent or temporary, at any time) of
-        their subtrees, and members of their institutions."""
-        persons = Person.objects.all() if persons is None else persons
-        if not self.sees_persons:
-            return persons.none()
-        if self.national:
-            return persons
-        residents = Residence.objects.filter(unit__in=self.units().values("pk"))
-        members = InstitutionMember.objects.filter(institution__in=self.institutions)
-        return persons.filter(
-            Q(pk__in=residents.values("person_id")) | Q(pk__in=members.values("person_id"))
-        )
-
-    def stations(self) -> QuerySet:
-        """The stations of the user's subtrees."""
-        return Station.objects.filter(unit__in=self.units().values("pk"))
 
     def institutions_visible(self) -> QuerySet:
         institutions = Institution.objects.all()

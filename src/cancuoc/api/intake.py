@@ -16,6 +16,8 @@ from cancuoc.intake.services import (
 )
 from cancuoc.lib.compiled import CompiledQuery
 from cancuoc.planning.models import Kit
+from cancuoc.planning.selectors import stations_visible
+from cancuoc.registry.selectors import persons_visible
 
 from .auth import api_scoped, require_persons
 from .schemas import PROBLEMS, AdvanceIn, ApplicationOut, IntakeIn, Problem, StationOut
@@ -65,7 +67,7 @@ def _application(request: HttpRequest, pk: int) -> dict:
     visible = found is not None and (
         scope.contains_path(found["unit_path"])
         or scope.contains_path(found["station_path"])
-        or scope.persons().filter(pk=found["person"]).exists()
+        or persons_visible(scope).filter(pk=found["person"]).exists()
     )
     if not visible:
         raise HttpError(404, str(APPLICATION_OUTSIDE))
@@ -78,7 +80,7 @@ def _application(request: HttpRequest, pk: int) -> dict:
 @api_scoped
 def stations(request: HttpRequest):
     """The stations in the caller's area, with their kits."""
-    mine = scope_for(request.user).stations()
+    mine = stations_visible(scope_for(request.user))
     found = mine.select_related("unit").prefetch_related("kits").order_by("code")
     return [
         {
@@ -104,9 +106,9 @@ def application_record(request: HttpRequest, data: IntakeIn):
     the application already recorded, never a second one."""
     require_persons(request)
     scope = scope_for(request.user)
-    person = scope.persons().filter(pk=data.person).first()
+    person = persons_visible(scope).filter(pk=data.person).first()
     kit = (
-        Kit.objects.filter(code=data.kit, station__in=scope_for(request.user).stations())
+        Kit.objects.filter(code=data.kit, station__in=stations_visible(scope_for(request.user)))
         .select_related("station__unit")
         .first()
     )

@@ -10,12 +10,14 @@ from ninja.errors import HttpError
 
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import scope_for
+from cancuoc.forecasting.plan import catch_up_plan
+from cancuoc.forecasting.report import additions_text
+from cancuoc.forecasting.targets import target_split
 from cancuoc.lib import clock
 from cancuoc.planning.costs import unit_prices
 from cancuoc.planning.models import Target
-from cancuoc.planning.plan import catch_up_plan
-from cancuoc.planning.report import additions_text
-from cancuoc.planning.targets import target_split
+from cancuoc.planning.selectors import stations_visible
+from cancuoc.registry.selectors import persons_visible
 from cancuoc.scheduling.assignment import Weights
 from cancuoc.scheduling.errors import (
     APPOINTMENT_OUTSIDE,
@@ -62,7 +64,7 @@ def _period_or_409(first: date, last: date) -> None:
 def station_slots(request: HttpRequest, code: str = CODE, day: date | None = None):
     """A station's slots on a day (default today), with how many are booked into each."""
     day = day or timezone.localdate()
-    station = scope_for(request.user).stations().filter(code=code).first()
+    station = stations_visible(scope_for(request.user)).filter(code=code).first()
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
     slots = (
@@ -120,7 +122,7 @@ def appointment(request: HttpRequest, code: str = CODE):
     scope = scope_for(request.user)
     found = (
         Appointment.objects.filter(code=code)
-        .filter(Q(slot__station__in=scope.stations()) | Q(person__in=scope.persons()))
+        .filter(Q(slot__station__in=stations_visible(scope)) | Q(person__in=persons_visible(scope)))
         .select_related("slot__station")
         .first()
     )
@@ -151,7 +153,9 @@ def station_slots_make(request: HttpRequest, data: SlotsIn, code: str = CODE):
     planned visits, each held for the village visited), overbooked for the no-show rate
     given (or observed over the last four weeks). Slots already there stay as they are."""
     require_persons(request)
-    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
+    station = (
+        stations_visible(scope_for(request.user)).filter(code=code).select_related("unit").first()
+    )
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
     require_action(request.user, Action.MAKE_SLOTS, station.unit.path)
@@ -248,7 +252,9 @@ def station_visits(request: HttpRequest, data: VisitsIn, code: str = CODE):
     """Plan a mobile team's or vehicle's visits to the villages and institutions of its area
     for the days asked (replacing those days' visits) and answer the itinerary."""
     require_persons(request)
-    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
+    station = (
+        stations_visible(scope_for(request.user)).filter(code=code).select_related("unit").first()
+    )
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))
     require_action(request.user, Action.PLAN_VISITS, station.unit.path)

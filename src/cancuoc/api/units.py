@@ -13,8 +13,9 @@ from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.lib import clock
 from cancuoc.registry.eligibility import NoPolicy
 from cancuoc.registry.personal_id import mask
-from cancuoc.registry.worklists import UnitNames, worklist, worklist_row, worklist_table
+from cancuoc.registry.selectors import persons_visible
 from cancuoc.reports.progress import Progress, children_progress, progress
+from cancuoc.scheduling.worklists import UnitNames, worklist, worklist_row, worklist_table
 from cancuoc.web.requests import scoped_unit
 
 from .auth import api_scoped, require_persons
@@ -101,7 +102,7 @@ def unit_worklist(
         raise HttpError(422, "muc_dich: " + " | ".join(PURPOSES))
     on = _on(ngay)
     try:
-        persons = scope_for(request.user).persons(worklist(unit=unit, on=on))
+        persons = persons_visible(scope_for(request.user), worklist(unit=unit, on=on))
     except NoPolicy as error:
         raise HttpError(404, str(error)) from error
     rows = UnitNames().fill(list(worklist_table(persons, on=on)[offset : offset + limit]))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
+from cancuoc.registry.selectors import persons_visible
 
 from .models import MatchPair, MatchRun, PairState
 from .presenters import side_by_side
@@ -27,7 +28,7 @@ class MatchPairAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        persons = scope_for(request.user).persons()
+        persons = persons_visible(scope_for(request.user))
         return (
             super()
             .get_queryset(request)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
+from cancuoc.registry.selectors import persons_visible
 from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import ReviewDecisionForm
@@ -28,7 +29,7 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
     on = as_of(request)
-    pairs = pairs_to_review(unit=unit, on=on, visible=scope_for(request.user).persons())
+    pairs = pairs_to_review(unit=unit, on=on, visible=persons_visible(scope_for(request.user)))
     page = Paginator(pairs, SHOWN).get_page(request.GET.get("trang"))
     rows = [
         {
@@ -59,7 +60,9 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = scoped_unit(request, code)
     require_persons(request.user)
     require_action(request.user, Action.DECIDE_DUPLICATES, unit.path)
-    pairs = pairs_to_review(unit=unit, on=as_of(request), visible=scope_for(request.user).persons())
+    pairs = pairs_to_review(
+        unit=unit, on=as_of(request), visible=persons_visible(scope_for(request.user))
+    )
     pair = pairs.filter(pk=pk).first()
     if pair is None:
         raise Http404(_("không có cặp này chờ xem xét trong địa bàn của bạn"))

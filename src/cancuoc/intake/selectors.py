@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 
 from cancuoc.accounts.scope import Scope
 from cancuoc.geo.models import AdministrativeUnit, path_upper_bound
+from cancuoc.lib.slip_codes import is_slip_code
 from cancuoc.lib.text import normalise_name, sort_key, strip_diacritics
 from cancuoc.planning.models import Station
-from cancuoc.planning.selectors import service_roots
+from cancuoc.planning.selectors import service_roots, stations_visible
 from cancuoc.registry.dates import years_before
 from cancuoc.registry.eligibility import NoPolicy, policy_in_force
 from cancuoc.registry.models import Home, Person, PersonQuerySet
 from cancuoc.registry.personal_id import mask
-from cancuoc.scheduling.models import CODE_ALPHABET, CODE_LENGTH, Appointment
+from cancuoc.registry.selectors import persons_visible
 
 from .models import OPEN_STATES, Application, CardState
 
@@ -60,15 +61,11 @@ def checkin_query_parse(text: str) -> CheckinQuery:
     if slips:  # a scan typed after an earlier one left in the field: the last is meant
         return CheckinQuery(code=slips[-1].upper())
     compact = _SEPARATORS.sub("", text).upper()
-    code = compact if _is_code(compact) else ""
+    code = compact if is_slip_code(compact) else ""
     if compact.isdigit():
         enough = len(compact) >= FEWEST_DIGITS
         return CheckinQuery(code=code, digits=compact if enough else "", too_few_digits=not enough)
     return CheckinQuery(code=code, words=tuple(normalise_name(text).split()))
-
-
-def _is_code(text: str) -> bool:
-    return len(text) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in text)
 
 
 def _letter_codes(letter: str) -> str:
@@ -190,7 +187,7 @@ def checkin_search(
             last=0,
             too_few_digits=parsed.too_few_digits,
         )
-    by_slip = Q(pk__in=Appointment.objects.filter(code=parsed.code).values("person_id"))
+    by_slip = Q(pk__in=Person.objects.filter(appointments__code=parsed.code).values("pk"))
     criteria = []
     if parsed.code:
         criteria.append(by_slip)
@@ -201,7 +198,7 @@ def checkin_search(
         )
     if parsed.words:
         criteria.append(_name_filter(parsed.words))
-    persons = with_cautions(scope.persons().filter(reduce(operator.or_, criteria)), on=on)
+    persons = with_cautions(persons_visible(scope).filter(reduce(operator.or_, criteria)), on=on)
     persons = persons.annotate(
         by_slip=_flag(by_slip) if parsed.code else Value(False),
         in_area=_flag(_area_filter(service_roots(station), on)) if station else Value(False),
@@ -279,4 +276,4 @@ def _open_states(person_ids: list[int]) -> dict[int, str]:
 
 def stations_with_kits(scope: Scope) -> QuerySet[Station]:
     """The stations of the user's area, by name, with their kits."""
-    return scope.stations().order_by("name").prefetch_related("kits")
+    return stations_visible(scope).order_by("name").prefetch_related("kits")

@@ -1,7 +1,7 @@
 """Writes of intake: taking an application at a kit, moving it through the card's life.
 
-Each write updates the rollups in the same transaction (reports.rollups), so the figures on
-the dashboards are never behind the applications.
+Each write sends a signal (``intake.signals``) in its transaction: the rollups and the
+bookings, on floors above, follow it there.
 """
 
 import csv
@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cancuoc.lib import clock
+from cancuoc.lib.clock import local_day
 from cancuoc.lib.errors import DomainError
 from cancuoc.planning.models import Kit, Station
 from cancuoc.registry.choices import CardKind
 from cancuoc.registry.models import Home, Person
 from cancuoc.registry.services import card_issue
-from cancuoc.reports.rollups import capture_seconds, local_day, rollup_add, station_rollup_add
-from cancuoc.scheduling.services import appointment_attended
 
 from .models import NEXT_STATES, OPEN_STATES, Application, CardEvent, CardState
 from .selectors import person_cautions
+from .signals import application_captured, application_moved
 
 # The thẻ căn cước replaces the chip CCCD for cards made from 1 July 2024 (Law 26/2023).
 CAN_CUOC_FROM = date(2024, 7, 1)
@@ -116,16 +116,7 @@ def intake_record(
     CardEvent.objects.create(
         application=application, state=state, at=ended_at, by=operator, reason=reason.strip()
     )
-    appointment_attended(person=person, station=station, at=started_at)
-    counter = "captured" if accepted else "rejected_at_capture"
-    rollup_add(application.unit, day, **{counter: 1})
-    station_rollup_add(
-        station_id=station.pk,
-        kit_id=kit.pk,
-        operator_id=operator.pk,
-        day=day,
-        **{counter: 1, "capture_seconds": capture_seconds(started_at, ended_at)},
-    )
+    application_captured.send(sender=Application, application=application)
     return application, True
 
 
@@ -159,8 +150,7 @@ def application_advance(
     CardEvent.objects.create(
         application=application, state=to, at=at, by=by, batch=batch, reason=reason.strip()
     )
-    counter = "recalled" if to == CardState.REJECTED else to.value
-    rollup_add(application.unit, local_day(at), **{counter: 1})
+    application_moved.send(sender=Application, application=application, at=at)
     if to == CardState.PRODUCED:
         person = application.person
         card_issue(

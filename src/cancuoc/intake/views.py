@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.lib import clock
+from cancuoc.lib.clock import local_day
 from cancuoc.planning.models import Kit, Station
-from cancuoc.reports.rollups import local_day
+from cancuoc.planning.selectors import stations_visible
+from cancuoc.registry.selectors import persons_visible
 
 from .forms import CheckinSearchForm, RecordForm, form_problems
 from .selectors import FEWEST_DIGITS, checkin_search, stations_with_kits
@@ -100,9 +102,9 @@ def record(request: HttpRequest) -> HttpResponse:
         return _bad_request(request, form_problems(form))
     data = form.cleaned_data
     scope = scope_for(request.user)
-    person = scope.persons().filter(pk=data["person"]).first()
+    person = persons_visible(scope).filter(pk=data["person"]).first()
     kit = (
-        Kit.objects.filter(code=data["kit"], station__in=scope.stations())
+        Kit.objects.filter(code=data["kit"], station__in=stations_visible(scope))
         .select_related("station__unit")
         .first()
     )

@@ -20,3 +20,8 @@ def now() -> datetime:
     if not settings.CANCUOC_AS_OF:
         return real
     return real.replace(**dict(zip(("year", "month", "day"), today().timetuple()[:3], strict=True)))
+
+
+def local_day(moment: datetime) -> date:
+    """The local calendar day of a moment (what a capture at 23:30 counts for)."""
+    return timezone.localtime(moment).date()

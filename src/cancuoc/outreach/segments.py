@@ -12,8 +12,8 @@ from cancuoc.geo.models import Institution, InstitutionMember
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.registry.dates import years_before
 from cancuoc.registry.models import Person, PersonQuerySet
-from cancuoc.registry.worklists import institution_worklist, worklist
 from cancuoc.scheduling.models import Appointment, AppointmentState
+from cancuoc.scheduling.worklists import institution_worklist, worklist
 
 
 @dataclass(frozen=True)

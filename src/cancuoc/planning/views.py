@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cancuoc.accounts.scope import area_scoped
+from cancuoc.forecasting.plan import catch_up_plan
+from cancuoc.forecasting.report import additions_text
 from cancuoc.web.requests import as_of, scoped_unit
 
 from .costs import unit_prices
-from .plan import catch_up_plan
-from .report import additions_text
 
 
 @area_scoped

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
 from cancuoc.lib.text import name_keys, normalise_name
+from cancuoc.registry.selectors import persons_visible
 
 from .corrections import (
     CorrectionRefused,
@@ -51,7 +52,7 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [ResidenceInline, CardInline, PersonChangeInline]
 
     def get_queryset(self, request):
-        return scope_for(request.user).persons(super().get_queryset(request))
+        return persons_visible(scope_for(request.user), super().get_queryset(request))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Opening a person's full record is a read that must be accountable."""
@@ -78,7 +79,7 @@ class PersonAdmin(admin.ModelAdmin):
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
-        members = scope_for(request.user).persons().values("household_id")
+        members = persons_visible(scope_for(request.user)).values("household_id")
         return super().get_queryset(request).filter(pk__in=members)
 
     list_display = ["code", "unit", "head", "address"]
@@ -121,7 +122,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     form = CorrectionForm
 
     def get_queryset(self, request):
-        persons = scope_for(request.user).persons()
+        persons = persons_visible(scope_for(request.user))
         return super().get_queryset(request).filter(person__in=persons)
 
     def get_readonly_fields(self, request, obj=None):

@@ -14,16 +14,17 @@ from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.geo.selectors import picker_communes
-from cancuoc.registry.choices import Presence
-from cancuoc.registry.handovers import (
+from cancuoc.intake.handovers import (
     handover_accept,
     handover_outcome,
     handover_refuse,
     handover_request,
 )
+from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Handover, HandoverState
 from cancuoc.registry.personal_id import mask
-from cancuoc.registry.worklists import absent_residents
+from cancuoc.registry.selectors import persons_visible
+from cancuoc.scheduling.worklists import absent_residents
 from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import HandoverDecisionForm, HandoverForm
@@ -55,9 +56,9 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     subtree = AdministrativeUnit.objects.subtree(unit)
 
     def residents(presence: str):
-        return scope.persons(absent_residents(unit=unit, on=on, presence=presence)).order_by(
-            "sort_key", "pk"
-        )
+        return persons_visible(
+            scope, absent_residents(unit=unit, on=on, presence=presence)
+        ).order_by("sort_key", "pk")
 
     page, pager = paged(request, residents(Presence.ABSENT))
     abroad, abroad_pager = paged(request, residents(Presence.ABROAD), param="trang_nn")
@@ -115,8 +116,7 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
         _say_problems(request, form)
         return _back(unit, request)
     person = (
-        scope_for(request.user)
-        .persons(absent_residents(unit=unit, on=on))
+        persons_visible(scope_for(request.user), absent_residents(unit=unit, on=on))
         .filter(pk=form.cleaned_data["person"])
         .first()
     )

@@ -11,7 +11,7 @@ from cancuoc.geo.models import Institution, InstitutionMember
 from cancuoc.intake.models import Application, CardState
 from cancuoc.registry.dates import end_of_day
 from cancuoc.registry.models import Person
-from cancuoc.registry.worklists import without_open_application
+from cancuoc.scheduling.worklists import without_open_application
 
 
 @dataclass(frozen=True)

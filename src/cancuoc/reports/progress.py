@@ -167,7 +167,7 @@ LAGGING_SHOWN = 10
 
 
 def lagging_units(forecasts: list, *, shown: int = LAGGING_SHOWN) -> tuple[list, int]:
-    """The units below that will miss their deadline (``planning.forecast.Forecast.flagged``:
+    """The units below that will miss their deadline (``forecasting.forecast.Forecast.flagged``:
     their appointments and pace do not reach the target in time), the furthest behind first
     (lowest share of target), at most ``shown``; and how many are behind in all."""
     behind = [f for f in forecasts if f.flagged]

@@ -15,7 +15,8 @@ from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.lib.tables import sheet_append
 from cancuoc.registry.personal_id import mask
-from cancuoc.registry.quality import quality_figures, quality_lists
+from cancuoc.registry.selectors import persons_visible
+from cancuoc.reports.quality import quality_figures, quality_lists
 from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +73,7 @@ def _download(request: HttpRequest, unit, on) -> HttpResponse:
                 gettext("Tình trạng"),
             ],
         )
-        rows = scope.persons(persons).order_by("sort_key")[:ROWS_PER_SHEET]
+        rows = persons_visible(scope, persons).order_by("sort_key")[:ROWS_PER_SHEET]
         for p in rows:
             sheet_append(
                 sheet,

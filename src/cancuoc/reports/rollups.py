@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit
 from cancuoc.registry.models import Person
-from cancuoc.registry.worklists import counted_residence
+from cancuoc.scheduling.worklists import counted_residence
 
 from .models import COUNTERS, DailyRollup, EligibleSnapshot, StationDayRollup
 
@@ -61,10 +61,6 @@ def station_rollup_add(*, station_id: int, kit_id: int, operator_id: int, day: d
         [(station_id, kit_id, operator_id, day, *[counts.get(c, 0) for c in STATION_COUNTERS])],
         STATION_COUNTERS,
     )
-
-
-def local_day(moment) -> date:
-    return timezone.localtime(moment).date()
 
 
 def _local_date(column: str) -> str:

@@ -17,23 +17,15 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.forecasting.forecast import forecast_children, forecast_unit
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.geo.selectors import populated_provinces, units_search
 from cancuoc.lib.tables import write_table
-from cancuoc.planning.forecast import forecast_children, forecast_unit
+from cancuoc.planning.selectors import stations_visible
 from cancuoc.registry.choices import ResidenceBasis
 from cancuoc.registry.eligibility import policy_in_force
 from cancuoc.registry.personal_id import mask
-from cancuoc.registry.worklists import (
-    institution_worklist,
-    worklist,
-    worklist_columns,
-    worklist_page,
-    worklist_rows,
-    worklist_summary,
-    worklist_table,
-    worklist_title,
-)
+from cancuoc.registry.selectors import persons_visible
 from cancuoc.reports.forms import ObstacleForm
 from cancuoc.reports.institutions import institutions_progress
 from cancuoc.reports.obstacles import obstacle_raise, obstacles_open_in
@@ -51,6 +43,16 @@ from cancuoc.reports.weekly import (
     weekly_docx,
     weekly_figures,
     weekly_xlsx,
+)
+from cancuoc.scheduling.worklists import (
+    institution_worklist,
+    worklist,
+    worklist_columns,
+    worklist_page,
+    worklist_rows,
+    worklist_summary,
+    worklist_table,
+    worklist_title,
 )
 from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
@@ -155,7 +157,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "kits_total": len(kits),
         "backlog": backlog(unit, on, status.totals),
         "obstacles": obstacles_open_in(unit)[:20],
-        "stations": scope.stations().filter(unit=unit).order_by("code"),
+        "stations": stations_visible(scope).filter(unit=unit).order_by("code"),
         "institutions": institutions,
         "institutions_pager": institutions_pager,
         "sees_persons": scope.sees_persons,
@@ -165,7 +167,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         persons = worklist(unit=unit, on=on, basis=basis)
         context["summary"] = worklist_summary(persons)
         if scope.sees_persons:
-            context |= _worklist_page(request, scope.persons(persons), on, basis)
+            context |= _worklist_page(request, persons_visible(scope, persons), on, basis)
     return render(request, "reports/unit.html", context)
 
 
@@ -228,7 +230,9 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("Không có cơ quan, tổ chức này trong địa bàn được giao."))
     on = as_of(request)
     policy = policy_in_force(on)
-    persons = scope.persons(institution_worklist(institution=institution, on=on, policy=policy))
+    persons = persons_visible(
+        scope, institution_worklist(institution=institution, on=on, policy=policy)
+    )
     [figures] = institutions_progress(Institution.objects.filter(pk=institution.pk), on=on)
     context = {
         "institution": institution,
@@ -247,7 +251,7 @@ def institution_page(request: HttpRequest, code: str) -> HttpResponse:
 def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one person's full ID number: lists mask it, and every reveal is audited."""
     scope = scope_for(request.user)
-    person = scope.persons().filter(pk=pk).first()
+    person = persons_visible(scope).filter(pk=pk).first()
     if person is None:
         raise Http404(_("Không có công dân này trong địa bàn được giao."))
     audit_record(action="reveal", obj=person, detail={"field": "personal_id"})
@@ -261,7 +265,7 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
     purpose = export_purpose(request)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
-    persons = scope.persons(worklist(unit=unit, on=on, basis=basis))
+    persons = persons_visible(scope, worklist(unit=unit, on=on, basis=basis))
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     count = write_table(
         Path(handle.name),

@@ -11,12 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cancuoc.geo.models import AdministrativeUnit, Institution
+from cancuoc.lib.slip_codes import CODE_ALPHABET, CODE_LENGTH
 from cancuoc.planning.models import Station
 from cancuoc.registry.models import Household, Person
-
-# Appointment codes avoid letters that read alike on a printed slip (0/O, 1/I/L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 10
 
 
 def appointment_code() -> str:

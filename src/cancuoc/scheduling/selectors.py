@@ -13,7 +13,7 @@ from cancuoc.lib.geo import place_km
 from cancuoc.planning.models import Station, Target
 from cancuoc.planning.selectors import service_roots, stations_in
 from cancuoc.registry.difficulty import hard_case
-from cancuoc.registry.worklists import counted_residence, worklist
+from cancuoc.scheduling.worklists import counted_residence, worklist
 
 from .assignment import OPEN, Problem, Weights
 from .models import AppointmentState, Slot, in_booking_hours

@@ -18,7 +18,7 @@ from cancuoc.planning.calendar import kit_counts, people_per_shift, working_span
 from cancuoc.planning.models import Station, StationKind
 from cancuoc.planning.selectors import service_roots, stations_in
 from cancuoc.registry.models import Person
-from cancuoc.registry.worklists import worklist
+from cancuoc.scheduling.worklists import worklist
 
 from .assignment import Weights, assign
 from .models import (

@@ -24,6 +24,7 @@ from cancuoc.geo.selectors import unit_by_code
 from cancuoc.lib.client_address import client_ip
 from cancuoc.lib.clock import today
 from cancuoc.planning.models import Station
+from cancuoc.planning.selectors import stations_visible
 from cancuoc.web.requests import as_of, export_purpose
 
 from .documents import slot_places, time_window
@@ -58,7 +59,9 @@ def _day(request: HttpRequest, name: str, default: date) -> date:
 
 
 def _station(request: HttpRequest, code: str) -> Station:
-    station = scope_for(request.user).stations().filter(code=code).select_related("unit").first()
+    station = (
+        stations_visible(scope_for(request.user)).filter(code=code).select_related("unit").first()
+    )
     if station is None:
         raise Http404(STATION_OUTSIDE)
     return station

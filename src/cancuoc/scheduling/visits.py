@@ -24,7 +24,7 @@ from cancuoc.lib.errors import DomainError
 from cancuoc.planning.calendar import Span, working_spans
 from cancuoc.planning.models import Station, StationKind
 from cancuoc.planning.selectors import service_roots
-from cancuoc.registry.worklists import counted_residence, institution_worklist, worklist
+from cancuoc.scheduling.worklists import counted_residence, institution_worklist, worklist
 
 from .models import AppointmentState, Visit
 from .routes import Break, Point, Stop, Team, Window, Workday, routes_solve

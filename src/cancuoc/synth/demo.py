@@ -19,13 +19,13 @@ from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Shift, Station, StationKind, Target
 from cancuoc.registry.models import Person
 from cancuoc.registry.services import register_analyse
-from cancuoc.registry.worklists import worklist
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
 from cancuoc.scheduling.models import Appointment, AssignmentRun
 from cancuoc.scheduling.services import appointments_assign, slots_make
 from cancuoc.scheduling.simulation import Station as SimulatedStation
 from cancuoc.scheduling.visits import visits_plan
+from cancuoc.scheduling.worklists import worklist
 
 from .generator import synth_province, synth_source
 from .services import synth_load

@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from cancuoc.forecasting.report import number
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.imports.models import ImportJob
 from cancuoc.lib.redact import redact
-from cancuoc.planning.report import number
 
 from ...model import CannotTrain
 from ...models import MatchPair, MatchRun

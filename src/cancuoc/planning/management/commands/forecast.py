@@ -3,11 +3,11 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from cancuoc.forecasting.plan import catch_up_plan
+from cancuoc.forecasting.report import cost_table, forecast_table, number, reallocation_table
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.lib import clock
 from cancuoc.planning.costs import unit_prices
-from cancuoc.planning.plan import catch_up_plan
-from cancuoc.planning.report import cost_table, forecast_table, number, reallocation_table
 
 
 def as_of_default() -> date:

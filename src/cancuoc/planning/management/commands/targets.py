@@ -2,10 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from cancuoc.forecasting.report import number
+from cancuoc.forecasting.targets import TargetSplitError, target_split
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.planning.models import Target
-from cancuoc.planning.report import number
-from cancuoc.planning.targets import TargetSplitError, target_split
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.lib.tables import UnsupportedFormat, write_table
 from cancuoc.registry.choices import ResidenceBasis
 from cancuoc.registry.eligibility import NoPolicy, policy_by_code, policy_in_force
-from cancuoc.registry.worklists import worklist, worklist_columns, worklist_rows, worklist_title
+from cancuoc.scheduling.worklists import worklist, worklist_columns, worklist_rows, worklist_title
 
 
 class Command(BaseCommand):

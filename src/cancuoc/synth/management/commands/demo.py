@@ -6,12 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from cancuoc.forecasting.plan import catch_up_plan
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.planning.costs import unit_prices
-from cancuoc.planning.plan import catch_up_plan
-from cancuoc.registry.worklists import worklist_counts
 from cancuoc.scheduling.report import comparison_table
 from cancuoc.scheduling.simulation import compare
+from cancuoc.scheduling.worklists import worklist_counts
 from cancuoc.synth.demo import (
     DEMO_PROVINCE,
     DEMO_STATION_DAY,

@@ -16,10 +16,10 @@ from ortools.linear_solver import pywraplp
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.lib.geo import place_km
+from cancuoc.planning.costs import UnitPrices
+from cancuoc.planning.models import StationKind
 
-from .costs import UnitPrices
 from .forecast import Forecast, additions_needed, forecast_children
-from .models import StationKind
 
 # Without coordinates on both units, the distance is guessed from the tree: each step up or
 # down one level counts this many kilometres (two communes of one province: two steps).

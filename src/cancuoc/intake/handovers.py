@@ -15,10 +15,9 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application, CardState
 from cancuoc.lib.errors import DomainError
-
-from .choices import Presence, ResidenceKind
-from .models import Handover, HandoverState, Person, Residence
-from .services import person_homes_rebuild
+from cancuoc.registry.choices import Presence, ResidenceKind
+from cancuoc.registry.models import Handover, HandoverState, Person, Residence
+from cancuoc.registry.services import person_homes_rebuild
 
 
 class HandoverRefused(DomainError, ValueError):

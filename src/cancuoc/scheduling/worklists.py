@@ -13,14 +13,20 @@ from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, InstitutionMember
 from cancuoc.intake.models import OPEN_STATES, Application
+from cancuoc.registry.canonical import date_text
+from cancuoc.registry.choices import (
+    CardKind,
+    DatePrecision,
+    Presence,
+    ResidenceBasis,
+    ResidenceKind,
+    Sex,
+)
+from cancuoc.registry.dates import end_of_day, start_of_day
+from cancuoc.registry.difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
+from cancuoc.registry.eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
+from cancuoc.registry.models import Card, Home, Person, PersonQuerySet, Residence
 from cancuoc.scheduling.models import Appointment, AppointmentState
-
-from .canonical import date_text
-from .choices import CardKind, DatePrecision, Presence, ResidenceBasis, ResidenceKind, Sex
-from .dates import end_of_day, start_of_day
-from .difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
-from .eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
-from .models import Card, Home, Person, PersonQuerySet, Residence
 
 
 def worklist(

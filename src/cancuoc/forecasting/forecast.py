@@ -24,13 +24,13 @@ from datetime import date, timedelta
 from django.db.models import Sum
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.planning.calendar import days, kit_counts, people_per_shift, working_spans
+from cancuoc.planning.costs import PlanQuantities
+from cancuoc.planning.models import Station, StationKind, Target
+from cancuoc.planning.selectors import stations_in
 from cancuoc.reports.models import DailyRollup
 from cancuoc.reports.progress import FORECAST_DAYS, Progress, _progress_of, progress
-
-from .calendar import days, kit_counts, people_per_shift, working_spans
-from .costs import PlanQuantities
-from .models import Station, StationKind, Target
-from .selectors import Bookings, bookings_in, stations_in
+from cancuoc.scheduling.bookings import Bookings, bookings_in
 
 SHIFT_MINUTES = 8 * 60
 # "03 ca, tối thiểu 18 tiếng/01 ngày": at most three 8-hour shifts a day, every day of the

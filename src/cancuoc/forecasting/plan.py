@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.planning.costs import CostBreakdown, PlanQuantities, UnitPrices, plan_cost
 
-from .costs import CostBreakdown, PlanQuantities, UnitPrices, plan_cost
 from .forecast import Additions, Forecast, additions_needed, forecast_children, forecast_with
 from .reallocation import Reallocation, reallocation_plan, site_of
 

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from cancuoc.dedup.models import MatchPair
 from cancuoc.geo.models import AdministrativeUnit
-
-from .choices import IN_REGISTER, Presence
-from .dates import years_before
-from .models import Person, PersonQuerySet
+from cancuoc.registry.choices import IN_REGISTER, Presence
+from cancuoc.registry.dates import years_before
+from cancuoc.registry.models import Person, PersonQuerySet
 
 OLDEST = 120  # a date of birth further back is a typing error
 # DC01 fields a record needs besides name, date of birth and sex (which the register requires).

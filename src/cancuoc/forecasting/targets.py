@@ -5,9 +5,8 @@ from django.utils.translation import gettext as _
 
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.lib.errors import DomainError
+from cancuoc.planning.models import Target
 from cancuoc.reports.models import EligibleSnapshot
-
-from .models import Target
 
 
 class TargetSplitError(DomainError, ValueError):
