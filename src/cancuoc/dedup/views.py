@@ -13,6 +13,7 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.registry.selectors import persons_visible
+from cancuoc.web.forms import say_form_problems
 from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import ReviewDecisionForm
@@ -69,8 +70,7 @@ def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     back = reverse("dedup:review", kwargs={"code": unit.code})
     form = ReviewDecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        say_form_problems(request, form)
         return redirect(back)
     note, page = form.cleaned_data["note"], form.cleaned_data["trang"]
     request.back_to = f"{back}?trang={page}" if page else back

@@ -34,11 +34,3 @@ class RecordForm(forms.Form):
     walk_in = forms.BooleanField(label=_("Không hẹn trước"), required=False)
     confirm = forms.BooleanField(label=_("Đã kiểm tra, vẫn ghi hồ sơ"), required=False)
     trang = forms.IntegerField(min_value=1, required=False)
-
-
-def form_problems(form: forms.Form) -> list[str]:
-    """Each wrong field of a bound form with what is wrong, for the answer to a bad request."""
-    return [
-        f"{form.fields[name].label or name}: {' '.join(errors)}"
-        for name, errors in form.errors.items()
-    ]

@@ -18,8 +18,9 @@ from cancuoc.lib.clock import local_day
 from cancuoc.planning.models import Kit, Station
 from cancuoc.planning.selectors import stations_visible
 from cancuoc.registry.selectors import persons_visible
+from cancuoc.web.forms import form_problems
 
-from .forms import CheckinSearchForm, RecordForm, form_problems
+from .forms import CheckinSearchForm, RecordForm
 from .selectors import FEWEST_DIGITS, checkin_search, stations_with_kits
 from .services import KIT_OUTSIDE, PERSON_OUTSIDE, intake_record
 

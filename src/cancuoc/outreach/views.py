@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cancuoc.web.forms import form_problems
+
 from .forms import DeliveryReportForm
 from .services import message_delivery_record
 
@@ -35,8 +37,7 @@ def delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
     else:
         form = DeliveryReportForm(request.POST)
     if not form.is_valid():
-        problems = " ".join(message for errors in form.errors.values() for message in errors)
-        return JsonResponse({"detail": problems}, status=400)
+        return JsonResponse({"detail": " ".join(form_problems(form))}, status=400)
     settled = message_delivery_record(
         provider_id=form.cleaned_data["id"],
         delivered=form.delivered,

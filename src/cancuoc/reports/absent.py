@@ -25,6 +25,7 @@ from cancuoc.registry.models import Handover, HandoverState
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.selectors import persons_visible
 from cancuoc.scheduling.worklists import absent_residents
+from cancuoc.web.forms import say_form_problems
 from cancuoc.web.requests import as_of, scoped_unit
 
 from .forms import HandoverDecisionForm, HandoverForm
@@ -89,12 +90,6 @@ def absent_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _say_problems(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
     """To the absent page, on the day and page the officer was on (also where a refusal of
     the service goes back to: cancuoc.web.errors)."""
@@ -113,7 +108,7 @@ def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
     on = as_of(request)
     form = HandoverForm(request.POST)
     if not form.is_valid():
-        _say_problems(request, form)
+        say_form_problems(request, form)
         return _back(unit, request)
     person = (
         persons_visible(scope_for(request.user), absent_residents(unit=unit, on=on))
@@ -155,7 +150,7 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require_action(request.user, Action.DECIDE_HANDOVER, handover.to_unit.path)
     form = HandoverDecisionForm(request.POST)
     if not form.is_valid():
-        _say_problems(request, form)
+        say_form_problems(request, form)
         return _back(handover.to_unit, request)
     back = _back(handover.to_unit, request)
     if form.cleaned_data["action"] == "accept":

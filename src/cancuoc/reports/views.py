@@ -54,6 +54,7 @@ from cancuoc.scheduling.worklists import (
     worklist_table,
     worklist_title,
 )
+from cancuoc.web.forms import say_form_problems
 from cancuoc.web.requests import as_of, export_purpose, scoped_unit
 
 PAGE_SIZE = 50
@@ -215,9 +216,7 @@ def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
         obstacle_raise(unit=unit, by=request.user, **form.cleaned_data)
         messages.success(request, _("Đã ghi nhận khó khăn, vướng mắc."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        say_form_problems(request, form)
     return redirect(reverse("reports:unit", args=[unit.code]) + "#kho-khan")
 
 
