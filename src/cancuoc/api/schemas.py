@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Path, Schema
 
+from cancuoc.lib.text import SAFE_TEXT_PATTERN as SAFE_TEXT
+
 
 class Problem(Schema):
     detail: str = Field(description="Lý do, tiếng Việt / English")
@@ -17,11 +19,8 @@ class Invalid(Schema):
 # Every text the API takes refuses control characters (PostgreSQL text cannot even hold NUL)
 # and the invisible format characters that reorder or hide text (bidirectional overrides):
 # said in its schema, so such a request is refused with 422 before it reaches the database.
-# The same characters as cancuoc.lib.text.unsafe_character refuses on the pages and imports.
-SAFE_TEXT = (
-    r"^[^\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]*$"
-)
+# The same characters as cancuoc.lib.text.unsafe_character refuses on the pages and imports
+# (SAFE_TEXT, imported above).
 # A unit's, station's or appointment's code in a path.
 CODE = Path(..., min_length=1, max_length=32, pattern=SAFE_TEXT)
 

@@ -128,3 +128,15 @@ def unsafe_character(text: str, *, multiline: bool = False) -> tuple[int, str] |
         if character in _BIDI_CONTROLS or unicodedata.category(character) in _UNSAFE_CATEGORIES:
             return position, f"U+{ord(character):04X}"
     return None
+
+
+# What ``unsafe_character`` refuses on one line, as the regular expression the API's schemas
+# state (their OpenAPI "pattern"). Written out because scanning Unicode at import costs a
+# fifth of a second; ``tests/lib/test_safe_text_pattern.py`` checks every code point against
+# ``unsafe_character``, so the two cannot drift (a new Unicode version fails it).
+SAFE_TEXT_PATTERN = (
+    r"^[^\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ue000-\uf8ff\ufeff\ufff9-\ufffb"
+    r"\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f\U000f0000-\U000ffffd\U00100000-\U0010fffd]*$"
+)
