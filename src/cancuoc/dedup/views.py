@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST, require_safe
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.permissions import Action, action_required, require_action
 from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
+from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.registry.selectors import persons_visible
 from cancuoc.web.forms import say_form_problems
-from cancuoc.web.requests import as_of, scoped_unit
+from cancuoc.web.requests import as_of, with_unit
 
 from .forms import ReviewDecisionForm
 from .presenters import side_by_side
@@ -26,8 +27,8 @@ SHOWN = 50  # pairs a page
 
 @area_scoped
 @require_safe
-def review_page(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def review_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     require_persons(request.user)
     on = as_of(request)
     pairs = pairs_to_review(unit=unit, on=on, visible=persons_visible(scope_for(request.user)))
@@ -57,8 +58,8 @@ def review_page(request: HttpRequest, code: str) -> HttpResponse:
 @area_scoped
 @action_required(Action.DECIDE_DUPLICATES)
 @require_POST
-def review_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def review_decide(request: HttpRequest, unit: AdministrativeUnit, pk: int) -> HttpResponse:
     require_persons(request.user)
     require_action(request.user, Action.DECIDE_DUPLICATES, unit.path)
     pairs = pairs_to_review(

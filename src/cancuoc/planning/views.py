@@ -7,15 +7,16 @@ from django.views.decorators.http import require_safe
 from cancuoc.accounts.scope import area_scoped
 from cancuoc.forecasting.plan import catch_up_plan
 from cancuoc.forecasting.report import additions_text
-from cancuoc.web.requests import as_of, scoped_unit
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.web.requests import as_of, with_unit
 
 from .costs import unit_prices
 
 
 @area_scoped
 @require_safe
-def plan_page(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def plan_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     on = as_of(request)
     plan = catch_up_plan(unit=unit, on=on, prices=unit_prices())
     # The units behind first, each group in the order of codes.

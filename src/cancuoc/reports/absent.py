@@ -26,7 +26,7 @@ from cancuoc.registry.personal_id import mask
 from cancuoc.registry.selectors import persons_visible
 from cancuoc.scheduling.worklists import absent_residents
 from cancuoc.web.forms import say_form_problems
-from cancuoc.web.requests import as_of, scoped_unit
+from cancuoc.web.requests import as_of, with_unit
 
 from .forms import HandoverDecisionForm, HandoverForm
 from .views import paged
@@ -49,8 +49,8 @@ def _rows(persons, pending: dict[int, str]) -> list[dict]:
 
 @area_scoped
 @require_safe
-def absent_page(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def absent_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     require_persons(request.user)
     on = as_of(request)
     scope = scope_for(request.user)
@@ -101,8 +101,8 @@ def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
 @area_scoped
 @action_required(Action.HAND_OVER)
 @require_POST
-def handover_request_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def handover_request_view(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     require_persons(request.user)
     require_action(request.user, Action.HAND_OVER, unit.path)
     on = as_of(request)

@@ -13,11 +13,12 @@ from openpyxl import Workbook
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.purposes import PURPOSES
 from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.lib.tables import sheet_append
 from cancuoc.registry.personal_id import mask
 from cancuoc.registry.selectors import persons_visible
 from cancuoc.reports.quality import quality_figures, quality_lists
-from cancuoc.web.requests import as_of, export_purpose, scoped_unit
+from cancuoc.web.requests import as_of, export_purpose, with_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
@@ -34,8 +35,8 @@ ROWS_PER_SHEET = 50_000
 
 @area_scoped
 @require_safe
-def quality_page(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def quality_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     on = as_of(request)
     scope = scope_for(request.user)
     if request.GET.get("tai") == "xlsx":

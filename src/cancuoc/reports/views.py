@@ -55,7 +55,7 @@ from cancuoc.scheduling.worklists import (
     worklist_title,
 )
 from cancuoc.web.forms import say_form_problems
-from cancuoc.web.requests import as_of, export_purpose, scoped_unit
+from cancuoc.web.requests import as_of, export_purpose, with_unit
 
 PAGE_SIZE = 50
 KITS_SHOWN = 10  # the most productive kits of the last week
@@ -110,11 +110,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @area_scoped
 @require_safe
-def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+@with_unit
+def unit_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """The dashboard of a unit: its figures, then the units below that lag behind and a
     search for a unit, daily throughput and burn-down, the full ranking, kits, backlog,
     institutions, obstacles; at the bottom of the tree, the worklist itself."""
-    unit = scoped_unit(request, code)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
     policy = policy_in_force(on)
@@ -208,8 +208,8 @@ def chart_data(status, forecast=None) -> dict:
 @area_scoped
 @action_required(Action.RAISE_OBSTACLE)
 @require_POST
-def obstacle_raise_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def obstacle_raise_view(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     require_action(request.user, Action.RAISE_OBSTACLE, unit.path)
     form = ObstacleForm(request.POST)
     if form.is_valid():
@@ -259,8 +259,8 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_scoped
 @require_safe
-def worklist_download(request: HttpRequest, code: str) -> FileResponse:
-    unit = scoped_unit(request, code)
+@with_unit
+def worklist_download(request: HttpRequest, unit: AdministrativeUnit) -> FileResponse:
     purpose = export_purpose(request)
     scope = scope_for(request.user)
     on, basis = as_of(request), _basis(request)
@@ -286,10 +286,10 @@ def worklist_download(request: HttpRequest, code: str) -> FileResponse:
 
 @area_scoped
 @require_safe
-def weekly_report(request: HttpRequest, code: str) -> HttpResponse:
+@with_unit
+def weekly_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """The weekly report of a unit for the week ending on the date asked: DOCX, XLSX annex
     (?dinh_dang=xlsx) or PDF (?dinh_dang=pdf, made by LibreOffice)."""
-    unit = scoped_unit(request, code)
     on = as_of(request)
     kind = request.GET.get("dinh_dang", "docx")
     figures = weekly_figures(unit, on)

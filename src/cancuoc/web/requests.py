@@ -1,7 +1,9 @@
 """What pages and API operations read from a request, in one place: the unit a URL names
 (within the user's area), the day a page counts as of, the purpose of a download."""
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -19,6 +21,18 @@ def scoped_unit(request: HttpRequest, code: str) -> AdministrativeUnit:
     unit = unit_by_code(code)
     require_unit(request.user, unit)
     return unit
+
+
+def with_unit(view: Callable) -> Callable:
+    """Hands a page the unit its URL names (``code``) instead of the code, once it is known to
+    lie in the user's area: ``def page(request, unit, ...)``. Innermost of the decorators, so
+    a wrong method or role is refused before the unit is looked up."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args, **kwargs):
+        return view(request, scoped_unit(request, code), *args, **kwargs)
+
+    return wrapper
 
 
 def as_of(request: HttpRequest) -> date:
