@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cancuoc.geo",
     "cancuoc.registry",
     "cancuoc.planning",
+    "cancuoc.forecasting",  # no models: the forecast, plans and target split (its own catalogue)
     "cancuoc.intake",
     "cancuoc.scheduling",
     "cancuoc.imports",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdministrativeUnit, Institution, InstitutionMember
+from .models import AdministrativeUnit, Institution, InstitutionMember, UnitSuccession
 
 
 @admin.register(AdministrativeUnit)
@@ -11,6 +11,15 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["path", "depth"]
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["old", "new", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["old__code", "old__name", "new__code", "new__name"]
+    raw_id_fields = ["old", "new"]
+    list_select_related = ["old", "new"]
 
 
 @admin.register(Institution)

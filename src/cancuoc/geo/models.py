@@ -51,6 +51,13 @@ class UnitQuerySet(models.QuerySet):
     def current(self) -> "UnitQuerySet":
         return self.filter(reorganisation=Reorganisation.Y2025)
 
+    def former(self) -> "UnitQuerySet":
+        """Units of the map before 1 July 2025 (63 provinces, with districts)."""
+        return self.filter(reorganisation=Reorganisation.PRE_2025)
+
+    def districts(self) -> "UnitQuerySet":
+        return self.filter(kind=UnitKind.DISTRICT)
+
     def provinces(self) -> "UnitQuerySet":
         return self.filter(kind__in=PROVINCE_KINDS)
 
@@ -111,6 +118,41 @@ class AdministrativeUnit(models.Model):
     def ancestors(self) -> UnitQuerySet:
         prefixes = [self.path[:end] for end in range(SEGMENT, len(self.path), SEGMENT)]
         return AdministrativeUnit.objects.filter(path__in=prefixes).order_by("depth")
+
+
+class UnitSuccession(models.Model):
+    """The old unit (map before 1 July 2025: a commune, or an island district that had no
+    communes) became, in whole or in part, the new unit (map of 2025). An old commune divided
+    between several new ones has one row per part and exactly one default: the unit a
+    record names when its address does not say which part."""
+
+    old = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        db_index=False,  # the unique constraint below leads with it
+        verbose_name=_("đơn vị trước 01/7/2025"),
+    )
+    new = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("đơn vị từ 01/7/2025"),
+    )
+    is_default = models.BooleanField(_("mặc định"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị kế thừa")
+        verbose_name_plural = _("đơn vị kế thừa")
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new"], name="succession_unique"),
+            models.UniqueConstraint(
+                fields=["old"], condition=Q(is_default=True), name="succession_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_id} -> {self.new_id}"
 
 
 class InstitutionKind(models.TextChoices):

@@ -19,13 +19,14 @@ class UnitNotFound(NotFoundError, LookupError):
 
 
 def unit_by_code(code: str, *, reorganisation: str = Reorganisation.Y2025) -> AdministrativeUnit:
-    """A unit by its official code; "38" and "038" both name Thanh Hóa."""
-    candidates = {code, code.lstrip("0").zfill(2)} if code.isdigit() else {code}
-    unit = (
-        AdministrativeUnit.objects.filter(reorganisation=reorganisation, code__in=candidates)
-        .order_by("depth")
-        .first()
-    )
+    """A unit by its official code, compared as the zero-padded string it is: "00004" is a
+    commune, never province "04". A province's code may carry the leading zero of the
+    personal ID's province digits ("038" is Thanh Hóa) when no unit has that code itself
+    (on the old map "038" could be a district)."""
+    units = AdministrativeUnit.objects.filter(reorganisation=reorganisation)
+    unit = units.filter(code=code).first()
+    if unit is None and code.isdigit() and len(code) <= 3 and code != code.lstrip("0").zfill(2):
+        unit = units.provinces().filter(code=code.lstrip("0").zfill(2)).first()
     if unit is None:
         raise UnitNotFound(_("Không có đơn vị hành chính mã %(code)s.") % {"code": code})
     return unit

@@ -1,56 +1,27 @@
 """Writes to the administrative tree."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import vietnam_provinces
 from django.db import transaction
 
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 
-from .models import AdministrativeUnit, Reorganisation, UnitKind
+from . import dataset
+from .models import AdministrativeUnit, Reorganisation, UnitSuccession
+from .records import NewSuccession, NewUnit
 
-_KINDS = {
-    "tỉnh": UnitKind.PROVINCE,
-    "thành phố trung ương": UnitKind.CITY,
-    "xã": UnitKind.COMMUNE,
-    "phường": UnitKind.WARD,
-    "đặc khu": UnitKind.SPECIAL_ZONE,
-}
-
-
-@dataclass(frozen=True)
-class NewUnit:
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-    reorganisation: str = Reorganisation.Y2025
-    is_remote: bool = False
+# The maps `geo load --map` knows, by the year users call them: "2021" is the map of 63
+# provinces with districts (Reorganisation.PRE_2025) as it stood on 30 June 2025, "2025"
+# today's (Reorganisation.Y2025).
+MAPS = ("2021", "2025")
 
 
 @dataclass(frozen=True)
 class GeoLoadResult:
     created: int
     existing: int
-
-
-def current_units() -> list[NewUnit]:
-    """The 34 provinces and 3,321 communes in force since 1 July 2025 (vietnam-provinces)."""
-    units = [
-        NewUnit(f"{p.code.value:02d}", p.name, _KINDS[p.division_type.value], None)
-        for p in vietnam_provinces.Province.iter_all()
-    ]
-    units += [
-        NewUnit(
-            f"{w.code.value:05d}",
-            w.name,
-            _KINDS[w.division_type.value],
-            f"{w.province_code.value:02d}",
-        )
-        for w in vietnam_provinces.Ward.iter_all()
-    ]
-    return units
+    successions_created: int = 0
 
 
 @transaction.atomic
@@ -118,4 +89,57 @@ def units_create(units: Iterable[NewUnit]) -> GeoLoadResult:
 
 
 def geo_load_current() -> GeoLoadResult:
-    return units_create(current_units())
+    """The 34 provinces and 3,321 communes in force since 1 July 2025."""
+    return units_create(dataset.current_units())
+
+
+@transaction.atomic
+def successions_create(successions: Iterable[NewSuccession]) -> int:
+    """Create the old -> new links that do not exist yet; both maps must be loaded. Returns
+    how many were created. Idempotent."""
+    ids = {
+        (reorganisation, code): pk
+        for pk, reorganisation, code in AdministrativeUnit.objects.values_list(
+            "pk", "reorganisation", "code"
+        )
+    }
+    known = set(UnitSuccession.objects.values_list("old_id", "new_id"))
+    rows = []
+    for succession in successions:
+        try:
+            pair = (
+                ids[(Reorganisation.PRE_2025, succession.old_code)],
+                ids[(Reorganisation.Y2025, succession.new_code)],
+            )
+        except KeyError:
+            raise ValueError(
+                f"succession {succession.old_code} -> {succession.new_code}: "
+                "a unit of it is not loaded"
+            ) from None
+        if pair not in known:
+            known.add(pair)
+            rows.append((*pair, succession.is_default))
+    next_id = reserve_ids(UnitSuccession, len(rows))
+    copy_rows(
+        UnitSuccession,
+        ["id", "old_id", "new_id", "is_default"],
+        [(next_id + n, *row) for n, row in enumerate(rows)],
+    )
+    reset_sequence(UnitSuccession)
+    return len(rows)
+
+
+@transaction.atomic
+def geo_load(*, maps: Sequence[str] = MAPS) -> GeoLoadResult:
+    """Load the maps named (``"2021"``, ``"2025"``); with both, also the mapping from every
+    old commune to the new one(s). Idempotent: a second run creates nothing."""
+    units = []
+    if "2025" in maps:
+        units += dataset.current_units()
+    if "2021" in maps:
+        units += dataset.former_units()
+    result = units_create(units)
+    created = 0
+    if set(MAPS) <= set(maps):
+        created = successions_create(dataset.successions())
+    return GeoLoadResult(result.created, result.existing, created)

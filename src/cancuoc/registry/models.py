@@ -238,6 +238,18 @@ class Residence(models.Model):
         db_index=False,
         verbose_name=_("đơn vị"),
     )
+    # The unit as the source recorded it when that is a unit of the map before 1 July 2025
+    # (``unit`` is always today's: geo.mapping.resolve_unit). No index: reports by the old map
+    # read it together with ``unit`` from rows the covering indexes already find.
+    recorded_unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("đơn vị như đã ghi"),
+    )
     address = models.CharField(
         _("địa chỉ"), max_length=255, blank=True, validators=[refuse_unsafe_characters]
     )

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-import vietnam_provinces
-
+from cancuoc.geo.dataset import province_communes
 from cancuoc.geo.models import InstitutionKind, UnitKind
 from cancuoc.geo.services import NewUnit
 from cancuoc.lib.text import place_tone, strip_diacritics
@@ -136,14 +135,12 @@ def synth_province(
     province ``province`` (e.g. "38"), optionally in its first ``communes`` communes only."""
     code = f"{int(province):02d}"
     try:
-        found = vietnam_provinces.Province.from_code(vietnam_provinces.ProvinceCode(int(code)))
-    except ValueError:
+        found, wards = province_communes(code)
+    except KeyError:
         raise ValueError(
             f"không có tỉnh mã {province} / no province with code {province}"
         ) from None
-    wards = sorted(vietnam_provinces.Ward.iter_by_province(found.code), key=lambda w: w.code.value)[
-        :communes
-    ]
+    wards = wards[:communes]
     rng = random.Random(seed)
     draw = _Draw(rng)
     result = SynthProvince(code, found.name, seed, reference)
@@ -202,17 +199,17 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return sizes
 
 
-def _villages(rng: random.Random, ward, size: int) -> list[NewUnit]:
-    urban = ward.division_type.value == "phường"
+def _villages(rng: random.Random, ward: NewUnit, size: int) -> list[NewUnit]:
+    urban = ward.kind == UnitKind.WARD
     kind = UnitKind.RESIDENTIAL_GROUP if urban else UnitKind.VILLAGE
     label = "Tổ dân phố" if urban else "Thôn"
     count = max(2, min(40, round(size / VILLAGE_PEOPLE)))
     return [
         NewUnit(
-            code=f"{ward.code.value:05d}{i:03d}",
+            code=f"{ward.code}{i:03d}",
             name=f"{label} {i}",
             kind=kind,
-            parent_code=f"{ward.code.value:05d}",
+            parent_code=ward.code,
             is_remote=not urban and rng.random() < 0.08,
         )
         for i in range(1, count + 1)
@@ -468,7 +465,7 @@ def _institutions(
                     code=f"{kind.value.upper()}-{result.province_code}-{n:03d}",
                     name=title.format(n=n),
                     kind=kind,
-                    unit_code=f"{wards[start].code.value:05d}",
+                    unit_code=wards[start].code,
                     deadline=deadline,
                     member_refs=members,
                 )

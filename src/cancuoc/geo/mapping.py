@@ -1,0 +1,116 @@
+"""From a unit of either map to today's, and back: what the 2025 reorganisation made of the
+units a record names (docs/design-notes.md, "Two administrative maps")."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from cancuoc.lib.errors import DomainError
+
+from .models import (
+    COMMUNE_KINDS,
+    VILLAGE_KINDS,
+    AdministrativeUnit,
+    Reorganisation,
+    UnitQuerySet,
+    UnitSuccession,
+    path_upper_bound,
+)
+
+# "Xã Quảng Hải" is also written "Quảng Hải": the kind words a name may start with.
+_KIND_WORDS = re.compile(r"^ (xa|phuong|thi tran|dac khu|quan|huyen|thi xa|thanh pho|tinh) (?=\w)")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class UnitNotResolved(DomainError):
+    """An old unit that became several of today's units, named where one is needed."""
+
+
+def resolve_unit(unit: AdministrativeUnit, address: str = "") -> AdministrativeUnit:
+    """Today's unit for ``unit`` of either map. A unit of the 2025 map is itself. An old
+    commune (or an old village: its commune) is the new commune it became; for a commune
+    divided between several, the part that ``address`` names (by the new commune's name, or a
+    village loaded under it) decides, else the default part. An old district or province
+    resolves only when all of it became one unit (an island district); else
+    ``UnitNotResolved`` says into how many it went."""
+    if unit.reorganisation == Reorganisation.Y2025:
+        return unit
+    if unit.kind in VILLAGE_KINDS:
+        unit = unit.ancestors().filter(kind__in=COMMUNE_KINDS).last() or unit
+    links = list(
+        UnitSuccession.objects.filter(old=unit).select_related("new").order_by("new__code")
+    )
+    if not links:
+        news = _successor_ids(unit)
+        if len(news) == 1:
+            return AdministrativeUnit.objects.get(pk=news.pop())
+        raise UnitNotResolved(
+            _(
+                "%(name)s (mã %(code)s, trước 01/7/2025) nay thuộc %(count)s đơn vị: "
+                "hãy chọn xã, phường."
+            )
+            % {"name": unit.name, "code": unit.code, "count": len(news)}
+        )
+    if len(links) == 1:
+        return links[0].new
+    named = _named_in(address, unit, [link.new for link in links])
+    if named is not None:
+        return named
+    return next(link.new for link in links if link.is_default)
+
+
+def former_units(unit: AdministrativeUnit) -> UnitQuerySet:
+    """The old communes that today's ``unit`` (a commune, or all communes below a province)
+    was made of, in whole or in part; those divided appear under each of their parts."""
+    return AdministrativeUnit.objects.filter(
+        pk__in=UnitSuccession.objects.filter(
+            new__path__gte=unit.path, new__path__lt=path_upper_bound(unit.path)
+        ).values("old")
+    ).order_by("code")
+
+
+def _successor_ids(unit: AdministrativeUnit) -> set[int]:
+    """The ids of today's units that the old communes in ``unit``'s subtree became."""
+    return set(
+        UnitSuccession.objects.filter(
+            old__path__gte=unit.path, old__path__lt=path_upper_bound(unit.path)
+        ).values_list("new_id", flat=True)
+    )
+
+
+def _words(text: str) -> str:
+    """Lower case, no diacritics, no punctuation, padded with spaces: " quang hai " then
+    matches whole words only."""
+    return f" {_NOT_WORD.sub(' ', AdministrativeUnit.search_key_for(text)).strip()} "
+
+
+def _short(words: str) -> str:
+    """ " xa quang hai " -> " quang hai "."""
+    return _KIND_WORDS.sub(" ", words)
+
+
+def _named_in(
+    address: str, old: AdministrativeUnit, candidates: list[AdministrativeUnit]
+) -> AdministrativeUnit | None:
+    """The one candidate ``address`` names, if exactly one: by its full name ("Phường Lê
+    Chân"), else by its name without the kind word ("Lê Chân"), else by a village loaded
+    under it. The old unit's own name and its ancestors' are taken out first: an address
+    written on the old map names them, and a new commune often bears the old one's name."""
+    text = _words(address)
+    if not text.strip():
+        return None
+    known = [_words(unit.name) for unit in [old, *old.ancestors()]]
+    for forms in (lambda words: words, _short):
+        for name in known:
+            text = text.replace(forms(name), " ")
+        names = {c.pk: forms(_words(c.name)) for c in candidates}
+        found = [c for c in candidates if names[c.pk] in text]
+        if len(found) == 1:
+            return found[0]
+    villages = AdministrativeUnit.objects.filter(
+        parent__in=candidates, kind__in=VILLAGE_KINDS
+    ).values_list("parent_id", "search_key")
+    parents = {parent for parent, key in villages if _words(key) in text}
+    if len(parents) == 1:
+        return next(c for c in candidates if c.pk in parents)
+    return None
