@@ -66,7 +66,7 @@ def test_a_windows_csv_with_semicolons_is_read(area, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Họ và tên,Ngày sinh,Giới tính\r\nAn,1980,Nam\r\n", "Mã bản ghi"),
+        ("Họ và tên,Ngày sinh,Dân tộc\r\nAn,1980,Kinh\r\n", "Giới tính"),
         ("Mã,Họ tên,Họ và tên,Ngày sinh,Giới tính\r\n", "cùng là “Họ, chữ đệm và tên”"),
         ("a,b,c\r\n1,2,3\r\n", "không tìm thấy dòng tiêu đề"),
     ],

@@ -17,7 +17,7 @@ def nfd(text: str) -> str:
 
 
 HOA_ID = personal_id.generate(province_code="038", birth_year=1980, sex="F", serial=1)
-BAD_SEX_ID = personal_id.generate(province_code="038", birth_year=1990, sex="M", serial=7)
+BAD_YEAR_ID = personal_id.generate(province_code="038", birth_year=1991, sex="F", serial=7)
 
 
 def messy_workbook(path):
@@ -74,7 +74,7 @@ def messy_workbook(path):
         [4, "T1-004", "Phạm Thị Dung", "31/02/1990", "Nữ", "", "", "", "16000001", ""],
         [5, "T1-005", "Võ Thị Em", "29221", "Nu", "", "", "", "16000001", ""],
         [6, "T1-006", "Đỗ Văn Phúc", "12/12/1970", "Nam", "", "", "", 99999999, ""],
-        [7, "T1-007", "Hồ Văn Giang", "01/06/1990", "Nữ", BAD_SEX_ID, "", "", "16000001", ""],
+        [7, "T1-007", "Hồ Văn Giang", "01/06/1990", "Nữ", BAD_YEAR_ID, "", "", "16000001", ""],
         ["", "   ", None, "", "", "", "", "", "", ""],
     ]
     for row in rows:
@@ -137,7 +137,7 @@ def test_a_messy_workbook_imports_with_precise_errors(area, tmp_path):
     assert people["G-1"].birth_date_precision == "M"
     assert people["G-3"].birth_date == date(2001, 8, 15)
     giang = people["T1-007"]
-    assert (giang.personal_id, giang.unverified_id) == ("", BAD_SEX_ID)
+    assert (giang.personal_id, giang.unverified_id) == ("", BAD_YEAR_ID)
     [warning] = job.warnings.all()
     assert (warning.sheet, warning.row, warning.source_ref) == ("Thôn 1", 13, "T1-007")
     household = Household.objects.get(code="H1")

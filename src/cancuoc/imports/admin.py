@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
 from cancuoc.dedup.services import NoTrainedModel, job_match
+from cancuoc.geo.selectors import picker_communes
 
 from .errors import ImportFileError
 from .exports import rejected_rows_write, template_write
@@ -49,6 +50,17 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text=gettext_lazy(
             "để trống: tên tệp. Nhập lại với cùng nguồn không tạo bản ghi trùng"
+        ),
+    )
+    unit = forms.CharField(
+        label=gettext_lazy("Đơn vị của tệp"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "import-units", "size": 60}),
+        help_text=gettext_lazy(
+            "khi các dòng không có mã đơn vị: chọn xã/phường, hoặc gõ tên trên bản đồ trước "
+            "hay sau 01/7/2025 (“xã Quảng Hải, huyện Quảng Xương”); để trống: theo dòng tên "
+            "danh sách và cột địa chỉ"
         ),
     )
     dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, không ghi"), required=False)
@@ -171,6 +183,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "form": form,
             "result": result,
+            "units": picker_communes(),
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, "admin/imports/importjob/upload.html", context)
@@ -252,6 +265,7 @@ def _import_upload(data: dict):
             dry_run=data["dry_run"],
             limits=ImportLimits.from_settings(upload=True),
             atomic=True,
+            unit=data["unit"],
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

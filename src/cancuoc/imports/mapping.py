@@ -24,7 +24,9 @@ class Field:
 
 
 FIELDS = [
-    Field("ref", HEADERS[0], "mã của dòng trong nguồn, không trùng", required=True),
+    Field(
+        "ref", HEADERS[0], "mã của dòng trong nguồn, không trùng; để trống: tính từ nội dung dòng"
+    ),
     Field("personal_id", HEADERS[1], "12 chữ số"),
     Field("full_name", HEADERS[2], "họ, chữ đệm, tên (có dấu)", required=True),
     Field("birth_date", HEADERS[3], "dd/mm/yyyy, mm/yyyy hoặc yyyy", required=True),
@@ -52,20 +54,34 @@ FIELDS = [
 ]
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = [f.name for f in FIELDS if f.required]
+# A column of commune lists that holds either number: a 9-digit CMND (an old card) or a
+# 12-digit number (the personal ID, which 12-digit CMND and CCCD carry), or both in one cell.
+# Each value goes to its field (parsing.py); not a column of the canonical file.
+ID_NUMBERS = Field("id_numbers", "Số CMND/CCCD", "9 hoặc 12 chữ số, hoặc cả hai")
 
 # Headers seen in commune files and in the fields of form DC01 (Circular 66/2015, amended by
 # 104/2020), besides the canonical header and the field's own name.
 ALIASES: dict[str, list[str]] = {
-    "ref": ["Mã", "Mã công dân", "Mã nhân khẩu", "ID"],
+    "ref": ["Mã", "Mã công dân", "Mã nhân khẩu", "ID", "Mã hồ sơ"],
     "personal_id": [
         "Số định danh",
         "Mã định danh",
         "Mã định danh cá nhân",
         "Số ĐDCN",
         "Số CCCD",
-        "Số CMND/CCCD",
-        "Số định danh cá nhân/CMND",
         "Số CCCD/ĐDCN",
+        "Số CCCD/Số định danh",
+    ],
+    "id_numbers": [
+        "Số CMND/CCCD",
+        "CMND/CCCD",
+        "Số CMND, CCCD",
+        "Số CMND/CCCD/ĐDCN",
+        "Số CMND/Số định danh",
+        "Số định danh cá nhân/CMND",
+        "Số CMND hoặc CCCD",
+        "CMND/CCCD số",
+        "Số CCCD/CMND",
     ],
     "full_name": [
         "Họ, chữ đệm và tên khai sinh",
@@ -73,9 +89,18 @@ ALIASES: dict[str, list[str]] = {
         "Họ tên",
         "Họ tên khai sinh",
         "Họ và tên khai sinh",
+        "Họ và tên công dân",
+        "Họ tên công dân",
         "Name",
     ],
-    "birth_date": ["Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Năm sinh", "Sinh ngày"],
+    "birth_date": [
+        "Ngày, tháng, năm sinh",
+        "Ngày tháng năm sinh",
+        "Năm sinh",
+        "Sinh ngày",
+        "Ngày sinh (dd/mm/yyyy)",
+        "NTNS",
+    ],
     "sex": ["Giới", "Nam/Nữ", "Sex"],
     "birth_registration_place": ["Nơi ĐKKS", "Nơi đăng ký khai sinh (tỉnh)"],
     "native_place": ["Nguyên quán"],
@@ -83,15 +108,24 @@ ALIASES: dict[str, list[str]] = {
     "household_code": ["Số hộ khẩu", "Số sổ hộ khẩu", "Mã hộ gia đình", "Số hộ"],
     "relation_to_head": ["Quan hệ chủ hộ", "QH với chủ hộ", "Quan hệ"],
     "permanent_unit": ["Mã ĐV thường trú", "Mã thôn thường trú", "Mã nơi thường trú"],
-    "permanent_address": ["Nơi thường trú", "Thường trú"],
+    "permanent_address": [
+        "Nơi thường trú",
+        "Thường trú",
+        "Địa chỉ",
+        "Địa chỉ thường trú hiện nay",
+        "Nơi ĐKTT",
+        "Nơi đăng ký thường trú",
+        "HKTT",
+        "Hộ khẩu thường trú",
+    ],
     "temporary_unit": ["Mã ĐV tạm trú", "Mã thôn tạm trú", "Mã nơi tạm trú"],
     "temporary_address": ["Nơi tạm trú", "Tạm trú"],
     "temporary_since": ["Tạm trú từ ngày", "Ngày tạm trú"],
     "presence": ["Tình trạng cư trú"],
     "whereabouts": ["Nơi ở khi vắng mặt", "Hiện ở"],
     "card_kind": ["Loại giấy tờ tùy thân", "Loại thẻ"],
-    "card_number": ["Số CMND", "Số thẻ"],
-    "card_issued_on": ["Ngày cấp CMND/CCCD", "Ngày cấp thẻ"],
+    "card_number": ["Số CMND", "Số thẻ", "Số CMND cũ", "CMND"],
+    "card_issued_on": ["Ngày cấp CMND/CCCD", "Ngày cấp thẻ", "Ngày cấp CMND"],
     "card_expires_on": ["Ngày hết hạn", "Giá trị đến"],
 }
 
@@ -108,12 +142,12 @@ def header_key(text: str) -> str:
 def column_aliases() -> dict[str, str]:
     """Header key -> field, with the site's additions from ``CANCUOC_IMPORT_COLUMNS``."""
     extra: dict[str, list[str]] = getattr(settings, "CANCUOC_IMPORT_COLUMNS", {})
-    unknown = set(extra) - set(FIELD_BY_NAME)
+    unknown = set(extra) - set(FIELD_BY_NAME) - {ID_NUMBERS.name}
     if unknown:
         raise ValueError(f"CANCUOC_IMPORT_COLUMNS: unknown fields {sorted(unknown)}")
     found = {
         header_key(text): field.name
-        for field in FIELDS
+        for field in (*FIELDS, ID_NUMBERS)
         for text in (field.header, field.name, *ALIASES.get(field.name, []))
     }
     found.update({header_key(text): name for name, texts in extra.items() for text in texts})
@@ -136,7 +170,7 @@ class Columns:
 def person_columns() -> Columns:
     """The person file (docs/import-format.md), with the site's added headers."""
     return Columns(
-        headers={f.name: f.header for f in FIELDS},
+        headers={f.name: f.header for f in (*FIELDS, ID_NUMBERS)},
         aliases=column_aliases(),
         required=tuple(REQUIRED),
         what_vi="danh sách nhân khẩu",

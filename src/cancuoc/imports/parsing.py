@@ -11,6 +11,7 @@ Accepted with a warning: a personal ID that fails the rules of Circular 07/2016 
 in the list (recorded as "Khác").
 """
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,18 +21,21 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-from cancuoc.lib.text import nfc, strip_diacritics, unsafe_character
+from cancuoc.geo.models import Reorganisation
+from cancuoc.lib.text import nfc, normalise_name, strip_diacritics, unsafe_character
 from cancuoc.registry import personal_id
 from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation, Sex
 from cancuoc.registry.records import PersonRecord
 
 from .errors import FieldError, ImportRowError
 from .limits import LongText
+from .places import Places
 from .readers import SourceRow
 
 EARLIEST_BIRTH = date(1900, 1, 1)  # digit 4 of the personal ID starts its centuries here
 # When a card says only "CCCD", the chip card replaced the barcode one from 2021.
 CHIP_CARDS_FROM = date(2021, 1, 1)
+BARCODE_CARDS_FROM = date(2016, 1, 1)  # the CCCD (with a barcode) replaced the CMND
 # Lengths of the register's columns (registry.models); longer text would fail the batch.
 MAX_LENGTH = {
     "ref": 64,
@@ -68,6 +72,8 @@ OTHER_DATES = ["temporary_since", "presence_since", "card_issued_on", "card_expi
 # Digits that Excel turns into a number lose their leading zero: the lengths they come back to.
 # Personal IDs all begin with 0 (province codes 001–096); commune codes have 5 digits and
 # village codes 8; mobile numbers 10; CMND 9 or 12.
+# A personal ID typed as text is never padded: "38090001234" is an 11-digit number, and
+# padded it would name another province (see _personal_id).
 PAD_TO = {
     "personal_id": {11: 12},
     "phone": {9: 10},
@@ -114,11 +120,12 @@ def text(cell: Any) -> str:
 
 def digits(cell: Any, name: str) -> str:
     """A number that is typed as text: spaces, dots and dashes dropped, the leading zero that
-    Excel took away put back. What is not digits stays as typed, for the rules to judge."""
+    Excel took away put back (of a personal ID, only where Excel held it as a number). What
+    is not digits stays as typed, for the rules to judge."""
     value = text(cell)
     if not value.isdigit():
         value = _SEPARATORS.sub("", value)
-    if value.isdigit():
+    if value.isdigit() and (name != "personal_id" or type(cell) is not str):
         width = PAD_TO.get(name, {}).get(len(value))
         if width:
             value = value.zfill(width)
@@ -272,10 +279,16 @@ class ParsedRow:
     record: PersonRecord | None = None
     errors: list[ImportRowError] = field(default_factory=list)
     warnings: list[ImportRowError] = field(default_factory=list)
+    # The unit of the map before 2025 the row's address or file named (its id): the writer
+    # puts today's unit it became in record.permanent_unit (services._units_resolve).
+    recorded_unit: int | None = None
 
     def __reduce__(self):
         # By position, as SourceRow and PersonRecord: a batch is a hundred thousand objects.
-        return (ParsedRow, (self.row, self.record, self.errors, self.warnings))
+        return (
+            ParsedRow,
+            (self.row, self.record, self.errors, self.warnings, self.recorded_unit),
+        )
 
     def problem(
         self, name: str, vi: str, en: str, *, warning: bool = False, column: str | None = None
@@ -293,8 +306,9 @@ class ParsedRow:
         (self.warnings if warning else self.errors).append(found)
 
 
-def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
-    """Read one row; ``record`` is None when the row is rejected (``errors`` say why)."""
+def row_parse(row: SourceRow, *, today: date, places: Places | None = None) -> ParsedRow:
+    """Read one row; ``record`` is None when the row is rejected (``errors`` say why).
+    ``places``: where the file's persons live when a row gives no unit code."""
     parsed = ParsedRow(row)
     values = _cells_read(parsed, row.cells, row.sheet.max_cell_chars)
     _unmapped_check(parsed, row)
@@ -307,6 +321,8 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
     birth, precision = values.get("birth_date") or (None, _DAY)
     if birth is not None:
         _check_dates(parsed, values, birth, today)
+    _numbers_placed(parsed, values)
+    _place(parsed, values, places)
     _check_residence(parsed, values)
     card_kind = _card(parsed, values)
     relation = values.get("relation_to_head", "")
@@ -319,17 +335,11 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
         )
     if parsed.errors:
         return parsed
-    number = values.get("personal_id", "")
-    if number:
-        for problem in personal_id.problems(number, birth_year=birth.year, sex=values["sex"]):
-            parsed.problem(
-                "personal_id",
-                f"{problem.message_vi}; lưu là số chưa hợp lệ để sửa",
-                f"{problem.message_en}; kept as an unverified number for correction",
-                warning=True,
-            )
+    number = _personal_id(parsed, values, birth)
+    if parsed.errors:
+        return parsed
     parsed.record = PersonRecord(
-        ref=values["ref"],
+        ref=values.get("ref") or content_key(values),
         personal_id=number,
         full_name=values["full_name"],
         birth_date=birth,
@@ -357,6 +367,135 @@ def row_parse(row: SourceRow, *, today: date) -> ParsedRow:
         card_expires_on=values.get("card_expires_on"),
     )
     return parsed
+
+
+# What identifies a row of a file without a Mã bản ghi: the same person typed the same way
+# gives the same key in every import of the file (so a re-import changes nothing), whatever
+# its place in the file (STT changes when a row is added above it).
+KEY_FIELDS = ("full_name", "birth_date", "sex", "personal_id", "card_number", "household_code")
+KEY_PREFIX = "#"  # no commune's own record ids start so
+
+
+def content_key(values: dict[str, Any]) -> str:
+    """ "#" and 20 hex digits of a hash of the row's identifying fields, normalised (tone
+    style, case, spaces: "Nguyễn Văn Hoà" and "NGUYỄN VĂN HÒA" are one person); with the
+    source name it identifies the record across imports."""
+    birth = values.get("birth_date") or (None, "")
+    parts = [
+        normalise_name(values.get("full_name", "")),
+        f"{birth[0]}/{birth[1]}",
+        values.get("sex", ""),
+        values.get("personal_id", ""),
+        values.get("card_number", ""),
+        values.get("household_code", ""),
+        " ".join(strip_diacritics(values.get("permanent_address", "")).lower().split()),
+    ]
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
+    return KEY_PREFIX + digest
+
+
+def _numbers_placed(parsed: ParsedRow, values: dict[str, Any]) -> None:
+    """The values of "Số CMND/CCCD" columns, each where its length says: 9 digits an old
+    card (CMND), 12 digits the personal ID (a 12-digit CMND and the CCCD carry it)."""
+    found = values.pop("id_numbers", None)
+    if not found:
+        return
+    for number in found:
+        if not number.isdigit() or len(number) not in (9, 12):
+            parsed.problem(
+                "id_numbers",
+                f"“{number}” không phải số CMND (9 chữ số) hay số định danh (12 chữ số)",
+                f"“{number}” is neither a CMND number (9 digits) nor a personal ID (12 digits)",
+            )
+            continue
+        name = "card_number" if len(number) == 9 else "personal_id"
+        if values.get(name) and values[name] != number:
+            parsed.problem(
+                "id_numbers",
+                f"hai số khác nhau cho {parsed.row.header(name)}: {values[name]} và {number}",
+                f"two different numbers for {parsed.row.header(name)}: {values[name]} and {number}",
+            )
+            continue
+        values[name] = number
+        values.setdefault("_from", {})[name] = "id_numbers"
+
+
+def _column(values: dict[str, Any], name: str) -> str:
+    """The field whose column a value came from: its own, or "Số CMND/CCCD"."""
+    return values.get("_from", {}).get(name, name)
+
+
+def _ids_split(cell: Any, name: str) -> tuple[str, ...]:
+    """The numbers of one or more "Số CMND/CCCD" cells: "123456789 / 038090001234"."""
+    found: list[str] = []
+    for one in cell:
+        if type(one) is not str:  # a number Excel held: its leading zero may be gone
+            typed = digits(one, "card_number")
+            if typed:
+                found.append(typed)
+            continue
+        found += [digits(p, "id_numbers") for p in _ID_SEPARATORS.split(text(one)) if p.strip()]
+    return tuple(found)
+
+
+_ID_SEPARATORS = re.compile(r"\s*(?:[/,;|\n]|\s-\s)\s*")
+
+
+def _place(parsed: ParsedRow, values: dict[str, Any], places: Places | None) -> None:
+    """A row without a unit code lives in the unit its address or its file names."""
+    if places is None or values.get("permanent_unit") or values.get("temporary_unit"):
+        return
+    address = values.get("permanent_address", "")
+    place = places.row_place(parsed.row.sheet.index, address)
+    column = "permanent_address" if address else ""
+    if place.unit is None:
+        parsed.problem(column, place.vi, place.en)
+        values["permanent_unit_failed"] = True
+        return
+    if place.doubt:
+        parsed.problem(column, place.vi, place.en, warning=True)
+    if place.unit.reorganisation == Reorganisation.Y2025:
+        values["permanent_unit"] = place.unit.code
+    else:
+        parsed.recorded_unit = place.unit.id
+
+
+def _personal_id(parsed: ParsedRow, values: dict[str, Any], birth: date) -> str:
+    """The personal ID, checked against the row. Rejected: a number of the wrong length or
+    not digits, or whose digit 4 contradicts the row's sex or century (the row is fixed and
+    imported again). Kept unverified, with a warning: an unknown province code, digits 5–6
+    that differ from the year of birth (either may be the typo)."""
+    number = values.get("personal_id", "")
+    if not number:
+        return ""
+    sex = values["sex"]
+    if len(number) == 11 and number.isdigit() and parsed.row.sheet.text_only:
+        # a CSV holds what Excel showed: a number that lost its leading zero, if padded it
+        # is an ID of this person; otherwise it is 11 digits typed, and wrong
+        padded = "0" + number
+        if not personal_id.problems(padded, birth_year=birth.year, sex=sex):
+            number = padded
+    column = _column(values, "personal_id")
+    for problem in personal_id.problems(number, birth_year=birth.year, sex=sex):
+        if problem.reason in REJECTED_ID_PROBLEMS:
+            parsed.problem(column, problem.message_vi, problem.message_en)
+        else:
+            parsed.problem(
+                column,
+                f"{problem.message_vi}; lưu là số chưa hợp lệ để sửa",
+                f"{problem.message_en}; kept as an unverified number for correction",
+                warning=True,
+            )
+    return number
+
+
+REJECTED_ID_PROBLEMS = {
+    personal_id.Rejection.LENGTH,
+    personal_id.Rejection.NOT_DIGITS,
+    personal_id.Rejection.CENTURY_SEX,
+    personal_id.Rejection.SEX_MISMATCH,
+    personal_id.Rejection.CENTURY_MISMATCH,
+}
 
 
 def _cells_read(parsed: ParsedRow, cells: dict[str, Any], longest: int) -> dict[str, Any]:
@@ -459,7 +598,12 @@ def _check_dates(parsed: ParsedRow, values: dict, birth: date, today: date) -> N
 
 def _check_residence(parsed: ParsedRow, values: dict) -> None:
     """Every person lives somewhere; a household is where its members are permanent residents
-    (hộ khẩu: thường trú); an address needs its unit, or it would have nowhere to be kept."""
+    (hộ khẩu: thường trú); an address needs its unit, or it would have nowhere to be kept.
+    A unit found by name (places.py) counts; when none was, _place said why."""
+    if values.pop("permanent_unit_failed", False):
+        return
+    if parsed.recorded_unit is not None:
+        return
     if not values.get("permanent_unit") and not values.get("temporary_unit"):
         parsed.problem(
             "permanent_unit" if "permanent_unit" in parsed.row.cells else "",
@@ -483,34 +627,76 @@ def _check_residence(parsed: ParsedRow, values: dict) -> None:
 
 def _card(parsed: ParsedRow, values: dict) -> str:
     """The kind of the latest card; "CMND" and "CCCD" alone are told apart by the number's
-    length and the issue date."""
+    length and the issue date. A number without its kind gets the kind its length and date
+    say, with a warning; without its issue date the person is imported and the card is not
+    recorded (the register keeps cards with their date), with a warning."""
     kind, number, issued = (
         values.get("card_kind", ""),
         values.get("card_number", ""),
         values.get("card_issued_on"),
     )
-    if not (kind or number or issued):
+    if not (kind or number):
         return ""
-    if not (kind and issued):
-        missing = "card_kind" if not kind else "card_issued_on"
-        parsed.problem(
-            missing,
-            "giấy tờ cần đủ loại, số và ngày cấp",
-            "a card needs its kind, number and issue date",
-        )
-        return ""
-    if kind == "cmnd":
+    column = _column(values, "card_number")
+    if not kind:
+        kind = _kind_of(number, issued)
+        if not kind:
+            parsed.problem(
+                column,
+                f"số giấy tờ {number} không phải CMND (9 chữ số) hay CCCD (12 chữ số)",
+                f"card number {number} is neither a CMND (9 digits) nor a CCCD (12 digits)",
+            )
+            return ""
+        if issued:
+            parsed.problem(
+                "card_kind" if "card_kind" in parsed.row.cells else column,
+                f"không ghi loại giấy tờ: ghi là {CardKind(kind).label} theo số và ngày cấp",
+                f"no kind of card: recorded as {CardKind(kind).label} by its number and date",
+                warning=True,
+            )
+    elif kind == "cmnd":
         kind = (CardKind.CMND_12 if len(number) == 12 else CardKind.CMND_9).value
     elif kind == "cccd":
-        kind = (CardKind.CCCD_CHIP if issued >= CHIP_CARDS_FROM else CardKind.CCCD_BARCODE).value
+        chip = issued is not None and issued >= CHIP_CARDS_FROM
+        kind = (CardKind.CCCD_CHIP if chip else CardKind.CCCD_BARCODE).value
     length = CARD_LENGTHS[CardKind(kind)]
     if number and not (number.isdigit() and len(number) == length):
         parsed.problem(
-            "card_number",
+            column,
             f"số {CardKind(kind).label} phải có {length} chữ số",
             f"a {CardKind(kind).label} number has {length} digits",
         )
+    elif not issued:
+        parsed.problem(
+            "card_issued_on" if "card_issued_on" in parsed.row.cells else column,
+            f"{CardKind(kind).label} {_hidden(number)} không có ngày cấp: người được nhập, "
+            "giấy tờ chưa ghi vào sổ; bổ sung ngày cấp qua phiếu DC02",
+            f"{CardKind(kind).label} {_hidden(number)} has no issue date: the person is "
+            "imported, the card is not recorded; add its date with a DC02 request",
+            warning=True,
+        )
     return kind
+
+
+def _kind_of(number: str, issued: date | None) -> str:
+    """The kind of a card by its number and issue date: 9 digits a CMND; 12 digits a CMND
+    of 12 digits before 2016, a barcode CCCD until 2020, a chip CCCD from 2021."""
+    if not number.isdigit():
+        return ""
+    if len(number) == 9:
+        return CardKind.CMND_9.value
+    if len(number) != 12:
+        return ""
+    if issued is None or issued >= CHIP_CARDS_FROM:
+        return CardKind.CCCD_CHIP.value
+    if issued < BARCODE_CARDS_FROM:
+        return CardKind.CMND_12.value
+    return CardKind.CCCD_BARCODE.value
+
+
+def _hidden(number: str) -> str:
+    """A card number as a warning shows it: its last three digits."""
+    return f"…{number[-3:]}" if number else ""
 
 
 def _choice(choices: Choices, what_vi: str, what_en: str) -> Callable[[Any, str], str]:
@@ -563,7 +749,16 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "presence": _choice(PRESENCES, "tình trạng", "presence"),
     "card_kind": _choice(CARD_KINDS, "loại giấy tờ", "kind of card"),
     "relation_to_head": lambda cell, name: text(cell),
+    "id_numbers": _ids_split,
 }
 CELLS_REMEMBERED = 20_000
-_UNIQUE = {"ref", "personal_id", "full_name", "phone", "household_code", "card_number"}
+_UNIQUE = {
+    "ref",
+    "personal_id",
+    "full_name",
+    "phone",
+    "household_code",
+    "card_number",
+    "id_numbers",
+}
 _SEEN: dict[str, dict[str, Any]] = {name: {} for name in _READERS if name not in _UNIQUE}

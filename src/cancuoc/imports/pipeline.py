@@ -28,6 +28,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .parsing import ParsedRow, row_parse
+from .places import Places
 from .readers import FileFacts, FileLayout, SourceRow, file_rows
 
 WAIT_SECONDS = 5.0
@@ -46,10 +47,12 @@ def parsed_batches(
     after: tuple[int, int],
     batch_size: int,
     today: date,
+    places: Places | None = None,
 ) -> Iterator[list[ParsedRow]]:
     """Batches of ``batch_size`` parsed rows (the last one shorter), in file order, of the
-    rows after ``after`` = (sheet index, row number): those an earlier run committed."""
-    arguments = (path, facts, layout, after, batch_size, today)
+    rows after ``after`` = (sheet index, row number): those an earlier run committed.
+    ``places``: where persons live when a row gives no unit code (places.py)."""
+    arguments = (path, facts, layout, after, batch_size, today, places)
     # Below CANCUOC_IMPORT_FORK_FROM_ROWS a second process costs more than it saves.
     forked = layout.estimated_rows >= settings.CANCUOC_IMPORT_FORK_FROM_ROWS
     if not forked or "fork" not in multiprocessing.get_all_start_methods():
@@ -96,12 +99,13 @@ def _batches(
     after: tuple[int, int],
     batch_size: int,
     today: date,
+    places: Places | None,
 ) -> Iterator[list[ParsedRow]]:
     batch: list[ParsedRow] = []
     for row in file_rows(path, facts, layout):
         if (row.sheet.index, row.number) <= after:
             continue  # committed by an earlier run of this job
-        batch.append(row_parse(row, today=today))
+        batch.append(row_parse(row, today=today, places=places))
         if len(batch) == batch_size:
             yield batch
             batch = []

@@ -22,13 +22,14 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from cancuoc.lib.text import nfc
+from cancuoc.lib.text import nfc, strip_diacritics
 
 from .errors import ImportFileError
 from .limits import KEPT_CHARS, ImportLimits, csv_dialect, long_text
 from .mapping import Columns, header_key, person_columns
 
 HEADER_SEARCH_ROWS = 30
+IDENTITY_NUMBERS = {"personal_id", "card_number"}
 MIN_HEADER_FIELDS = 3
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -62,8 +63,12 @@ def file_facts(path: Path) -> FileFacts:
     not UTF-8. Otherwise :class:`ImportFileError`, naming the line and byte: a UTF-8 file
     with one stray byte must not be read as Windows-1258 (every letter would be garbled), nor
     fail half-way through its import."""
-    digest = hashlib.sha256()
     text = path.suffix.lower() in CSV_SUFFIXES
+    if text:
+        with path.open("rb") as handle:
+            if handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                return _utf16_facts(path)
+    digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8_bad, cp1258_bad = _BadByte(), _BadByte()
     lines = start = 0
@@ -109,6 +114,33 @@ def file_facts(path: Path) -> FileFacts:
     return FileFacts(digest.hexdigest(), lines, "cp1258")
 
 
+def _utf16_facts(path: Path) -> FileFacts:
+    """A CSV in UTF-16 with its byte-order mark (Excel's "Unicode text"), decoded whole;
+    a byte that does not decode is an error naming its line, as for UTF-8."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    lines = start = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoded = decoder.decode(chunk, final=len(chunk) < 1 << 20)
+            except UnicodeDecodeError as error:
+                at = max(error.start - pending, 0)
+                line = lines + chunk[:at].decode("utf-16-le", "replace").count("\n") + 1
+                raise ImportFileError(
+                    f"tệp {path.name} không phải văn bản UTF-16: byte thứ {start + at + 1:,} ở "
+                    f"dòng {line:,} không đọc được; không nhập dòng nào, hãy lưu lại tệp dạng "
+                    "CSV UTF-8",
+                    f"file {path.name} is not UTF-16 text: byte {start + at + 1:,} on line "
+                    f"{line:,} does not decode; no row imported, save the file again as CSV UTF-8",
+                ) from None
+            lines += decoded.count("\n")
+            start += len(chunk)
+    return FileFacts(digest.hexdigest(), lines, "utf-16")
+
+
 @dataclass
 class SheetLayout:
     name: str
@@ -119,6 +151,13 @@ class SheetLayout:
     estimated_rows: int
     canonical: dict[str, str]  # field -> its canonical header, for fields the file lacks
     max_cell_chars: int = 1000  # longer cells reject their row (parsing.py)
+    titles: tuple[str, ...] = ()  # the cells of the rows above the header, as typed
+    text_only: bool = False  # a CSV: every cell is text, numbers as typed (or as exported)
+    # positions of the columns holding identity numbers beyond the first of their field
+    # ("Số CMND/CCCD", a second "Số CCCD"): their values go where their length says
+    number_positions: tuple[int, ...] = ()
+    # where the signatures start, for the footer rows after it (see _footer)
+    person_positions: tuple[int, ...] = ()
 
     @cached_property
     def unmapped_positions(self) -> list[int]:
@@ -196,14 +235,16 @@ def file_layout(
     columns = columns or person_columns()
     layout = FileLayout([], limits or ImportLimits.from_settings())
     for name, index, estimated, rows in _sheets(path, facts, layout.limits):
-        found, filled = None, 0
+        found, filled, titles = None, 0, []
         for number, cells in rows:
             fields = _header_fields(cells, columns.aliases) if number <= HEADER_SEARCH_ROWS else {}
             named = set(fields.values())
             if len(fields) >= MIN_HEADER_FIELDS or named.issuperset(columns.required):
-                found = number, [_text(c) for c in cells], fields
+                found = number, [_text(c) for c in cells], fields, titles
                 break
             filled += not _blank(cells)
+            if number <= HEADER_SEARCH_ROWS:
+                titles += [t for c in cells if isinstance(c, str) and (t := _text(c)[:200])]
         if found is None:
             layout.notes.append(
                 {
@@ -214,7 +255,8 @@ def file_layout(
                 }
             )
             continue
-        number, headers, fields = found
+        number, headers, fields, titles = found
+        numbers = _numbers_gathered(fields)
         _check_fields(name, headers, fields, columns)
         sheet = SheetLayout(
             name,
@@ -225,6 +267,12 @@ def file_layout(
             max(estimated - number, 0),
             columns.headers,
             layout.limits.max_cell_chars,
+            titles=tuple(titles),
+            text_only=path.suffix.lower() in CSV_SUFFIXES,
+            number_positions=numbers,
+            person_positions=tuple(
+                i for i, f in fields.items() if f in ("full_name", "birth_date", "sex")
+            ),
         )
         if sheet.unmapped():
             unmapped = ", ".join(sheet.unmapped())
@@ -245,10 +293,24 @@ def file_layout(
     return layout
 
 
+def _numbers_gathered(fields: dict[int, str]) -> tuple[int, ...]:
+    """The positions whose values go where their length says (parsing.py): every column of
+    both numbers ("Số CMND/CCCD"), and a second column of one of them ("Số CCCD" beside "Số
+    định danh"), which is read so rather than refusing the file for two alike headers."""
+    seen: set[str] = set()
+    gathered = []
+    for position, name in fields.items():
+        if name == "id_numbers" or (name in IDENTITY_NUMBERS and name in seen):
+            fields[position] = "id_numbers"
+            gathered.append(position)
+        seen.add(name)
+    return tuple(gathered)
+
+
 def _check_fields(sheet: str, headers: list[str], fields: dict[int, str], columns: Columns) -> None:
     seen: dict[str, int] = {}
     for position, name in fields.items():
-        if name in seen:
+        if name in seen and name != "id_numbers":
             first, second = headers[seen[name]], headers[position]
             raise ImportFileError(
                 f"trang tính “{sheet}”: hai cột “{first}” và “{second}” cùng là "
@@ -273,6 +335,7 @@ def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[Sour
         if sheet is None:
             continue
         fields = sheet.fields.items()
+        signed = False  # a footer row was seen: the signatures and names below it are not
         for number, cells in rows:
             if number <= sheet.header_row or _blank(cells):
                 continue
@@ -280,8 +343,15 @@ def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[Sour
                 continue
             if sheet.repeats_header(cells):
                 continue
+            if not _person_like(sheet, cells) and (signed or _footer(cells)):
+                signed = True
+                continue
             width = len(cells)
             row_cells = {name: cells[i] if i < width else None for i, name in fields}
+            if sheet.number_positions:
+                row_cells["id_numbers"] = tuple(
+                    cells[i] for i in sheet.number_positions if i < width
+                )
             yield SourceRow(sheet, number, cells, row_cells)
 
 
@@ -375,6 +445,37 @@ def _header_fields(cells, aliases: dict[str, str]) -> dict[int, str]:
         for i, cell in enumerate(cells)
         if isinstance(cell, str) and len(cell) <= 200 and (key := header_key(cell)) in aliases
     }
+
+
+# The end of a commune's list: totals, who drew it up, who confirms, where and when, signs.
+_FOOTER = re.compile(
+    r"(?:tong cong|tong so\b|cong\s*(?:[:\d]|$)|nguoi lap|xac nhan|truong cong an|"
+    r"truong thon|truong ban|chu tich|t\s*/\s*m\b|tm\b|k\s*/\s*t\b|kt\b|thu truong|"
+    r"can bo (?:lap|tong hop|dieu tra)|\(?ky,? (?:ten|ghi ro)|\(ky\b|"
+    r"(?:.{0,60}\b)?ngay\b.{0,12}\bthang\b.{0,12}\bnam\b)"
+)
+
+
+def _footer(cells) -> bool:
+    """A total, a "Người lập danh sách", "Xác nhận của …", "…, ngày … tháng … năm …" or a
+    signature's note in one of the row's text cells."""
+    for cell in cells:
+        if (
+            isinstance(cell, str)
+            and cell.strip()
+            and len(cell) <= 200
+            and _FOOTER.match(strip_diacritics(" ".join(cell.split())).lower())
+        ):
+            return True
+    return False
+
+
+def _person_like(sheet: SheetLayout, cells) -> bool:
+    """At least two of the name, birth date and sex are filled: a person's row, whatever
+    it says (a name may begin "Tống Sơn")."""
+    width = len(cells)
+    filled = sum(1 for i in sheet.person_positions if i < width and not _blank([cells[i]]))
+    return filled >= 2
 
 
 def _column_numbers(cells) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
+from cancuoc.geo.names import UnitNames
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 from cancuoc.lib.redact import redact
 from cancuoc.registry import personal_id
@@ -36,13 +37,16 @@ from .limits import ImportLimits, file_check
 from .models import ImportJob, ImportStatus, RejectedRow, RowWarning
 from .parsing import ParsedRow
 from .pipeline import parsed_batches
+from .places import Places, places_for, unit_named
 from .readers import FileFacts, FileLayout, file_facts, file_layout
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 5000
 MAX_BATCH_SIZE = 20_000  # a batch's look-ups stay under the databases' parameter limits
-ERRORS_KEPT = 20  # errors a result carries for the console; all of them are in the database
+# Errors a result carries for the console (every rejected row of a commune's list); all of
+# them are in the database, and the console says where when it shows fewer.
+ERRORS_KEPT = 100
 # When a job's accepted rows reach this, and each time they double, the batch refreshes the
 # planner's statistics of the tables a batch looks rows up in (see _statistics_refresh).
 STATISTICS_FROM_ROWS = 20_000
@@ -96,6 +100,7 @@ def person_import(
     on_batch: Callable[[ImportJob, int], None] | None = None,
     limits: ImportLimits | None = None,
     atomic: bool = False,
+    unit: str = "",
 ) -> ImportResult:
     """Import a CSV or XLSX file of persons (docs/import-format.md), resuming an unfinished
     job of the same file and source. ``dry_run`` does everything in one transaction and rolls
@@ -106,7 +111,9 @@ def person_import(
     anything is read; the whole of a CSV is decoded first. ``atomic``: all the file or
     nothing, in one transaction (an upload, imported in the request); a job that failed so
     is written again afterwards, with why. Otherwise batches commit one by one and a failed
-    job resumes where it stopped.
+    job resumes where it stopped. ``unit``: the unit the whole file is about, when its rows
+    give no unit code (a code, or a name on either map: places.unit_named); without it, the
+    unit its title rows name, and for each row the commune its address names.
     Raises :class:`ImportFileError` when the file cannot be read as a list of persons."""
     source = (source or default_source(path)).strip()
     if not 0 < len(source) <= 64:
@@ -117,6 +124,7 @@ def person_import(
     facts = file_facts(path)
     file_check(path, facts.encoding, limits)
     layout = file_layout(path, facts, limits=limits)
+    places = _places(layout, unit)
     if dry_run:
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -126,16 +134,17 @@ def person_import(
                 notes=layout.notes,
             )
             result = ImportResult(job, resumed=False, dry_run=True)
-            _run(result, path, facts, layout, source, batch_size, on_batch)
+            _run(result, path, facts, layout, source, batch_size, on_batch, places)
             if rejected_out:
                 rejected_rows_write(job=job, path=rejected_out)
             transaction.set_rollback(True)
         return result
+    arguments = (path, facts, layout, source, batch_size, on_batch, rejected_out, places)
     if not atomic:
-        return _import(path, facts, layout, source, batch_size, on_batch, rejected_out)
+        return _import(*arguments)
     try:
         with transaction.atomic():
-            return _import(path, facts, layout, source, batch_size, on_batch, rejected_out)
+            return _import(*arguments)
     except ImportConflict:
         raise
     except Exception as error:
@@ -151,10 +160,11 @@ def _import(
     batch_size: int,
     on_batch: Callable[[ImportJob, int], None] | None,
     rejected_out: Path | None,
+    places: Places,
 ) -> ImportResult:
     job, resumed = _job_start(path, facts, layout, source)
     result = ImportResult(job, resumed=resumed, dry_run=False)
-    _run(result, path, facts, layout, source, batch_size, on_batch)
+    _run(result, path, facts, layout, source, batch_size, on_batch, places)
     audit_record(
         action="import",
         obj=job,
@@ -169,6 +179,25 @@ def _import(
     if rejected_out:
         rejected_rows_write(job=job, path=rejected_out)
     return result
+
+
+def _places(layout: FileLayout, unit: str) -> Places:
+    """Where the file's persons live when its rows give no unit code: ``unit`` (given), or
+    each sheet's title rows; said in the job's notes."""
+    names = UnitNames.load()
+    given = unit_named(unit, names) if unit.strip() else None
+    places, notes = places_for(layout.sheets, names, given=given)
+    if given is not None:
+        named = names.candidate(given)
+        notes.insert(
+            0,
+            {
+                "vi": f"Đơn vị của tệp (chọn khi nhập): {named}",
+                "en": f"The file's unit (given): {named.english}",
+            },
+        )
+    layout.notes[:0] = notes
+    return places
 
 
 def _failure_keep(
@@ -247,9 +276,11 @@ def _run(
     source: str,
     batch_size: int,
     on_batch: Callable[[ImportJob, int], None] | None,
+    places: Places | None = None,
 ) -> None:
     job = result.job
     units: dict[str, bool] = {}
+    resolved: dict[tuple[int, str], tuple[str, str, str]] = {}
     batches = parsed_batches(
         path,
         facts,
@@ -257,11 +288,12 @@ def _run(
         after=(job.sheet_index, job.row),
         batch_size=batch_size,
         today=timezone.localdate(),
+        places=places,
     )
     try:
         with closing(batches):  # on an error, the reading process stops now
             for batch in batches:
-                _batch_write(result, batch, source=source, units=units)
+                _batch_write(result, batch, source=source, units=units, resolved=resolved)
                 if on_batch:
                     on_batch(job, layout.estimated_rows)
     except Exception as error:
@@ -288,7 +320,12 @@ class _Outcome:
 
 
 def _batch_write(
-    result: ImportResult, parsed: list[ParsedRow], *, source: str, units: dict[str, bool]
+    result: ImportResult,
+    parsed: list[ParsedRow],
+    *,
+    source: str,
+    units: dict[str, bool],
+    resolved: dict[tuple[int, str], tuple[str, str, str]],
 ) -> None:
     job = result.job
     rows = [p.row for p in parsed]
@@ -299,6 +336,7 @@ def _batch_write(
             raise ImportConflict(
                 _("lần nhập %(job)s đã được một tiến trình khác ghi tiếp") % {"job": job.pk}
             )
+        _units_resolve(parsed, resolved)
         outcome = _classify(parsed, source=source, units=units)
         if outcome.accepted:
             loaded = register_load(records=[p.record for p in outcome.accepted], source=source)
@@ -534,6 +572,46 @@ def _units_known(known: dict[str, bool], codes: Iterable[str]) -> None:
         ).values_list("code", flat=True)
     )
     known.update({code: code in found for code in new})
+
+
+def _units_resolve(
+    parsed: list[ParsedRow], known: dict[tuple[int, str], tuple[str, str, str]]
+) -> None:
+    """Rows whose unit is of the map before 2025 live in today's unit it became
+    (geo.mapping.resolve_unit: a divided commune by the row's address, else its default)."""
+    for p in parsed:
+        if p.record is None or p.recorded_unit is None:
+            continue
+        address = p.record.permanent_address
+        key = (p.recorded_unit, address)
+        if key not in known:
+            known[key] = _today_unit(p.recorded_unit, address)
+        code, vi, en = known[key]
+        if code:
+            p.record.permanent_unit = code
+        else:
+            p.problem("permanent_address" if address else "", vi, en)
+            p.record = None
+
+
+def _today_unit(unit_id: int, address: str) -> tuple[str, str, str]:
+    """(today's code, "", "") of an old unit, or ("", why in Vietnamese, in English)."""
+    unit = AdministrativeUnit.objects.get(pk=unit_id)
+    try:
+        from cancuoc.geo.mapping import resolve_unit
+    except ImportError:  # the mapping of the two maps is not loaded in this version
+        return (
+            "",
+            f"{unit.name} ({unit.code}) thuộc bản đồ trước 01/7/2025, chưa có bảng chuyển sang "
+            "đơn vị hiện nay",
+            f"{unit.name} ({unit.code}) is on the map before 1 July 2025, and there is no "
+            "mapping to today's units",
+        )
+    try:
+        today = resolve_unit(unit, address=address)
+    except Exception as error:  # the mapping's domain error says which and why
+        return "", f"{unit.name} ({unit.code}): {error}", f"{unit.name} ({unit.code}): {error}"
+    return today.code, "", ""
 
 
 def _check_units(p: ParsedRow, known: dict[str, bool]) -> None:

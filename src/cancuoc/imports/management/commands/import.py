@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, nargs="?")
         parser.add_argument("--source", help="tên nguồn / source name (default: the file name)")
+        parser.add_argument(
+            "--unit",
+            default="",
+            help="đơn vị của cả tệp / the unit of the whole file: a code, or a name on either "
+            'map ("xã Quảng Hải, huyện Quảng Xương"); default: the title rows, the addresses',
+        )
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
         parser.add_argument(
@@ -41,7 +48,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, file, source, dry_run, batch_size, rejected, template, no_dedup, **options
+        self,
+        *args,
+        file,
+        source,
+        unit,
+        dry_run,
+        batch_size,
+        rejected,
+        template,
+        no_dedup,
+        **options,
     ):
         console = Console(file=self.stdout, soft_wrap=True)
         if template:
@@ -77,6 +94,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     rejected_out=rejected,
                     on_batch=advance,
+                    unit=unit,
                 )
             except (ImportFileError, ImportConflict, ValueError) as error:
                 raise CommandError(str(error)) from error
@@ -94,10 +112,16 @@ class Command(BaseCommand):
             console.print(f"  {note_text(note)}", markup=False)
         for error in result.errors:
             console.print(f"  {error}", markup=False)
-        if job.rows_rejected > len(result.errors):
-            console.print(f"  … {job.rows_rejected - len(result.errors):,} dòng loại khác / more")
+        shown = len({(e.sheet, e.row) for e in result.errors})
+        if job.rows_rejected > shown:
+            console.print(
+                f"  … {job.rows_rejected - shown:,} dòng loại khác / more rejected rows",
+                markup=False,
+            )
         if rejected:
-            console.print(f"Dòng bị loại / rejected rows → {rejected}")
+            console.print(f"Dòng bị loại / rejected rows → {rejected}", markup=False)
+        elif job.rows_rejected > shown:
+            console.print(_full_list(job, file, dry_run), markup=False)
         if not (dry_run or no_dedup) and job.person_ranges:
             with console.status("Dò trùng / matching the new records against the register…"):
                 try:
@@ -112,3 +136,15 @@ class Command(BaseCommand):
                 f"{run.auto_merged:,} tự động hợp nhất / merged, {run.to_review:,} chờ xem "
                 f"xét / to review (lần dò trùng / run #{run.pk})"
             )
+
+
+def _full_list(job, file: Path, dry_run: bool) -> str:
+    """Where every rejected row is, with every reason, when the console shows only some."""
+    again = f"cancuoc import {file} --dry-run --rejected OUT.xlsx"
+    if dry_run:
+        return f"Danh sách đầy đủ / the full list: {again}"
+    page = reverse("admin:imports_importjob_rejected", args=[job.pk])
+    return (
+        f"Danh sách đầy đủ / the full list: {page} (trang quản trị / admin, lần nhập / job "
+        f"{job.pk}), hoặc / or {again}"
+    )
