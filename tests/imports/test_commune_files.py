@@ -100,12 +100,14 @@ def test_a_commune_list_imports_unchanged_with_its_exact_outcome(maps, name):
 def test_an_old_commune_of_the_title_rows_becomes_todays_commune(maps):
     person_import(path=FILES / "01-quang-hai-tieu-de.xlsx")
     homes = {
-        p.full_name: {r.unit.code for r in p.residences.all()}
-        for p in Person.objects.prefetch_related("residences__unit")
+        p.full_name: {(r.unit.code, r.recorded_unit.name) for r in p.residences.all()}
+        for p in Person.objects.prefetch_related("residences__unit", "residences__recorded_unit")
     }
-    # Xã Quảng Hải (huyện Quảng Xương) is part of today's Xã Quảng Ninh, code 16540
+    # Xã Quảng Hải (huyện Quảng Xương) is part of today's Xã Quảng Ninh, code 16540; the
+    # residence keeps the commune the list named.
     assert homes == {
-        name: {"16540"} for name in ["Lê Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Nguyễn Thị Hà"]
+        name: {("16540", "Xã Quảng Hải")}
+        for name in ["Lê Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Nguyễn Thị Hà"]
     }
     job = ImportJob.objects.get()
     with translation.override("en"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.geo.mapping import UnitNotResolved, resolve_unit
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.geo.names import UnitNames
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
@@ -575,7 +576,7 @@ def _units_known(known: dict[str, bool], codes: Iterable[str]) -> None:
 
 
 def _units_resolve(
-    parsed: list[ParsedRow], known: dict[tuple[int, str], tuple[str, str, str]]
+    parsed: list[ParsedRow], known: dict[tuple[int, str], tuple[str, str, str, str]]
 ) -> None:
     """Rows whose unit is of the map before 2025 live in today's unit it became
     (geo.mapping.resolve_unit: a divided commune by the row's address, else its default)."""
@@ -586,32 +587,25 @@ def _units_resolve(
         key = (p.recorded_unit, address)
         if key not in known:
             known[key] = _today_unit(p.recorded_unit, address)
-        code, vi, en = known[key]
+        code, recorded, vi, en = known[key]
         if code:
             p.record.permanent_unit = code
+            p.record.permanent_recorded_unit = recorded
         else:
             p.problem("permanent_address" if address else "", vi, en)
             p.record = None
 
 
-def _today_unit(unit_id: int, address: str) -> tuple[str, str, str]:
-    """(today's code, "", "") of an old unit, or ("", why in Vietnamese, in English)."""
+def _today_unit(unit_id: int, address: str) -> tuple[str, str, str, str]:
+    """(today's code, the code as recorded on the old map or "", "", "") of a unit named on
+    either map, or ("", "", why in Vietnamese, in English)."""
     unit = AdministrativeUnit.objects.get(pk=unit_id)
     try:
-        from cancuoc.geo.mapping import resolve_unit
-    except ImportError:  # the mapping of the two maps is not loaded in this version
-        return (
-            "",
-            f"{unit.name} ({unit.code}) thuộc bản đồ trước 01/7/2025, chưa có bảng chuyển sang "
-            "đơn vị hiện nay",
-            f"{unit.name} ({unit.code}) is on the map before 1 July 2025, and there is no "
-            "mapping to today's units",
-        )
-    try:
         today = resolve_unit(unit, address=address)
-    except Exception as error:  # the mapping's domain error says which and why
-        return "", f"{unit.name} ({unit.code}): {error}", f"{unit.name} ({unit.code}): {error}"
-    return today.code, "", ""
+    except UnitNotResolved as error:  # says which and why, in the active language
+        return "", "", f"{unit.name} ({unit.code}): {error}", f"{unit.name} ({unit.code}): {error}"
+    recorded = unit.code if unit.reorganisation == Reorganisation.PRE_2025 else ""
+    return today.code, recorded, "", ""
 
 
 def _check_units(p: ParsedRow, known: dict[str, bool]) -> None:

@@ -34,6 +34,9 @@ class PersonRecord:
     card_number: str = ""
     card_issued_on: date | None = None
     card_expires_on: date | None = None
+    # The permanent residence's unit as the source recorded it, when that is a unit of the
+    # map before 1 July 2025 (its code on that map); ``permanent_unit`` is today's unit.
+    permanent_recorded_unit: str = ""
 
     def __reduce__(self):
         # Pickled by position: a dataclass with slots pickles through dataclasses.fields()

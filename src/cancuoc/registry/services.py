@@ -93,6 +93,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     code already exists is not created again: the new members join it (and its head, if it
     had none yet), so a file can be loaded in several batches."""
     unit_ids = _unit_ids(records)
+    former_ids = _former_unit_ids(records)
     valid_ids = _valid_ids(records)
 
     households: dict[str, int] = {}
@@ -168,6 +169,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                     person,
                     ResidenceKind.PERMANENT.value,
                     unit_ids[record.permanent_unit],
+                    former_ids.get(record.permanent_recorded_unit),
                     record.permanent_address,
                     None,
                     None,
@@ -179,6 +181,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                     person,
                     ResidenceKind.TEMPORARY.value,
                     unit_ids[record.temporary_unit],
+                    None,
                     record.temporary_address,
                     record.temporary_since,
                     None,
@@ -218,7 +221,16 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         person_count = copy_rows(Person, PERSON_COLUMNS, person_rows())
         residence_count = copy_rows(
             Residence,
-            ["id", "person_id", "kind", "unit_id", "address", "start_date", "end_date"],
+            [
+                "id",
+                "person_id",
+                "kind",
+                "unit_id",
+                "recorded_unit_id",
+                "address",
+                "start_date",
+                "end_date",
+            ],
             residence_rows(),
         )
         home_count = copy_rows(
@@ -317,6 +329,26 @@ def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
                     _("Bản ghi %(index)s (%(ref)s), cột %(column)s: không có đơn vị mã %(code)s.")
                     % {"index": index, "ref": record.ref, "column": column, "code": code}
                 )
+    return found
+
+
+def _former_unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
+    """The units of the map before 1 July 2025 the records name as recorded."""
+    codes = {r.permanent_recorded_unit for r in records} - {""}
+    if not codes:
+        return {}
+    found = dict(
+        AdministrativeUnit.objects.filter(
+            reorganisation=Reorganisation.PRE_2025, code__any_of=codes
+        ).values_list("code", "pk")
+    )
+    for index, record in enumerate(records, start=1):
+        code = record.permanent_recorded_unit
+        if code and code not in found:
+            raise RegisterLoadError(
+                _("Bản ghi %(index)s (%(ref)s): không có đơn vị mã %(code)s trên bản đồ cũ.")
+                % {"index": index, "ref": record.ref, "code": code}
+            )
     return found
 
 
