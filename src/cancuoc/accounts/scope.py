@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cancuoc.geo.mapping import successor_ids
 from cancuoc.geo.models import AdministrativeUnit, Institution, path_upper_bound
 
 from .models import Assignment, Role
@@ -62,7 +63,13 @@ class Scope:
         return units if self.national else units.filter(self._path_q("path"))
 
     def contains_unit(self, unit: AdministrativeUnit) -> bool:
-        return self.contains_path(unit.path)
+        """A unit of the map before 1 July 2025 lies in the area when everything it became
+        does (its figures count people living there)."""
+        if self.national or not unit.on_old_map:
+            return self.contains_path(unit.path)
+        paths = AdministrativeUnit.objects.filter(pk__in=successor_ids(unit))
+        paths = list(paths.values_list("path", flat=True))
+        return bool(paths) and all(self.contains_path(path) for path in paths)
 
     def contains_path(self, unit_path: str) -> bool:
         return self.national or any(

@@ -2,7 +2,9 @@
 units a record names (docs/design-notes.md, "Two administrative maps")."""
 
 import re
+from collections.abc import Iterable
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cancuoc.lib.errors import DomainError
@@ -41,7 +43,7 @@ def resolve_unit(unit: AdministrativeUnit, address: str = "") -> AdministrativeU
         UnitSuccession.objects.filter(old=unit).select_related("new").order_by("new__code")
     )
     if not links:
-        news = _successor_ids(unit)
+        news = successor_ids(unit)
         if len(news) == 1:
             return AdministrativeUnit.objects.get(pk=news.pop())
         raise UnitNotResolved(
@@ -69,8 +71,49 @@ def former_units(unit: AdministrativeUnit) -> UnitQuerySet:
     ).order_by("code")
 
 
-def _successor_ids(unit: AdministrativeUnit) -> set[int]:
-    """The ids of today's units that the old communes in ``unit``'s subtree became."""
+def former_places(unit_ids: Iterable[int]) -> dict[int, int]:
+    """Where each of today's units (a commune, or a village: its commune) counts on the old
+    map when the record does not say: the old commune it was made of that names it as its
+    default, the smallest code first (an old commune wholly merged into it, if any), else any
+    old commune it took part of. Empty when the two maps are not linked (``geo load`` with
+    both maps). Units above a commune have no place on the old map."""
+    units = AdministrativeUnit.objects.filter(pk__in=set(unit_ids))
+    commune_of = {
+        pk: (parent_id if kind in VILLAGE_KINDS else pk)
+        for pk, kind, parent_id in units.values_list("pk", "kind", "parent_id")
+        if kind in VILLAGE_KINDS or kind in COMMUNE_KINDS
+    }
+    chosen: dict[int, int] = {}
+    links = UnitSuccession.objects.filter(new__in=set(commune_of.values())).order_by(
+        "-is_default", "old__code"
+    )
+    for new_id, old_id in links.values_list("new_id", "old_id"):
+        chosen.setdefault(new_id, old_id)
+    return {pk: chosen[commune] for pk, commune in commune_of.items() if commune in chosen}
+
+
+def todays_units_of(unit: AdministrativeUnit) -> UnitQuerySet:
+    """Today's units whose residents count in the old ``unit``'s subtree when their records
+    do not name an old unit (see ``former_places``): those communes and their villages."""
+    old = AdministrativeUnit.objects.subtree(unit).values_list("pk", flat=True)
+    olds = set(old)
+    communes = {new_id for new_id, old_id in _default_places().items() if old_id in olds}
+    found = AdministrativeUnit.objects.filter(pk__in=communes)
+    return AdministrativeUnit.objects.filter(Q(pk__in=communes) | Q(parent__in=found))
+
+
+def _default_places() -> dict[int, int]:
+    """For every commune of today's map, its default old commune (``former_places``)."""
+    chosen: dict[int, int] = {}
+    links = UnitSuccession.objects.order_by("-is_default", "old__code")
+    for new_id, old_id in links.values_list("new_id", "old_id"):
+        chosen.setdefault(new_id, old_id)
+    return chosen
+
+
+def successor_ids(unit: AdministrativeUnit) -> set[int]:
+    """The ids of today's units that the old communes in ``unit``'s subtree became, in
+    whole or in part."""
     return set(
         UnitSuccession.objects.filter(
             old__path__gte=unit.path, old__path__lt=path_upper_bound(unit.path)

@@ -21,6 +21,11 @@ class Reorganisation(models.TextChoices):
     Y2025 = "2025", _("Từ 01/7/2025 (34 tỉnh, không cấp huyện)")
 
 
+# How a unit of the map before 1 July 2025 is named in URLs and on the command line
+# ("2021:91" is Kiên Giang as it was); a bare code is today's.
+OLD_MAP_PREFIX = "2021:"
+
+
 class UnitKind(models.TextChoices):
     PROVINCE = "tinh", _("Tỉnh")
     CITY = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
@@ -106,6 +111,17 @@ class AdministrativeUnit(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.search_key = self.search_key_for(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def url_code(self) -> str:
+        """The code that names the unit in a URL, on either map (``unit_by_code``)."""
+        if self.reorganisation == Reorganisation.Y2025:
+            return self.code
+        return OLD_MAP_PREFIX + self.code
+
+    @property
+    def on_old_map(self) -> bool:
+        return self.reorganisation != Reorganisation.Y2025
 
     @staticmethod
     def search_key_for(name: str) -> str:

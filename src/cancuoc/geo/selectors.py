@@ -7,7 +7,14 @@ from django.utils.translation import gettext as _
 
 from cancuoc.lib.errors import NotFoundError
 
-from .models import COMMUNE_KINDS, AdministrativeUnit, Reorganisation, UnitQuerySet
+from .models import (
+    COMMUNE_KINDS,
+    OLD_MAP_PREFIX,
+    PROVINCE_KINDS,
+    AdministrativeUnit,
+    Reorganisation,
+    UnitQuerySet,
+)
 
 SEARCH_SHOWN = 10  # units a search lists at most
 # "Phường Hai, Thanh Hóa (16001)": the code a picker's entry ends with.
@@ -22,11 +29,15 @@ def unit_by_code(code: str, *, reorganisation: str = Reorganisation.Y2025) -> Ad
     """A unit by its official code, compared as the zero-padded string it is: "00004" is a
     commune, never province "04". A province's code may carry the leading zero of the
     personal ID's province digits ("038" is Thanh Hóa) when no unit has that code itself
-    (on the old map "038" could be a district)."""
+    (on the old map "038" could be a district). ``2021:CODE`` names a unit of the map before
+    1 July 2025 (``AdministrativeUnit.url_code``)."""
+    if code.startswith(OLD_MAP_PREFIX):
+        code, reorganisation = code.removeprefix(OLD_MAP_PREFIX), Reorganisation.PRE_2025
     units = AdministrativeUnit.objects.filter(reorganisation=reorganisation)
-    unit = units.filter(code=code).first()
-    if unit is None and code.isdigit() and len(code) <= 3 and code != code.lstrip("0").zfill(2):
-        unit = units.provinces().filter(code=code.lstrip("0").zfill(2)).first()
+    province = code.lstrip("0").zfill(2) if code.isdigit() and len(code) <= 3 else code
+    found = units.filter(Q(code=code) | Q(code=province, kind__in=PROVINCE_KINDS))
+    # One query; the unit whose code it is comes first.
+    unit = min(found, key=lambda u: u.code != code, default=None)
     if unit is None:
         raise UnitNotFound(_("Không có đơn vị hành chính mã %(code)s.") % {"code": code})
     return unit

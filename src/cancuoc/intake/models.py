@@ -39,6 +39,11 @@ class Application(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     # Where the person is counted (their home) when they applied, or the station's unit.
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    # The same home on the map before 1 July 2025 (Home.former_unit): its figures by the old
+    # map count the application there.
+    former_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="applications")
     kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="+")
     operator = models.ForeignKey(

@@ -47,9 +47,11 @@ def open_application(person: Person) -> Application | None:
     return person.applications.filter(state__in=OPEN_STATES).first()
 
 
-def _home_unit(person: Person, day: date, station: Station):
-    home = Home.objects.active_on(day).filter(person=person).select_related("unit").first()
-    return home.unit if home else station.unit
+def _home_units(person: Person, day: date, station: Station) -> tuple[int, int | None]:
+    """Where the application counts, as (today's unit, the unit on the old map): the
+    person's home on ``day``, else the station's unit."""
+    home = Home.objects.active_on(day).filter(person=person).first()
+    return (home.unit_id, home.former_unit_id) if home else (station.unit_id, None)
 
 
 @transaction.atomic
@@ -97,9 +99,11 @@ def intake_record(
     state = CardState.CAPTURED if accepted else CardState.REJECTED
     try:
         with transaction.atomic():
+            unit_id, former_unit_id = _home_units(person, day, station)
             application = Application.objects.create(
                 person=person,
-                unit=_home_unit(person, day, station),
+                unit_id=unit_id,
+                former_unit_id=former_unit_id,
                 station=station,
                 kit=kit,
                 operator=operator,

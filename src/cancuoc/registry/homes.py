@@ -12,6 +12,7 @@ class Span:
     unit_id: int
     start: date | None  # None: since always
     end: date | None  # None: still
+    former_id: int | None = None  # the place on the map before 1 July 2025 (Home.former_unit)
 
     def covers(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or self.end > day)
@@ -33,12 +34,14 @@ def home_spans(residences: list[Span]) -> list[Span]:
             continue
         temporary = [r for r in live if r.kind == ResidenceKind.TEMPORARY]
         chosen = max(temporary or live, key=lambda r: r.start or date.min)
-        if spans and (spans[-1].kind, spans[-1].unit_id, spans[-1].end) == (
+        last = spans[-1] if spans else None
+        if last and (last.kind, last.unit_id, last.former_id, last.end) == (
             chosen.kind,
             chosen.unit_id,
+            chosen.former_id,
             start,
         ):
-            spans[-1] = Span(chosen.kind, chosen.unit_id, spans[-1].start, end)
+            spans[-1] = Span(chosen.kind, chosen.unit_id, last.start, end, chosen.former_id)
         else:
-            spans.append(Span(chosen.kind, chosen.unit_id, start, end))
+            spans.append(Span(chosen.kind, chosen.unit_id, start, end, chosen.former_id))
     return spans

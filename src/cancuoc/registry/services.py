@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
+from cancuoc.geo.mapping import former_places
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.lib.bulk import (
     analyse,
@@ -94,6 +96,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     had none yet), so a file can be loaded in several batches."""
     unit_ids = _unit_ids(records)
     former_ids = _former_unit_ids(records)
+    places = former_places(unit_ids.values())
     valid_ids = _valid_ids(records)
 
     households: dict[str, int] = {}
@@ -191,8 +194,8 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     def home_rows() -> Iterator[tuple[Any, ...]]:
         pk = first_home
         for person, record in enumerate(records, start=first_person):
-            for span in home_spans(_spans(record, unit_ids)):
-                yield pk, person, span.unit_id, span.kind, span.start, span.end
+            for span in home_spans(_spans(record, unit_ids, former_ids, places)):
+                yield pk, person, span.unit_id, span.former_id, span.kind, span.start, span.end
                 pk += 1
 
     def card_rows() -> Iterator[tuple[Any, ...]]:
@@ -234,7 +237,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
             residence_rows(),
         )
         home_count = copy_rows(
-            Home, ["id", "person_id", "unit_id", "kind", "start_date", "end_date"], home_rows()
+            Home,
+            ["id", "person_id", "unit_id", "former_unit_id", "kind", "start_date", "end_date"],
+            home_rows(),
         )
         card_count = copy_rows(
             Card, ["id", "person_id", "kind", "number", "issued_on", "expires_on"], card_rows()
@@ -279,17 +284,26 @@ def register_analyse() -> None:
     analyse([AdministrativeUnit, Household, Person, Residence, Home, Card])
 
 
-def _spans(record: PersonRecord, unit_ids: dict[str, int]) -> list[Span]:
+def _spans(
+    record: PersonRecord,
+    unit_ids: dict[str, int],
+    former_ids: dict[str, int],
+    places: dict[int, int],
+) -> list[Span]:
     spans = []
     if record.permanent_unit:
-        spans.append(Span(ResidenceKind.PERMANENT, unit_ids[record.permanent_unit], None, None))
+        unit_id = unit_ids[record.permanent_unit]
+        former = former_ids.get(record.permanent_recorded_unit) or places.get(unit_id)
+        spans.append(Span(ResidenceKind.PERMANENT, unit_id, None, None, former))
     if record.temporary_unit:
+        unit_id = unit_ids[record.temporary_unit]
         spans.append(
             Span(
                 ResidenceKind.TEMPORARY,
-                unit_ids[record.temporary_unit],
+                unit_id,
                 record.temporary_since,
                 None,
+                places.get(unit_id),
             )
         )
     return spans
@@ -298,17 +312,56 @@ def _spans(record: PersonRecord, unit_ids: dict[str, int]) -> list[Span]:
 @transaction.atomic
 def person_homes_rebuild(person: Person) -> list[Home]:
     """Derive the person's homes again from their residences, after a residence changed."""
+    residences = list(person.residences.order_by("pk"))
+    places = former_places(r.unit_id for r in residences)
     spans = home_spans(
         [
-            Span(r.kind, r.unit_id, r.start_date, r.end_date)
-            for r in person.residences.order_by("pk")
+            Span(
+                r.kind,
+                r.unit_id,
+                r.start_date,
+                r.end_date,
+                r.recorded_unit_id or places.get(r.unit_id),
+            )
+            for r in residences
         ]
     )
     person.homes.all().delete()
     return Home.objects.bulk_create(
-        Home(person=person, unit_id=s.unit_id, kind=s.kind, start_date=s.start, end_date=s.end)
+        Home(
+            person=person,
+            unit_id=s.unit_id,
+            former_unit_id=s.former_id,
+            kind=s.kind,
+            start_date=s.start,
+            end_date=s.end,
+        )
         for s in spans
     )
+
+
+@transaction.atomic
+def home_places_fill() -> int:
+    """Give every home its place on the map before 1 July 2025 (``Home.former_unit``), as a
+    load would: the old commune its residence recorded, else the one its unit counts in.
+    Run when the two maps are linked after persons were loaded (``cancuoc geo load``);
+    idempotent. Returns how many homes have such a place."""
+    places = former_places(Home.objects.values_list("unit_id", flat=True).distinct())
+    recorded = Residence.objects.filter(
+        person=OuterRef("person_id"),
+        unit=OuterRef("unit_id"),
+        kind=OuterRef("kind"),
+        recorded_unit__isnull=False,
+    ).values("recorded_unit_id")[:1]
+    Home.objects.filter(kind=ResidenceKind.PERMANENT).update(former_unit=Subquery(recorded))
+    by_place: dict[int, list[int]] = {}
+    for unit_id, former_id in places.items():
+        by_place.setdefault(former_id, []).append(unit_id)
+    for former_id, unit_ids in by_place.items():
+        Home.objects.filter(former_unit__isnull=True, unit_id__in=unit_ids).update(
+            former_unit=former_id
+        )
+    return Home.objects.filter(former_unit__isnull=False).count()
 
 
 def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:

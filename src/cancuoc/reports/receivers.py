@@ -14,7 +14,7 @@ from .rollups import capture_seconds, rollup_add, station_rollup_add
 def _captured(sender, *, application, **kwargs) -> None:
     day = local_day(application.started_at)
     counter = "rejected_at_capture" if application.state == CardState.REJECTED else "captured"
-    rollup_add(application.unit, day, **{counter: 1})
+    _add(application, day, counter)
     station_rollup_add(
         station_id=application.station_id,
         kit_id=application.kit_id,
@@ -34,4 +34,12 @@ def _moved(sender, *, application, at, **kwargs) -> None:
         if application.state == CardState.REJECTED
         else CardState(application.state).value
     )
-    rollup_add(application.unit, local_day(at), **{counter: 1})
+    _add(application, local_day(at), counter)
+
+
+def _add(application, day, counter: str) -> None:
+    """Count it on both maps: today's unit and its ancestors, and the unit on the map before
+    1 July 2025 and its ancestors (a person counts once in each tree)."""
+    rollup_add(application.unit, day, **{counter: 1})
+    if application.former_unit_id:
+        rollup_add(application.former_unit, day, **{counter: 1})

@@ -87,7 +87,8 @@ def rollups_rebuild() -> tuple[int, int]:
     """Recount every rollup from the applications and their events (after a bug or a
     restore), in two INSERT … SELECT statements; returns the rows written (unit-day,
     station-day). A rejection counts as "recalled" when the application was captured
-    before it, else as "rejected at capture"."""
+    before it, else as "rejected at capture". Each application counts in both trees: its
+    unit's and, when it has one, its unit's on the map before 1 July 2025."""
     event, application, unit = "intake_cardevent", "intake_application", "geo_administrativeunit"
     counter = f"""CASE WHEN e.state = 'rejected' THEN CASE WHEN EXISTS (
         SELECT 1 FROM {event} c WHERE c.application_id = e.application_id
@@ -103,7 +104,11 @@ def rollups_rebuild() -> tuple[int, int]:
         SELECT a.id, k.day, {sums}
         FROM (SELECT unit_id, day, counter, COUNT(*) AS n FROM (
                 SELECT ap.unit_id, {_local_date("e.at")} AS day, {counter} AS counter
-                FROM {event} e JOIN {application} ap ON ap.id = e.application_id) events
+                FROM {event} e JOIN {application} ap ON ap.id = e.application_id
+                UNION ALL
+                SELECT ap.former_unit_id, {_local_date("e.at")} AS day, {counter} AS counter
+                FROM {event} e JOIN {application} ap ON ap.id = e.application_id
+                WHERE ap.former_unit_id IS NOT NULL) events
               GROUP BY unit_id, day, counter) k
         JOIN {unit} u ON u.id = k.unit_id
         JOIN ({levels}) lv ON lv.size <= length(u.path)
@@ -137,12 +142,13 @@ def capture_seconds(started, ended) -> int:
 @transaction.atomic
 def eligible_snapshot(unit: AdministrativeUnit, on: date) -> int:
     """Count, for the unit and every unit below it, who needs a card on ``on`` (applications
-    aside): one grouped query at the leaves, summed up the tree. Returns the rows written."""
-
+    aside): one grouped query at the leaves, summed up the tree; a unit of the map before
+    1 July 2025 by the homes' places on that map. Returns the rows written."""
+    place = "former_unit_id" if unit.on_old_map else "unit_id"
     leaves = (
         Person.objects.living_in(unit, on=on)
         .needing_card(on=on)
-        .annotate(home=Subquery(counted_residence(on).values("unit_id")[:1]))
+        .annotate(home=Subquery(counted_residence(on).values(place)[:1]))
         .order_by()
         .values("home")
         .annotate(n=Count("pk"))

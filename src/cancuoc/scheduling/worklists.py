@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cancuoc.geo.models import SEGMENT, AdministrativeUnit, Institution, InstitutionMember
+from cancuoc.geo.models import (
+    SEGMENT,
+    AdministrativeUnit,
+    Institution,
+    InstitutionMember,
+)
 from cancuoc.intake.models import OPEN_STATES, Application
 from cancuoc.registry.canonical import date_text
 from cancuoc.registry.choices import (
@@ -110,13 +115,22 @@ def worklist_counts(
     *, unit: AdministrativeUnit, on: date, basis: str = ResidenceBasis.BOTH
 ) -> list[WorklistCount]:
     """For each unit directly below ``unit``: how many need a card, how many are hard cases,
-    how many need a first card. One grouped query over the subtree."""
+    how many need a first card. One grouped query over the subtree (a unit of the map before
+    1 July 2025 asked by residence kind: one query per unit below)."""
+    children = AdministrativeUnit.objects.filter(parent=unit).order_by("name")
+    old_map = unit.on_old_map
+    if old_map and basis != ResidenceBasis.BOTH:
+        return [
+            WorklistCount(unit=child, **worklist_summary(worklist(unit=child, on=on, basis=basis)))
+            for child in children
+        ]
+    place = "former_unit__path" if old_map else "unit__path"
     child_path_length = len(unit.path) + SEGMENT
     rows = (
         worklist(unit=unit, on=on, basis=basis)
         .annotate(
             child_path=Substr(
-                Subquery(counted_residence(on, basis).values("unit__path")[:1]),
+                Subquery(counted_residence(on, basis).values(place)[:1]),
                 1,
                 child_path_length,
             )
@@ -133,7 +147,7 @@ def worklist_counts(
             hard=by_path.get(child.path, {}).get("hard", 0),
             first=by_path.get(child.path, {}).get("first", 0),
         )
-        for child in AdministrativeUnit.objects.filter(parent=unit).order_by("name")
+        for child in children
     ]
 
 

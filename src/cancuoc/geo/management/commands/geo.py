@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.services import MAPS, geo_load
+from cancuoc.registry.services import home_places_fill
 
 
 class Command(BaseCommand):
@@ -37,6 +38,9 @@ class Command(BaseCommand):
                 object_type="geo.administrativeunit",
                 detail={"units": result.created, "successions": result.successions_created},
             )
+        if result.successions_created:
+            # Persons loaded before the maps were linked: their homes' places on the old map.
+            home_places_fill()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Đã thêm {result.created} đơn vị, {result.existing} đã có, "
