@@ -153,3 +153,16 @@ def test_an_old_unit_is_in_an_area_when_all_it_became_is(register, django_user_m
     assert scope.contains_unit(old("16540"))  # Quảng Hải became part of Quảng Ninh
     assert not scope.contains_unit(old("16540").parent)  # the district became many
     assert not scope.contains_unit(old("11407"))
+
+
+def test_the_dashboard_of_an_old_province_shows_its_districts(register, client, django_user_model):
+    admin = django_user_model.objects.create_user("national")
+    Assignment.objects.create(user=admin, role=Role.NATIONAL)
+    client.force_login(admin)
+    page = client.get(f"/don-vi/2021:38/?ngay={ON}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'href="/don-vi/2021:' in text  # its districts, on the old map
+    assert "Huyện Quảng Xương" in text
+    district = client.get(f"/don-vi/{old('16540').parent.url_code}/?ngay={ON}")
+    assert district.status_code == 200 and "Xã Quảng Hải" in district.content.decode()

@@ -68,7 +68,7 @@ def review_decide(request: HttpRequest, unit: AdministrativeUnit, pk: int) -> Ht
     pair = pairs.filter(pk=pk).first()
     if pair is None:
         raise Http404(_("không có cặp này chờ xem xét trong địa bàn của bạn"))
-    back = reverse("dedup:review", kwargs={"code": unit.code})
+    back = reverse("dedup:review", kwargs={"code": unit.url_code})
     form = ReviewDecisionForm(request.POST)
     if not form.is_valid():
         say_form_problems(request, form)

@@ -217,7 +217,7 @@ def obstacle_raise_view(request: HttpRequest, unit: AdministrativeUnit) -> HttpR
         messages.success(request, _("Đã ghi nhận khó khăn, vướng mắc."))
     else:
         say_form_problems(request, form)
-    return redirect(reverse("reports:unit", args=[unit.code]) + "#kho-khan")
+    return redirect(reverse("reports:unit", args=[unit.url_code]) + "#kho-khan")
 
 
 @area_scoped
