@@ -94,7 +94,8 @@ def _back(unit: AdministrativeUnit, request: HttpRequest) -> HttpResponse:
     """To the absent page, on the day and page the officer was on (also where a refusal of
     the service goes back to: cancuoc.web.errors)."""
     query = request.GET.urlencode()
-    request.back_to = reverse("reports:absent", args=[unit.url_code]) + (f"?{query}" if query else "")
+    page = reverse("reports:absent", args=[unit.url_code])
+    request.back_to = page + (f"?{query}" if query else "")
     return redirect(request.back_to)
 
 

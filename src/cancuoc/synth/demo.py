@@ -12,12 +12,15 @@ from django.utils import timezone
 
 from cancuoc.dedup.models import MatchRun
 from cancuoc.dedup.services import dedup_run
-from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.forecasting.targets import target_split
+from cancuoc.geo.mapping import resolve_unit
+from cancuoc.geo.models import COMMUNE_KINDS, AdministrativeUnit, Reorganisation, UnitKind
 from cancuoc.geo.selectors import unit_by_code
-from cancuoc.geo.services import geo_load_current
+from cancuoc.geo.services import geo_load, geo_load_current
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Shift, Station, StationKind, Target
-from cancuoc.registry.models import Person
+from cancuoc.registry.choices import ResidenceKind
+from cancuoc.registry.models import Person, Residence
 from cancuoc.registry.services import register_analyse
 from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot
@@ -27,21 +30,40 @@ from cancuoc.scheduling.simulation import Station as SimulatedStation
 from cancuoc.scheduling.visits import visits_plan
 from cancuoc.scheduling.worklists import worklist
 
-from .generator import synth_province, synth_source
+from .generator import synth_map, synth_province, synth_source
 from .services import synth_load
 
 DEMO_PROVINCE = "38"  # Thanh Hóa: 2.9 million cards by 17 June 2021 in the seeds
 DEMO_USER = "demo"
 
 
+@dataclass(frozen=True)
+class SeedCampaign:
+    """A province's spring-2021 campaign as the seeds set it, on the map of its day (the
+    province as ``unit_by_code`` reads it: "2021:91")."""
+
+    province: str
+    target: int
+    deadline: date
+
+
+# `cancuoc demo --province …`: the three campaigns of the seeds.
+SEED_CAMPAIGNS = {
+    "kien-giang": SeedCampaign("2021:91", 1_171_200, date(2021, 6, 30)),
+    "tay-ninh": SeedCampaign("2021:72", 1_024_800, date(2021, 6, 15)),
+    "thanh-hoa": SeedCampaign("2021:38", 2_900_000, date(2021, 6, 17)),
+}
+
+
 class DemoRefused(Exception):
     """The demo would write synthetic people and reset a superuser in a real register."""
 
 
-def demo_guard(*, seed: int) -> None:
+def demo_guard(*, seed: int, province: str = DEMO_PROVINCE) -> None:
     """Refuse a production deployment, and a database that holds persons other than the demo
-    province's: the demo migrates, loads 20,000 synthetic people, resets the superuser "demo"
-    and serves without two-factor login. Checked before anything is written."""
+    province's (``province`` as ``synth_province`` takes it): the demo migrates, loads 20,000
+    synthetic people, resets the superuser "demo" and serves without two-factor login.
+    Checked before anything is written."""
     if settings.PRODUCTION:
         raise DemoRefused(
             "CANCUOC_ENV=production: bản trình diễn không chạy trên hệ thống thật / "
@@ -49,7 +71,7 @@ def demo_guard(*, seed: int) -> None:
         )
     if Person._meta.db_table not in connection.introspection.table_names():
         return  # a new, empty database
-    others = Person.objects.exclude(source=synth_source(DEMO_PROVINCE, seed))
+    others = Person.objects.exclude(source=synth_source(province, seed))
     found = others.count()
     if found:
         name = connection.settings_dict["NAME"]
@@ -67,13 +89,18 @@ class DemoLogin:
     password: str
 
 
-def demo_province_load(*, people: int, seed: int) -> int:
-    """Load the demo province unless it is there already; return how many persons it has."""
-    geo_load_current()
-    existing = Person.objects.filter(source=synth_source(DEMO_PROVINCE, seed)).count()
+def demo_province_load(*, people: int, seed: int, province: str = DEMO_PROVINCE) -> int:
+    """Load the demo province (today's Thanh Hóa, or a province of the old map such as
+    "2021:91" with both maps and the mapping) unless it is there already; return how many
+    persons it has."""
+    if synth_map(province)[0] == Reorganisation.Y2025:
+        geo_load_current()
+    else:
+        geo_load()
+    existing = Person.objects.filter(source=synth_source(province, seed)).count()
     if existing:  # no need to build the province again only to learn its name
         return existing
-    built = synth_province(province=DEMO_PROVINCE, people=people, seed=seed)
+    built = synth_province(province=province, people=people, seed=seed)
     persons = synth_load(built).register.persons
     register_analyse()
     return persons
@@ -128,33 +155,135 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
             unit=commune,
         )
         kits = [Kit.objects.create(station=station, code=f"{station.code}-{n}") for n in (1, 2)]
-        day, days = CAMPAIGN_START, (as_of - CAMPAIGN_START).days + 1
-        rate = snapshots.get(commune.pk, 0) * share / days  # people a day, on average
-        queue = list(
-            worklist(unit=commune, on=CAMPAIGN_START)
-            .order_by("birth_date")
-            .values_list("pk", flat=True)[: round(rate * days) + 2]
+        _intake_simulate(
+            station=station,
+            kits=kits,
+            unit=commune,
+            eligible=snapshots.get(commune.pk, 0),
+            as_of=as_of,
+            share=share,
+            rng=rng,
+            operator=operator,
         )
-        persons = Person.objects.in_bulk(queue)
-        while day <= as_of and queue:
-            today = int(rate) + (rng.random() < rate - int(rate))
-            for n in range(min(today, len(queue))):
-                start = timezone.make_aware(
-                    datetime.combine(day, SHIFT_START) + timedelta(minutes=12 * (n // 2))
-                )
-                accepted = rng.random() > 0.04
-                intake_record(
-                    operator=operator,
-                    person=persons[queue.pop()],
-                    station=station,
-                    kit=kits[n % 2],
-                    started_at=start,
-                    ended_at=start + timedelta(minutes=rng.randint(6, 12)),
-                    accepted=accepted,
-                    reason="" if accepted else "Ảnh chân dung không đạt",
-                    idempotency_key=f"demo-{station.code}-{day}-{n}",
-                )
-            day += timedelta(days=1)
+
+
+DISTRICT_KITS = 3  # a district's station takes the people of several communes
+
+
+@transaction.atomic
+def demo_seed_campaign(
+    *, campaign: SeedCampaign, as_of: date, share: float = 0.25, seed: int = 2021
+) -> Target:
+    """A campaign of the seeds replayed on the map of its day: the province's target (e.g.
+    Kiên Giang's 1,171,200 cards by 30 June 2021) on the old province, split over its
+    districts by their eligible population on the campaign's start; one station of three kits
+    per district (the district police: "Công an huyện …") at its seat commune, taking the
+    district's residents; intake simulated to ``as_of`` as :func:`demo_campaign` does. All
+    or nothing, and idempotent: a second run returns the target set by the first."""
+    province = unit_by_code(campaign.province)
+    existing = Target.objects.filter(unit=province, deadline=campaign.deadline).first()
+    if existing is not None:
+        return existing
+    eligible_snapshot(province, CAMPAIGN_START)
+    target = Target.objects.create(
+        unit=province, count=campaign.target, start=CAMPAIGN_START, deadline=campaign.deadline
+    )
+    snapshots = dict(
+        EligibleSnapshot.objects.filter(as_of=CAMPAIGN_START).values_list("unit_id", "eligible")
+    )
+    target_split(target=target)
+    operator, _ = get_user_model().objects.get_or_create(username="demo-thu-nhan")
+    rng = random.Random(seed)
+    for district in AdministrativeUnit.objects.filter(parent=province).order_by("code"):
+        served = _district_villages(district)
+        if not served:  # a district none of whose communes the synthetic province drew
+            continue
+        station = Station.objects.create(
+            code=f"DEMO-{district.code}",
+            name=f"Công an {district.name}",
+            kind=StationKind.FIXED,
+            unit=resolve_unit(_district_seat(district)),
+        )
+        station.service_area.set(served)
+        kits = [
+            Kit.objects.create(station=station, code=f"{station.code}-{n}")
+            for n in range(1, DISTRICT_KITS + 1)
+        ]
+        _intake_simulate(
+            station=station,
+            kits=kits,
+            unit=district,
+            eligible=snapshots.get(district.pk, 0),
+            as_of=as_of,
+            share=share,
+            rng=rng,
+            operator=operator,
+        )
+    return target
+
+
+# The commune a district's offices stand in (huyện lỵ): the data does not say, so the first
+# township (thị trấn) of the district, else its first ward, else its first commune.
+_SEAT_KINDS = [UnitKind.TOWNSHIP, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE]
+
+
+def _district_seat(district: AdministrativeUnit) -> AdministrativeUnit:
+    communes = AdministrativeUnit.objects.filter(parent=district, kind__in=COMMUNE_KINDS)
+    return min(communes.order_by("code"), key=lambda c: _SEAT_KINDS.index(c.kind))
+
+
+def _district_villages(district: AdministrativeUnit) -> list[int]:
+    """Today's villages where residents recorded under the district's old communes live."""
+    return sorted(
+        set(
+            Residence.objects.filter(
+                recorded_unit__parent=district, kind=ResidenceKind.PERMANENT
+            ).values_list("unit_id", flat=True)
+        )
+    )
+
+
+def _intake_simulate(
+    *,
+    station: Station,
+    kits: list[Kit],
+    unit: AdministrativeUnit,
+    eligible: int,
+    as_of: date,
+    share: float,
+    rng: random.Random,
+    operator,
+) -> None:
+    """About ``share`` of ``unit``'s eligible people take their application at ``station``
+    between the campaign's start and ``as_of``, the same number each day on average, the
+    oldest first, one every twelve minutes on each kit; 4% are asked to come again."""
+    day, days = CAMPAIGN_START, (as_of - CAMPAIGN_START).days + 1
+    rate = eligible * share / days  # people a day, on average
+    queue = list(
+        worklist(unit=unit, on=CAMPAIGN_START)
+        .order_by("birth_date")
+        .values_list("pk", flat=True)[: round(rate * days) + 2]
+    )
+    persons = Person.objects.in_bulk(queue)
+    while day <= as_of and queue:
+        today = int(rate) + (rng.random() < rate - int(rate))
+        for n in range(min(today, len(queue))):
+            start = timezone.make_aware(
+                datetime.combine(day, SHIFT_START) + timedelta(minutes=12 * (n // len(kits)))
+            )
+            accepted = rng.random() > 0.04
+            intake_record(
+                operator=operator,
+                person=persons[queue.pop()],
+                station=station,
+                kit=kits[n % len(kits)],
+                started_at=start,
+                ended_at=start + timedelta(minutes=rng.randint(6, 12)),
+                accepted=accepted,
+                reason="" if accepted else "Ảnh chân dung không đạt",
+                idempotency_key=f"demo-{station.code}-{day}-{n}",
+            )
+        day += timedelta(days=1)
 
 
 # Three shifts a day, seven days a week, as the seeds ask ("03 ca … tối thiểu 18 tiếng").

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from cancuoc.geo.dataset import province_communes
-from cancuoc.geo.models import InstitutionKind, UnitKind
-from cancuoc.geo.services import NewUnit
+from cancuoc.geo import dataset
+from cancuoc.geo.models import OLD_MAP_PREFIX, InstitutionKind, Reorganisation, UnitKind
+from cancuoc.geo.records import NewUnit
 from cancuoc.lib.text import place_tone, strip_diacritics
 from cancuoc.registry import personal_id
 from cancuoc.registry.cards import card_expiry
@@ -63,19 +63,46 @@ class SynthProvince:
     province_name: str
     seed: int
     reference: date
+    reorganisation: str = Reorganisation.Y2025
     villages: list[NewUnit] = field(default_factory=list)
     records: list[PersonRecord] = field(default_factory=list)
     institutions: list[NewInstitution] = field(default_factory=list)
     defects: list[Defect] = field(default_factory=list)
 
     @property
+    def tag(self) -> str:
+        """ "38" for a province of today's map, "2021-91" for one of the map before 1 July
+        2025: in the source, household and institution codes, so that both can be loaded
+        into one database (province 91 is Kiên Giang on the old map, An Giang today)."""
+        return province_tag(self.province_code, self.reorganisation)
+
+    @property
     def source(self) -> str:
-        return synth_source(self.province_code, self.seed)
+        return f"synth-{self.tag}-{self.seed}"
+
+
+def synth_map(province: str) -> tuple[str, str]:
+    """ "38" is province 38 of today's map, "2021:91" province 91 of the map before 1 July
+    2025 (as ``geo.selectors.unit_by_code`` reads them): (reorganisation, two-digit code)."""
+    reorganisation = Reorganisation.Y2025
+    if province.startswith(OLD_MAP_PREFIX):
+        province, reorganisation = province.removeprefix(OLD_MAP_PREFIX), Reorganisation.PRE_2025
+    if not province.isdigit():
+        raise ValueError(
+            f"mã tỉnh {province} không hợp lệ (ví dụ 38 hoặc 2021:91) / "
+            f"province {province} is not a code such as 38 or 2021:91"
+        )
+    return reorganisation, f"{int(province):02d}"
+
+
+def province_tag(code: str, reorganisation: str) -> str:
+    return code if reorganisation == Reorganisation.Y2025 else f"2021-{code}"
 
 
 def synth_source(province: str, seed: int) -> str:
-    """The source name a synthetic province's persons are loaded under."""
-    return f"synth-{int(province):02d}-{seed}"
+    """The source name a synthetic province's persons are loaded under ("38", "2021:91")."""
+    reorganisation, code = synth_map(province)
+    return f"synth-{province_tag(code, reorganisation)}-{seed}"
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]):
@@ -123,6 +150,20 @@ class _Person:
     relation: str = ""
 
 
+@dataclass(frozen=True)
+class _Commune:
+    """A commune people are drawn in. Its villages get codes starting with ``code`` and are
+    created under today's commune ``unit_code``; ``recorded`` is the commune of the map before
+    1 July 2025 that residences record ("" on today's map)."""
+
+    code: str
+    name: str
+    kind: str
+    unit_code: str
+    recorded: str
+    native: str  # quê quán of those born there
+
+
 def synth_province(
     *,
     province: str,
@@ -131,11 +172,18 @@ def synth_province(
     communes: int | None = None,
     reference: date = CAMPAIGN_START,
 ) -> SynthProvince:
-    """Build a province of about ``people`` persons (plus injected duplicates) in the 2025
-    province ``province`` (e.g. "38"), optionally in its first ``communes`` communes only."""
-    code = f"{int(province):02d}"
+    """Build a province of about ``people`` persons (plus injected duplicates), optionally in
+    its first ``communes`` communes only. ``province`` is a province of today's map ("38") or
+    of the map before 1 July 2025 ("2021:91"): on the old map the communes are taken district
+    by district in turn, so that every district has some, villages are created under the new
+    commune each old commune became (its default part when it was divided) and residences
+    record the old commune."""
+    reorganisation, code = synth_map(province)
     try:
-        found, wards = province_communes(code)
+        if reorganisation == Reorganisation.Y2025:
+            found, wards = _current_communes(code)
+        else:
+            found, wards = _former_communes(code, communes)
     except KeyError:
         raise ValueError(
             f"không có tỉnh mã {province} / no province with code {province}"
@@ -143,7 +191,7 @@ def synth_province(
     wards = wards[:communes]
     rng = random.Random(seed)
     draw = _Draw(rng)
-    result = SynthProvince(code, found.name, seed, reference)
+    result = SynthProvince(code, found.name, seed, reference, reorganisation)
     weights = [rng.lognormvariate(0, 0.5) for _ in wards]
     sizes = _split(people, weights)
     home_code = f"0{code}" if f"0{code}" in personal_id.PROVINCE_CODES else "038"
@@ -157,11 +205,10 @@ def synth_province(
     for ward, size, villages in zip(wards, sizes, village_lists, strict=True):
         persons = [_Person(age, draw.sex(age)) for age in (draw.age() for _ in range(size))]
         heads = _form_households(rng, persons)
-        codes = {h: f"H{code}{next(households):07d}" for h in heads}
+        codes = {h: f"H{result.tag}{next(households):07d}" for h in heads}
         homes = {h: rng.choice(villages) for h in heads}
         surnames = {h: draw.surname() for h in heads}
         house_numbers = {h: rng.randint(1, 250) for h in heads}
-        native = f"{ward.name}, {found.name}"
         for person in persons:
             home = person.household
             kin = person.relation in (
@@ -170,25 +217,63 @@ def synth_province(
                 Relation.GRANDCHILD,
                 Relation.SIBLING,
             )
-            result.records.append(
-                _record(
-                    draw,
-                    person,
-                    ref=f"R{next(refs):08d}",
-                    reference=reference,
-                    surname=surnames[home] if kin else draw.surname(),
-                    home_code=home_code,
-                    used_ids=used_ids,
-                    household_code=codes[home],
-                    village=homes[home],
-                    address=f"Số {house_numbers[home]}, {homes[home].name}",
-                    native=native,
-                )
+            record = _record(
+                draw,
+                person,
+                ref=f"R{next(refs):08d}",
+                reference=reference,
+                surname=surnames[home] if kin else draw.surname(),
+                home_code=home_code,
+                used_ids=used_ids,
+                household_code=codes[home],
+                village=homes[home],
+                address=f"Số {house_numbers[home]}, {homes[home].name}",
+                native=ward.native,
             )
+            record.permanent_recorded_unit = ward.recorded
+            result.records.append(record)
     _migrate(rng, result, village_lists, reference)
     _institutions(rng, result, wards, village_lists, reference)
-    _inject_defects(rng, result, village_lists, used_ids)
+    recorded_of = {
+        village.code: ward.recorded
+        for ward, villages in zip(wards, village_lists, strict=True)
+        for village in villages
+    }
+    _inject_defects(rng, result, village_lists, recorded_of, used_ids)
     return result
+
+
+def _current_communes(code: str) -> tuple[NewUnit, list[_Commune]]:
+    found, wards = dataset.province_communes(code)
+    return found, [
+        _Commune(w.code, w.name, w.kind, w.code, "", f"{w.name}, {found.name}") for w in wards
+    ]
+
+
+def _former_communes(code: str, wanted: int | None) -> tuple[NewUnit, list[_Commune]]:
+    """Old province ``code`` and ``wanted`` of its communes (all by default), taken from its
+    districts in turn (the first commune of each, then the second…), in the order of codes."""
+    units = dataset.former_units()
+    province = next((u for u in units if u.parent_code is None and u.code == code), None)
+    if province is None:
+        raise KeyError(code)
+    districts = {u.code: u for u in units if u.parent_code == code}
+    by_district = [[u for u in units if u.parent_code == d] for d in districts]
+    turns = itertools.chain.from_iterable(itertools.zip_longest(*by_district))
+    chosen = list(itertools.islice((u for u in turns if u is not None), wanted))
+    chosen.sort(key=lambda u: (u.parent_code, u.code))
+    default = {s.old_code: s.new_code for s in dataset.successions() if s.is_default}
+    return province, [
+        _Commune(
+            u.code,
+            u.name,
+            u.kind,
+            default[u.code],
+            u.code,
+            f"{u.name}, {districts[u.parent_code].name}, {province.name}",
+        )
+        for u in chosen
+    ]
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -199,17 +284,20 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return sizes
 
 
-def _villages(rng: random.Random, ward: NewUnit, size: int) -> list[NewUnit]:
+def _villages(rng: random.Random, ward: _Commune, size: int) -> list[NewUnit]:
+    """A commune's villages. On the old map their names carry the old commune's: two old
+    communes merged into one new one both had a "Thôn 1"."""
     urban = ward.kind == UnitKind.WARD
     kind = UnitKind.RESIDENTIAL_GROUP if urban else UnitKind.VILLAGE
     label = "Tổ dân phố" if urban else "Thôn"
+    suffix = f", {ward.name}" if ward.recorded else ""
     count = max(2, min(40, round(size / VILLAGE_PEOPLE)))
     return [
         NewUnit(
             code=f"{ward.code}{i:03d}",
-            name=f"{label} {i}",
+            name=f"{label} {i}{suffix}",
             kind=kind,
-            parent_code=ward.code,
+            parent_code=ward.unit_code,
             is_remote=not urban and rng.random() < 0.08,
         )
         for i in range(1, count + 1)
@@ -440,7 +528,7 @@ _INSTITUTION_PLAN = [
 def _institutions(
     rng: random.Random,
     result: SynthProvince,
-    wards: list,
+    wards: list[_Commune],
     village_lists: list[list[NewUnit]],
     reference: date,
 ) -> None:
@@ -462,10 +550,10 @@ def _institutions(
             )
             result.institutions.append(
                 NewInstitution(
-                    code=f"{kind.value.upper()}-{result.province_code}-{n:03d}",
+                    code=f"{kind.value.upper()}-{result.tag}-{n:03d}",
                     name=title.format(n=n),
                     kind=kind,
-                    unit_code=wards[start].code,
+                    unit_code=wards[start].unit_code,
                     deadline=deadline,
                     member_refs=members,
                 )
@@ -498,6 +586,7 @@ def _inject_defects(
     rng: random.Random,
     result: SynthProvince,
     village_lists: list[list[NewUnit]],
+    recorded_of: dict[str, str],
     used_ids: set[str],
 ) -> None:
     originals = list(result.records)
@@ -510,7 +599,7 @@ def _inject_defects(
             original = rng.choice(originals)
             made = None
             if original.ref not in duplicated:
-                made = _duplicate(rng, original, kind, all_villages, used_ids)
+                made = _duplicate(rng, original, kind, all_villages, recorded_of, used_ids)
             if made is not None:
                 break
         else:
@@ -543,6 +632,7 @@ def _duplicate(
     original: PersonRecord,
     kind: str,
     villages: list[NewUnit],
+    recorded_of: dict[str, str],
     used_ids: set[str],
 ) -> tuple[PersonRecord, str] | None:
     """A second record of the same person, as a commune would type it again."""
@@ -588,6 +678,7 @@ def _duplicate(
         return copy, typo
     village = rng.choice([v for v in villages if v.code != original.permanent_unit] or villages)
     copy.permanent_unit = village.code
+    copy.permanent_recorded_unit = recorded_of[village.code]
     copy.permanent_address = f"Số {rng.randint(1, 250)}, {village.name}"
     copy.temporary_unit, copy.temporary_address, copy.temporary_since = "", "", None
     return copy, village.code

@@ -4,8 +4,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cancuoc.geo.models import AdministrativeUnit, Institution, InstitutionMember, Reorganisation
-from cancuoc.geo.services import geo_load_current, units_create
+from cancuoc.geo.models import (
+    AdministrativeUnit,
+    Institution,
+    InstitutionMember,
+    Reorganisation,
+    UnitSuccession,
+)
+from cancuoc.geo.services import geo_load, geo_load_current, units_create
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 from cancuoc.registry.models import Person
 from cancuoc.registry.services import LoadResult, register_load
@@ -23,7 +29,18 @@ class SynthLoadResult:
 
 @transaction.atomic
 def synth_load(province: SynthProvince) -> SynthLoadResult:
-    if not AdministrativeUnit.objects.filter(code=province.province_code).exists():
+    """Load the province, and the maps it stands on when they are not there: today's, and for
+    a province of the old map that map too with the mapping between them. A province whose
+    source is loaded already is not loaded again: the result then counts nothing written."""
+    if Person.objects.filter(source=province.source).exists():
+        return SynthLoadResult(0, LoadResult(0, 0, 0, 0, 0, 0), 0, 0)
+    loaded = AdministrativeUnit.objects.filter(
+        reorganisation=province.reorganisation, code=province.province_code
+    ).exists()
+    if province.reorganisation == Reorganisation.PRE_2025:
+        if not loaded or not UnitSuccession.objects.exists():
+            geo_load()
+    elif not loaded:
         geo_load_current()
     villages = units_create(province.villages)
     register = register_load(records=province.records, source=province.source)

@@ -15,6 +15,7 @@ from cancuoc.scheduling.worklists import worklist_counts
 from cancuoc.synth.demo import (
     DEMO_PROVINCE,
     DEMO_STATION_DAY,
+    SEED_CAMPAIGNS,
     DemoRefused,
     demo_campaign,
     demo_dedup,
@@ -22,6 +23,7 @@ from cancuoc.synth.demo import (
     demo_login_reset,
     demo_plan,
     demo_province_load,
+    demo_seed_campaign,
 )
 
 
@@ -34,35 +36,54 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=date.fromisoformat, default=date(2021, 4, 1))
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="prepare and exit")
+        parser.add_argument(
+            "--province",
+            choices=sorted(SEED_CAMPAIGNS),
+            help="chiến dịch mùa xuân 2021 của tỉnh này trên bản đồ trước 01/7/2025 (có huyện) "
+            "/ replay this province's spring-2021 campaign on the map of its day; "
+            "default: today's Thanh Hóa",
+        )
 
-    def handle(self, *args, people, seed, as_of, port, no_serve, **options) -> None:
+    def handle(self, *args, people, seed, as_of, port, no_serve, province, **options) -> None:
         console = Console(file=self.stdout, soft_wrap=True)
+        campaign = SEED_CAMPAIGNS[province] if province else None
+        code = campaign.province if campaign else DEMO_PROVINCE
         try:
-            demo_guard(seed=seed)
+            demo_guard(seed=seed, province=code)
         except DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         with console.status("Chuẩn bị cơ sở dữ liệu / migrating…"):
             call_command("migrate", verbosity=0)
         with console.status(f"Tạo và nạp tỉnh mô phỏng {people:,} người / loading…"):
-            loaded = demo_province_load(people=people, seed=seed)
+            loaded = demo_province_load(people=people, seed=seed, province=code)
         with console.status("Dò trùng (Splink) / finding duplicates…"):
             matched = demo_dedup(on=as_of)
         console.print(
             f"Dò trùng / duplicates: {matched.records:,} bản ghi / records, "
             f"{matched.auto_merged:,} cặp tự động hợp nhất / merged, {matched.to_review:,} cặp "
-            f"chờ xem xét / to review (/don-vi/{DEMO_PROVINCE}/nghi-trung/)"
+            f"chờ xem xét / to review (/don-vi/{code}/nghi-trung/)"
         )
         with console.status("Chỉ tiêu, điểm thu nhận, mô phỏng thu nhận / campaign…"):
-            demo_campaign(province_code=DEMO_PROVINCE, as_of=as_of)
-        province = unit_by_code(DEMO_PROVINCE)
-        counts = worklist_counts(unit=province, on=as_of)
-        table = Table(
-            title=f"{province.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y} "
-            "(10 xã, phường còn nhiều người nhất / the 10 communes with most left)"
-        )
-        for header in ("Xã/phường", "Cần cấp thẻ", "Cấp mới", "Khó"):
-            table.add_column(header, justify="left" if header == "Xã/phường" else "right")
-        for count in sorted(counts, key=lambda c: -c.total)[:10]:
+            if campaign:
+                target = demo_seed_campaign(campaign=campaign, as_of=as_of)
+                console.print(
+                    f"Chỉ tiêu / target: {target.count:,} thẻ trước / cards by "
+                    f"{target.deadline:%d/%m/%Y}, giao cho / split over "
+                    f"{target.parts.count()} huyện / districts"
+                )
+            else:
+                demo_campaign(province_code=DEMO_PROVINCE, as_of=as_of)
+        unit = unit_by_code(code)
+        counts = worklist_counts(unit=unit, on=as_of)
+        if campaign:  # by district, as the seeds reported
+            title, column, shown = "theo huyện / by district", "Huyện/quận/thị xã/thành phố", None
+        else:
+            title = "10 xã, phường còn nhiều người nhất / the 10 communes with most left"
+            column, shown = "Xã/phường", 10
+        table = Table(title=f"{unit.name}: cần cấp thẻ tính đến {as_of:%d/%m/%Y} ({title})")
+        for header in (column, "Cần cấp thẻ", "Cấp mới", "Khó"):
+            table.add_column(header, justify="left" if header == column else "right")
+        for count in sorted(counts, key=lambda c: -c.total)[:shown]:
             table.add_row(
                 count.unit.name, f"{count.total:,}", f"{count.first:,}", f"{count.hard:,}"
             )
@@ -75,6 +96,9 @@ class Command(BaseCommand):
         )
         console.print(f"Dân số trong sổ / persons in the register: {loaded:,}")
         console.print(table)
+        if campaign:
+            self._serve(console, port=port, as_of=as_of, no_serve=no_serve, page=unit.url_code)
+            return
         with console.status("Lịch hẹn hai tuần tới / booking the next two weeks…"):
             plan = demo_plan(province_code=DEMO_PROVINCE, as_of=as_of)
         run = plan.run
@@ -90,7 +114,7 @@ class Command(BaseCommand):
                 f"{plan.van.visits.count()} điểm dừng / stops, {plan.van_booked:,} người đã hẹn "
                 f"tại xe / booked at the vehicle (/diem/{plan.van.code}/)"
             )
-        outlook = catch_up_plan(unit=province, on=as_of, prices=unit_prices())
+        outlook = catch_up_plan(unit=unit, on=as_of, prices=unit_prices())
         behind = sum(1 for unit in outlook.outlooks if unit.forecast.flagged)
         console.print(
             f"Dự báo / forecast: {behind} trên {len(outlook.outlooks)} đơn vị chậm tiến độ / "
@@ -100,8 +124,13 @@ class Command(BaseCommand):
         with console.status("Mô phỏng một ngày của điểm 2 máy / simulating a station day…"):
             simulated = compare(DEMO_STATION_DAY, days=40)
         Console(file=self.stdout, width=150).print(comparison_table(simulated))
+        self._serve(console, port=port, as_of=as_of, no_serve=no_serve)
+
+    def _serve(self, console, *, port: int, as_of: date, no_serve: bool, page: str = "") -> None:
         login = demo_login_reset()
         url = f"http://127.0.0.1:{port}/"  # two-factor login is off for the demo only
+        if page:
+            url += f"don-vi/{page}/"
         console.print(
             f"\n[b]Mở / open {url}[/b]  đăng nhập / login: [b]{login.username}[/b]"
             f"  mật khẩu / password: [b]{login.password}[/b]\n"

@@ -13,10 +13,19 @@ class Command(BaseCommand):
     help = "Tạo một tỉnh mô phỏng / build a synthetic province (deterministic for a seed)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--province", default="38", help="mã tỉnh 2025, e.g. 38 (Thanh Hóa)")
+        parser.add_argument(
+            "--province",
+            default="38",
+            help="mã tỉnh 2025 (38: Thanh Hóa), hoặc 2021:MÃ trên bản đồ trước 01/7/2025 "
+            "(2021:91: Kiên Giang, có huyện) / a province of today's map, or 2021:CODE",
+        )
         parser.add_argument("--people", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--communes", type=int, help="only the first N communes")
+        parser.add_argument(
+            "--communes",
+            type=int,
+            help="only the first N communes (on the old map spread over its districts)",
+        )
         parser.add_argument("--out", type=Path, help="write persons.csv and the rest here")
         parser.add_argument("--load", action="store_true", help="load into the database")
 
@@ -39,6 +48,12 @@ class Command(BaseCommand):
             started = time.perf_counter()
             result = synth_load(built)
             elapsed = time.perf_counter() - started
+            if not result.register.persons:
+                self.stdout.write(
+                    f"{built.source} đã có trong cơ sở dữ liệu, không nạp lại / "
+                    f"{built.source} is loaded already: nothing loaded"
+                )
+                return
             register_analyse()
             self.stdout.write(
                 f"Đã nạp {result.register.persons} người, {result.register.households} hộ, "
