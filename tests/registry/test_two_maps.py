@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.accounts.scope import scope_for
@@ -19,6 +20,7 @@ from cancuoc.registry.models import Home, Person
 from cancuoc.registry.services import home_places_fill
 from cancuoc.reports.models import DailyRollup, EligibleSnapshot
 from cancuoc.reports.rollups import eligible_snapshot, rollups_rebuild
+from cancuoc.reports.weekly import _roman, weekly_figures, weekly_xlsx
 from cancuoc.scheduling.worklists import worklist, worklist_counts
 
 ON = date(2021, 4, 1)
@@ -166,3 +168,24 @@ def test_the_dashboard_of_an_old_province_shows_its_districts(register, client, 
     assert "Huyện Quảng Xương" in text
     district = client.get(f"/don-vi/{old('16540').parent.url_code}/?ngay={ON}")
     assert district.status_code == 200 and "Xã Quảng Hải" in district.content.decode()
+
+
+def test_the_weekly_report_of_an_old_province_groups_communes_by_district(register, tmp_path):
+    figures = weekly_figures(old("38"), ON)
+    groups = {d.unit.name: [c.unit.name for c in communes] for d, communes in figures.districts}
+    assert len(groups) == len(figures.children) > 20  # every district of Thanh Hóa, as it was
+    assert "Xã Quảng Hải" in groups["Huyện Quảng Xương"]
+    rows = [
+        row[:2]
+        for row in load_workbook(weekly_xlsx(figures, tmp_path / "phu-luc.xlsx"))[
+            "Theo đơn vị"
+        ].iter_rows(min_row=3, values_only=True)
+    ]
+    names = [name for _, name in rows]
+    district = names.index("Huyện Quảng Xương")
+    assert isinstance(rows[district][0], str)  # a group's number: I, II, …
+    following = rows[district + 1 : district + 1 + len(groups["Huyện Quảng Xương"])]
+    assert [name for _, name in following] == groups["Huyện Quảng Xương"]
+    assert all(isinstance(number, int) for number, _ in following)
+    assert [_roman(n) for n in (1, 4, 9, 14, 27)] == ["I", "IV", "IX", "XIV", "XXVII"]
+    assert weekly_figures(unit_by_code("38"), ON).districts == []  # today's map: no districts

@@ -6,7 +6,7 @@ tables, and a PDF made from the DOCX by LibreOffice."""
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -40,10 +40,14 @@ class WeeklyFigures:
     status: Progress
     children: list[Progress]
     obstacles: list
+    # On the map before 1 July 2025, a province's communes by district, as the seeds
+    # reported them: each district's progress with its communes'.
+    districts: list[tuple[Progress, list[Progress]]] = field(default_factory=list)
 
 
 def weekly_figures(unit: AdministrativeUnit, last_day: date) -> WeeklyFigures:
     first_day = last_day - timedelta(days=6)
+    children = children_progress(unit, last_day) if unit.children.exists() else []
     week = DailyRollup.objects.filter(unit=unit, day__gte=first_day, day__lte=last_day).aggregate(
         captured=Sum("captured"), recalled=Sum("recalled")
     )
@@ -54,8 +58,13 @@ def weekly_figures(unit: AdministrativeUnit, last_day: date) -> WeeklyFigures:
         week=last_day.isocalendar().week,
         this_week=(week["captured"] or 0) - (week["recalled"] or 0),
         status=progress(unit, last_day),
-        children=children_progress(unit, last_day) if unit.children.exists() else [],
+        children=children,
         obstacles=list(obstacles_open_in(unit)[:30]),
+        districts=[
+            (child, children_progress(child.unit, last_day))
+            for child in children
+            if child.unit.kind == UnitKind.DISTRICT
+        ],
     )
 
 
@@ -177,7 +186,8 @@ def weekly_docx(figures: WeeklyFigures, path: Path, *, place: str | None = None)
             table.rows[0].cells, ["Đơn vị", "Đã thu nhận", "Chỉ tiêu", "Tỷ lệ"], strict=True
         ):
             cell.text = text
-        for child in figures.children[:15]:
+        # Districts (the old map) all, their communes in the annex; else the first 15.
+        for child in figures.children if figures.districts else figures.children[:15]:
             cells = table.add_row().cells
             cells[0].text = child.unit.name
             cells[1].text = _number(child.done)
@@ -232,22 +242,16 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
     )
     for cell in sheet[2]:
         cell.font = bold
-    for index, child in enumerate(figures.children, start=1):
-        target = child.target.count if child.target else None
-        sheet_append(
-            sheet,
-            [
-                index,
-                child.unit.name,
-                child.done,
-                target,
-                round(100 * child.done / target, 1) if target else None,
-                child.eligible,
-                round(100 * child.done / child.eligible, 1) if child.eligible else None,
-                child.totals["produced"],
-                child.totals["handed_over"],
-            ],
-        )
+    if figures.districts:  # a district's row (its number in Roman), then its communes
+        for number, (district, communes) in enumerate(figures.districts, start=1):
+            sheet_append(sheet, _unit_row(_roman(number), district))
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for index, commune in enumerate(communes, start=1):
+                sheet_append(sheet, _unit_row(index, commune))
+    else:
+        for index, child in enumerate(figures.children, start=1):
+            sheet_append(sheet, _unit_row(index, child))
     days = book.create_sheet("Theo ngày")
     sheet_append(days, ["Ngày", "Thu nhận", "Phải thu nhận lại", "Đã sản xuất", "Đã trả thẻ"])
     for cell in days[1]:
@@ -260,6 +264,32 @@ def weekly_xlsx(figures: WeeklyFigures, path: Path) -> Path:
         )
     book.save(path)
     return path
+
+
+def _unit_row(number: int | str, child: Progress) -> list:
+    target = child.target.count if child.target else None
+    return [
+        number,
+        child.unit.name,
+        child.done,
+        target,
+        round(100 * child.done / target, 1) if target else None,
+        child.eligible,
+        round(100 * child.done / child.eligible, 1) if child.eligible else None,
+        child.totals["produced"],
+        child.totals["handed_over"],
+    ]
+
+
+def _roman(number: int) -> str:
+    """I, II, III… as Vietnamese reports number their groups (ten lines: no library needed)."""
+    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC")]
+    numerals += [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    text = ""
+    for value, letters in numerals:
+        count, number = divmod(number, value)
+        text += letters * count
+    return text
 
 
 class PdfUnavailable(UnavailableError, RuntimeError):
