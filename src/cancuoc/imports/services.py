@@ -29,7 +29,7 @@ from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 from cancuoc.lib.redact import redact
 from cancuoc.registry import personal_id
 from cancuoc.registry.models import Household, Person
-from cancuoc.registry.records import PersonRecord
+from cancuoc.registry.records import PERSON_FACTS, PersonRecord
 from cancuoc.registry.services import register_load
 
 from .errors import ImportFileError, ImportRowError
@@ -55,22 +55,7 @@ LOOKED_UP = {Person: ["source", "source_ref", "personal_id"], Household: ["code"
 
 # What a re-imported row is compared on: the person's own fields (residences and cards are
 # not compared; a re-import never overwrites, corrections go through person_update / DC02).
-COMPARED = [
-    "full_name",
-    "birth_date",
-    "birth_date_precision",
-    "sex",
-    "ethnicity",
-    "religion",
-    "nationality",
-    "birth_registration_place",
-    "native_place",
-    "phone",
-    "relation_to_head",
-    "presence",
-    "presence_since",
-    "whereabouts",
-]
+COMPARED = PERSON_FACTS
 
 
 class ImportConflict(RuntimeError):

@@ -5,6 +5,25 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
+# The person's own facts as a source gives them: what a bulk load writes to the person, what a
+# re-import compares, what a correction may change (with the ID and the household).
+PERSON_FACTS = (
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "birth_registration_place",
+    "native_place",
+    "phone",
+    "relation_to_head",
+    "presence",
+    "presence_since",
+    "whereabouts",
+)
+
 
 @dataclass(slots=True)
 class PersonRecord:
@@ -45,3 +64,4 @@ class PersonRecord:
 
 
 _values = attrgetter(*PersonRecord.__slots__)
+person_facts = attrgetter(*PERSON_FACTS)

@@ -30,7 +30,7 @@ from .cards import card_expiry
 from .choices import Relation, ResidenceKind
 from .homes import Span, home_spans
 from .models import Card, Home, Household, Person, PersonChange, Residence
-from .records import PersonRecord
+from .records import PERSON_FACTS, PersonRecord, person_facts
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +63,10 @@ PERSON_COLUMNS = [
     "id",
     "personal_id",
     "unverified_id",
-    "full_name",
     "name_key",
     "sort_key",
-    "birth_date",
-    "birth_date_precision",
-    "sex",
-    "ethnicity",
-    "religion",
-    "nationality",
-    "birth_registration_place",
-    "native_place",
-    "phone",
     "household_id",
-    "relation_to_head",
-    "presence",
-    "presence_since",
-    "whereabouts",
+    *PERSON_FACTS,
     "source",
     "source_ref",
 ]
@@ -134,22 +121,9 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
                 pk,
                 number if valid else "",
                 "" if valid else number,
-                record.full_name,
                 *name_keys(record.full_name),
-                record.birth_date,
-                record.birth_date_precision,
-                record.sex,
-                record.ethnicity,
-                record.religion,
-                record.nationality,
-                record.birth_registration_place,
-                record.native_place,
-                record.phone,
                 households.get(record.household_code),
-                record.relation_to_head,
-                record.presence,
-                record.presence_since,
-                record.whereabouts,
+                *person_facts(record),
                 source,
                 record.ref,
             )
@@ -438,24 +412,7 @@ def _valid_ids(records: Sequence[PersonRecord]) -> list[bool]:
     return valid
 
 
-PERSON_EDITABLE = {
-    "personal_id",
-    "full_name",
-    "birth_date",
-    "birth_date_precision",
-    "sex",
-    "ethnicity",
-    "religion",
-    "nationality",
-    "birth_registration_place",
-    "native_place",
-    "phone",
-    "household",
-    "relation_to_head",
-    "presence",
-    "presence_since",
-    "whereabouts",
-}
+PERSON_EDITABLE = {"personal_id", "household", *PERSON_FACTS}
 
 
 @transaction.atomic
