@@ -138,3 +138,20 @@ def test_a_unit_that_names_several_offers_them(maps):
         said = str(refused.value)
     assert "several units are named" in said
     assert "Xã Quảng Ninh, Thanh Hóa (16540, 2025 map)" in said
+
+
+def test_a_villages_heading_inside_the_list_is_no_ones_row(maps, tmp_path):
+    path = tmp_path / "theo-thon.csv"
+    path.write_text(
+        "STT,Họ và tên,Ngày sinh,Giới tính\n"
+        "I,THÔN ĐÔNG HẢI,,\n"
+        "1,Lê Văn Một,1970,Nam\n"
+        "II,Xóm 3,,\n"
+        "2,Lê Thị Hai,1972,Nữ\n"
+        ",Tổ dân phố 5,,\n"
+        "3,Tô Văn Ba,,\n",  # a person with only a name (Tô, not Tổ): rejected, not skipped
+        encoding="utf-8",
+    )
+    job = person_import(path=path, unit="xã Quảng Hải, huyện Quảng Xương").job
+    assert (job.rows_read, job.rows_accepted, job.rows_rejected) == (3, 2, 1)
+    assert list(job.rejected.values_list("row", flat=True)) == [7]

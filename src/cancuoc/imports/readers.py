@@ -343,6 +343,8 @@ def file_rows(path: Path, facts: FileFacts, layout: FileLayout) -> Iterator[Sour
                 continue
             if sheet.repeats_header(cells):
                 continue
+            if not _person_like(sheet, cells) and _section(cells):
+                continue
             if not _person_like(sheet, cells) and (signed or _footer(cells)):
                 signed = True
                 continue
@@ -468,6 +470,24 @@ def _footer(cells) -> bool:
         ):
             return True
     return False
+
+
+# A village's heading inside a list ("Thôn Đông Hải", "II. XÓM 3", "I | Tổ dân phố 5"): the
+# rows below it are its people; the heading itself is no one's row. Read with its diacritics:
+# "Tổ 5" is a group, "Tô Văn An" a person (so are Đới, Lăng and Bàn, not đội, làng, bản);
+# without diacritics only the words no name begins with.
+_SECTION = re.compile(
+    r"(?:[ivxlc]+|\d+)?\s*[.):]?\s*"
+    r"(?:thôn|xóm|bản|ấp|làng|tổ dân phố|tổ|khu phố|khu|đội|buôn|sóc|khóm|cụm|plei|"
+    r"thon|xom|to dan pho|khu pho|khom|buon|plei)\b"
+)
+
+
+def _section(cells) -> bool:
+    """One heading in the row (with its number, if any) naming a village or a group."""
+    texts = [_text(cell) for cell in cells if not _blank([cell])]
+    heading = " ".join(texts)
+    return 1 <= len(texts) <= 2 and len(heading) <= 100 and bool(_SECTION.match(heading.lower()))
 
 
 def _person_like(sheet: SheetLayout, cells) -> bool:
