@@ -51,6 +51,11 @@ FIELDS = [
     Field("card_number", HEADERS[22], "chữ số"),
     Field("card_issued_on", HEADERS[23], "dd/mm/yyyy"),
     Field("card_expires_on", HEADERS[24], "dd/mm/yyyy; để trống: tính theo luật"),
+    Field(
+        "permanent_recorded_unit",
+        HEADERS[25],
+        "mã xã trên bản đồ trước 01/7/2025, nếu danh sách ghi theo địa giới cũ",
+    ),
 ]
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = [f.name for f in FIELDS if f.required]

@@ -51,6 +51,7 @@ MAX_LENGTH = {
     "whereabouts": 255,
     "permanent_unit": 16,
     "temporary_unit": 16,
+    "permanent_recorded_unit": 16,
     "personal_id": 32,
     "phone": 20,
     "card_number": 12,
@@ -80,6 +81,7 @@ PAD_TO = {
     "card_number": {8: 9, 11: 12},
     "permanent_unit": {n: 5 for n in range(1, 5)} | {6: 8, 7: 8},
     "temporary_unit": {n: 5 for n in range(1, 5)} | {6: 8, 7: 8},
+    "permanent_recorded_unit": {n: 5 for n in range(1, 5)},
 }
 CARD_LENGTHS = {
     CardKind.CMND_9: 9,
@@ -365,6 +367,7 @@ def row_parse(row: SourceRow, *, today: date, places: Places | None = None) -> P
         card_number=values.get("card_number", ""),
         card_issued_on=values.get("card_issued_on"),
         card_expires_on=values.get("card_expires_on"),
+        permanent_recorded_unit=values.get("permanent_recorded_unit", ""),
     )
     return parsed
 
@@ -443,7 +446,9 @@ _ID_SEPARATORS = re.compile(r"\s*(?:[/,;|\n]|\s-\s)\s*")
 
 def _place(parsed: ParsedRow, values: dict[str, Any], places: Places | None) -> None:
     """A row without a unit code lives in the unit its address or its file names."""
-    if places is None or values.get("permanent_unit") or values.get("temporary_unit"):
+    if places is None or any(
+        values.get(name) for name in ("permanent_unit", "temporary_unit", "permanent_recorded_unit")
+    ):
         return
     address = values.get("permanent_address", "")
     place = places.row_place(parsed.row.sheet.index, address)
@@ -602,8 +607,8 @@ def _check_residence(parsed: ParsedRow, values: dict) -> None:
     A unit found by name (places.py) counts; when none was, _place said why."""
     if values.pop("permanent_unit_failed", False):
         return
-    if parsed.recorded_unit is not None:
-        return
+    if parsed.recorded_unit is not None or values.get("permanent_recorded_unit"):
+        return  # today's unit: the one the old unit became (services._units_resolve)
     if not values.get("permanent_unit") and not values.get("temporary_unit"):
         parsed.problem(
             "permanent_unit" if "permanent_unit" in parsed.row.cells else "",
@@ -744,6 +749,7 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "card_number": digits,
     "permanent_unit": digits,
     "temporary_unit": digits,
+    "permanent_recorded_unit": digits,
     "phone": _phone,
     "sex": _choice(SEXES, "giới tính", "sex"),
     "presence": _choice(PRESENCES, "tình trạng", "presence"),

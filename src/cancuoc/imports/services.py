@@ -564,9 +564,30 @@ def _units_resolve(
     parsed: list[ParsedRow], known: dict[tuple[int, str], tuple[str, str, str, str]]
 ) -> None:
     """Rows whose unit is of the map before 2025 live in today's unit it became
-    (geo.mapping.resolve_unit: a divided commune by the row's address, else its default)."""
+    (geo.mapping.resolve_unit: a divided commune by the row's address, else its default).
+    The old unit is named by its code (the canonical column of the old map) or was found by
+    name; a row that gives today's unit too keeps it."""
+    codes = {p.record.permanent_recorded_unit for p in parsed if p.record is not None} - {""}
+    old = dict(
+        AdministrativeUnit.objects.filter(
+            reorganisation=Reorganisation.PRE_2025, code__in=codes
+        ).values_list("code", "pk")
+    )
     for p in parsed:
-        if p.record is None or p.recorded_unit is None:
+        if p.record is None:
+            continue
+        code = p.record.permanent_recorded_unit
+        if code and p.recorded_unit is None:
+            if code not in old:
+                p.problem(
+                    "permanent_recorded_unit",
+                    f"không có xã mã {code} trên bản đồ trước 01/7/2025",
+                    f"there is no commune with code {code} on the map before 1 July 2025",
+                )
+                p.record = None
+                continue
+            p.recorded_unit = old[code]
+        if p.recorded_unit is None:
             continue
         address = p.record.permanent_address
         key = (p.recorded_unit, address)
@@ -574,7 +595,7 @@ def _units_resolve(
             known[key] = _today_unit(p.recorded_unit, address)
         code, recorded, vi, en = known[key]
         if code:
-            p.record.permanent_unit = code
+            p.record.permanent_unit = p.record.permanent_unit or code
             p.record.permanent_recorded_unit = recorded
         else:
             p.problem("permanent_address" if address else "", vi, en)

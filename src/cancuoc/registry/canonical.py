@@ -69,6 +69,7 @@ COLUMNS: list[tuple[str, Callable[[PersonRecord], str]]] = [
     ("Số giấy tờ", lambda r: r.card_number),
     ("Ngày cấp", lambda r: date_text(r.card_issued_on)),
     ("Có giá trị đến", lambda r: date_text(r.card_expires_on)),
+    ("Mã đơn vị thường trú trước 01/7/2025", lambda r: r.permanent_recorded_unit),
 ]
 
 HEADERS = [header for header, _ in COLUMNS]
