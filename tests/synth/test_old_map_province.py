@@ -146,3 +146,22 @@ def test_the_command_builds_and_loads_an_old_map_province(db, capsys, monkeypatc
         unit.path.startswith(tay_ninh.path)
         for unit in AdministrativeUnit.objects.filter(pk__in=recorded.values("recorded_unit"))
     )
+
+
+def test_its_canonical_file_imports_back_with_the_old_communes(db, kien_giang, tmp_path):
+    from cancuoc.geo.services import geo_load, units_create
+    from cancuoc.imports.services import person_import
+
+    geo_load()
+    units_create(kien_giang.villages)
+    persons = next(p for p in synth_write(kien_giang, tmp_path) if p.name == "persons.csv")
+    job = person_import(path=persons).job
+    assert job.rows_accepted + job.rows_rejected + job.rows_merged == job.rows_read
+    assert job.rows_accepted > PEOPLE * 0.9  # the injected defects are rejected
+    permanent = Residence.objects.filter(kind=ResidenceKind.PERMANENT)
+    recorded = {
+        r.person.source_ref: r.recorded_unit.code
+        for r in permanent.select_related("person", "recorded_unit")
+    }
+    expected = {r.ref: r.permanent_recorded_unit for r in kien_giang.records}
+    assert recorded and all(code == expected[ref] for ref, code in recorded.items())
