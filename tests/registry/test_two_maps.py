@@ -10,12 +10,14 @@ from openpyxl import load_workbook
 
 from cancuoc.accounts.models import Assignment, Role
 from cancuoc.accounts.scope import scope_for
+from cancuoc.forecasting.forecast import forecast_children, forecast_unit
 from cancuoc.geo.models import Reorganisation, UnitKind
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, geo_load, units_create
 from cancuoc.imports.services import person_import
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Station, StationKind
+from cancuoc.planning.selectors import stations_in
 from cancuoc.registry.models import Home, Person
 from cancuoc.registry.services import home_places_fill
 from cancuoc.reports.models import DailyRollup, EligibleSnapshot
@@ -33,6 +35,11 @@ Vũ Thị Hai,1976,Nữ,"Tổ dân phố Hàng Kênh 3, phường Vĩnh Niệm, 
 
 def old(code: str):
     return unit_by_code(f"2021:{code}")
+
+
+def quang_ninh_station() -> Station:
+    unit = unit_by_code("16540")
+    return Station.objects.create(code="CA-QN", name="Công an", kind=StationKind.FIXED, unit=unit)
 
 
 def names(persons) -> set[str]:
@@ -104,12 +111,7 @@ def test_the_same_people_count_once_whichever_way_the_tree_is_cut(register):
 
 def test_a_capture_counts_on_both_maps_and_the_rebuild_agrees(register, django_user_model):
     operator = django_user_model.objects.create_user("operator")
-    station = Station.objects.create(
-        code="CA-QN",
-        name="Công an Xã Quảng Ninh",
-        kind=StationKind.FIXED,
-        unit=unit_by_code("16540"),
-    )
+    station = quang_ninh_station()
     kit = Kit.objects.create(station=station, code="KIT-1")
     started = timezone.make_aware(datetime.combine(ON, time(9)))
     intake_record(
@@ -189,3 +191,24 @@ def test_the_weekly_report_of_an_old_province_groups_communes_by_district(regist
     assert all(isinstance(number, int) for number, _ in following)
     assert [_roman(n) for n in (1, 4, 9, 14, 27)] == ["I", "IV", "IX", "XIV", "XXVII"]
     assert weekly_figures(unit_by_code("38"), ON).districts == []  # today's map: no districts
+
+
+def test_a_forecast_by_the_old_map_counts_the_stations_of_what_each_unit_became(register):
+    station = Station.objects.create(
+        code="CA-QN",
+        name="Công an Xã Quảng Ninh",
+        kind=StationKind.FIXED,
+        unit=unit_by_code("16540"),
+    )
+    quang_xuong = old("16540").parent
+    assert stations_in(quang_xuong) == [station]
+    assert stations_in(old("11407").parent) == []  # Quận Lê Chân, Hải Phòng
+    by_district = {
+        f.unit.name: [load.station.code for load in f.stations]
+        for f in forecast_children(unit=old("38"), on=ON)
+    }
+    assert by_district["Huyện Quảng Xương"] == ["CA-QN"]
+    assert sum(len(codes) for codes in by_district.values()) == 1  # counted in one district
+    assert [load.station.code for load in forecast_unit(unit=quang_xuong, on=ON).stations] == [
+        "CA-QN"
+    ]

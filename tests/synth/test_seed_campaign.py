@@ -12,6 +12,7 @@ from cancuoc.geo.models import AdministrativeUnit, UnitKind
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.intake.models import Application
 from cancuoc.planning.models import Station, Target
+from cancuoc.reports.weekly import weekly_figures
 from cancuoc.synth.demo import (
     CAMPAIGN_START,
     SEED_CAMPAIGNS,
@@ -104,3 +105,9 @@ def test_the_demo_replays_kien_giang_and_shows_its_districts(db, client, capsys,
     assert page.status_code == 200
     assert "Kiên Giang" in html and "Huyện Giồng Riềng" in html
     assert "1.171.200" in html and "30/06/2021" in html
+    # The weekly report groups the communes by district, as the seeds reported.
+    weekly = client.get("/don-vi/2021:91/bao-cao-tuan/?dinh_dang=xlsx&ngay=2021-04-01")
+    assert weekly.status_code == 200
+    figures = weekly_figures(province, date(2021, 4, 1))
+    assert [d.unit.name for d, _ in figures.districts] == [c.unit.name for c in figures.children]
+    assert any(communes for _, communes in figures.districts)

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 
+from cancuoc.geo.mapping import todays_units_of
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.calendar import days, kit_counts, people_per_shift, working_spans
 from cancuoc.planning.costs import PlanQuantities
@@ -324,11 +325,19 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
         daily[unit_id].append((day, captured))
     windows = {status.unit.pk: _window(status) for status in statuses}
     stations = stations_in(unit)
-    owner = {}
-    for station in stations:
-        child = next((c for c in children if station.unit.path.startswith(c.path)), None)
-        if child is not None:
-            owner[station.pk] = child.pk
+    if unit.on_old_map:  # stations stand in today's tree: in the units that count in a child
+        child_of = {
+            pk: child.pk
+            for child in children
+            for pk in todays_units_of(child).values_list("pk", flat=True)
+        }
+    else:
+        child_of = {}
+        for station in stations:
+            child = next((c for c in children if station.unit.path.startswith(c.path)), None)
+            if child is not None:
+                child_of[station.unit_id] = child.pk
+    owner = {s.pk: child_of[s.unit_id] for s in stations if s.unit_id in child_of}
     loads = _station_loads(
         [s for s in stations if s.pk in owner],
         on,

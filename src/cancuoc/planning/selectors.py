@@ -3,14 +3,20 @@
 from django.db.models import QuerySet
 
 from cancuoc.accounts.scope import Scope
+from cancuoc.geo.mapping import todays_units_of
 from cancuoc.geo.models import AdministrativeUnit
 
 from .models import Station
 
 
 def stations_in(unit: AdministrativeUnit) -> list[Station]:
-    """The stations of ``unit``'s subtree, by code, with their units."""
-    subtree = AdministrativeUnit.objects.subtree(unit).values("pk")
+    """The stations of ``unit``'s subtree, by code, with their units. Stations stand in
+    today's tree: for a unit of the map before 1 July 2025, those in today's units whose
+    people count in it (``geo.mapping.todays_units_of``)."""
+    if unit.on_old_map:
+        subtree = todays_units_of(unit).values("pk")
+    else:
+        subtree = AdministrativeUnit.objects.subtree(unit).values("pk")
     return list(Station.objects.filter(unit__in=subtree).select_related("unit").order_by("code"))
 
 

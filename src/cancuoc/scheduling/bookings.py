@@ -57,15 +57,15 @@ def bookings_in(units: list[AdministrativeUnit], *, on: date) -> dict[int, Booki
         raise ValueError("units of one depth only")
     by_path = {u.path: u.pk for u in units}
     home = Home.objects.active_on(on).filter(person=OuterRef("person_id")).order_by("-id")
+    if units[0].on_old_map:  # where the person counts on that map; a station is of today's
+        place = Subquery(home.values("former_unit__path")[:1])
+    else:
+        place = Coalesce(Subquery(home.values("unit__path")[:1]), F("slot__station__unit__path"))
     after = timezone.make_aware(datetime.combine(on + timedelta(days=1), time()))
     rows = (
         Appointment.objects.filter(state=AppointmentState.BOOKED, slot__starts_at__gte=after)
         .annotate(
-            place=Substr(
-                Coalesce(Subquery(home.values("unit__path")[:1]), F("slot__station__unit__path")),
-                1,
-                depth.pop(),
-            ),
+            place=Substr(place, 1, depth.pop()),
             day=TruncDate("slot__starts_at"),
         )
         .filter(place__in=list(by_path))
