@@ -73,40 +73,36 @@ def former_units(unit: AdministrativeUnit) -> UnitQuerySet:
 
 def former_places(unit_ids: Iterable[int]) -> dict[int, int]:
     """Where each of today's units (a commune, or a village: its commune) counts on the old
-    map when the record does not say: the old commune it was made of that names it as its
-    default, the smallest code first (an old commune wholly merged into it, if any), else any
-    old commune it took part of. Empty when the two maps are not linked (``geo load`` with
-    both maps). Units above a commune have no place on the old map."""
+    map when the record does not say: among the old communes it was made of, those whose
+    default part it is come first, then the smallest code. Empty when the two maps are not
+    linked (``geo load`` with both maps); units above a commune have no place there."""
     units = AdministrativeUnit.objects.filter(pk__in=set(unit_ids))
     commune_of = {
         pk: (parent_id if kind in VILLAGE_KINDS else pk)
         for pk, kind, parent_id in units.values_list("pk", "kind", "parent_id")
         if kind in VILLAGE_KINDS or kind in COMMUNE_KINDS
     }
-    chosen: dict[int, int] = {}
-    links = UnitSuccession.objects.filter(new__in=set(commune_of.values())).order_by(
-        "-is_default", "old__code"
-    )
-    for new_id, old_id in links.values_list("new_id", "old_id"):
-        chosen.setdefault(new_id, old_id)
+    chosen = _default_places(UnitSuccession.objects.filter(new__in=set(commune_of.values())))
     return {pk: chosen[commune] for pk, commune in commune_of.items() if commune in chosen}
 
 
 def todays_units_of(unit: AdministrativeUnit) -> UnitQuerySet:
     """Today's units whose residents count in the old ``unit``'s subtree when their records
     do not name an old unit (see ``former_places``): those communes and their villages."""
-    old = AdministrativeUnit.objects.subtree(unit).values_list("pk", flat=True)
-    olds = set(old)
-    communes = {new_id for new_id, old_id in _default_places().items() if old_id in olds}
+    olds = set(AdministrativeUnit.objects.subtree(unit).values_list("pk", flat=True))
+    chosen = _default_places(UnitSuccession.objects.all())
+    communes = {new_id for new_id, old_id in chosen.items() if old_id in olds}
     found = AdministrativeUnit.objects.filter(pk__in=communes)
     return AdministrativeUnit.objects.filter(Q(pk__in=communes) | Q(parent__in=found))
 
 
-def _default_places() -> dict[int, int]:
-    """For every commune of today's map, its default old commune (``former_places``)."""
+def _default_places(links) -> dict[int, int]:
+    """For each new commune of ``links``, the old commune it counts people in (the rule of
+    ``former_places``)."""
     chosen: dict[int, int] = {}
-    links = UnitSuccession.objects.order_by("-is_default", "old__code")
-    for new_id, old_id in links.values_list("new_id", "old_id"):
+    for new_id, old_id in links.order_by("-is_default", "old__code").values_list(
+        "new_id", "old_id"
+    ):
         chosen.setdefault(new_id, old_id)
     return chosen
 
