@@ -15,7 +15,8 @@ from cancuoc.geo.models import Reorganisation, UnitKind
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, geo_load, units_create
 from cancuoc.imports.services import person_import
-from cancuoc.intake.services import intake_record
+from cancuoc.intake.models import Application
+from cancuoc.intake.services import application_places_fill, intake_record
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.planning.selectors import stations_in
 from cancuoc.registry.models import Home, Person
@@ -35,6 +36,24 @@ Vũ Thị Hai,1976,Nữ,"Tổ dân phố Hàng Kênh 3, phường Vĩnh Niệm, 
 
 def old(code: str):
     return unit_by_code(f"2021:{code}")
+
+
+def capture(django_user_model) -> None:
+    """Lê Văn Sáu's application, taken on ``ON`` at Quảng Ninh's station."""
+    operator = django_user_model.objects.create_user("operator")
+    station = quang_ninh_station()
+    kit = Kit.objects.create(station=station, code="KIT-1")
+    started = timezone.make_aware(datetime.combine(ON, time(9)))
+    intake_record(
+        operator=operator,
+        person=Person.objects.get(full_name="Lê Văn Sáu"),
+        station=station,
+        kit=kit,
+        started_at=started,
+        ended_at=started.replace(minute=7),
+        accepted=True,
+        idempotency_key="two-maps-1",
+    )
 
 
 def quang_ninh_station() -> Station:
@@ -110,20 +129,7 @@ def test_the_same_people_count_once_whichever_way_the_tree_is_cut(register):
 
 
 def test_a_capture_counts_on_both_maps_and_the_rebuild_agrees(register, django_user_model):
-    operator = django_user_model.objects.create_user("operator")
-    station = quang_ninh_station()
-    kit = Kit.objects.create(station=station, code="KIT-1")
-    started = timezone.make_aware(datetime.combine(ON, time(9)))
-    intake_record(
-        operator=operator,
-        person=Person.objects.get(full_name="Lê Văn Sáu"),
-        station=station,
-        kit=kit,
-        started_at=started,
-        ended_at=started.replace(minute=7),
-        accepted=True,
-        idempotency_key="two-maps-1",
-    )
+    capture(django_user_model)
     captured = {
         (r.unit.reorganisation, r.unit.name): r.captured
         for r in DailyRollup.objects.filter(day=ON).select_related("unit")
@@ -143,11 +149,18 @@ def test_a_capture_counts_on_both_maps_and_the_rebuild_agrees(register, django_u
     } == captured
 
 
-def test_homes_loaded_before_the_maps_were_linked_get_their_old_place(register):
+def test_homes_loaded_before_the_maps_were_linked_get_their_old_place(register, django_user_model):
+    capture(django_user_model)
     Home.objects.update(former_unit=None)
-    assert worklist(unit=old("16540"), on=ON).count() == 0
+    Application.objects.update(former_unit=None)
+    rollups_rebuild()
+    assert not Person.objects.living_in(old("16540"), on=ON).exists()
+    assert not DailyRollup.objects.filter(unit=old("16540")).exists()
     assert home_places_fill() == 3
-    assert names(worklist(unit=old("16540"), on=ON)) == {"Lê Văn Sáu"}
+    assert application_places_fill() == 1
+    rollups_rebuild()
+    assert names(Person.objects.living_in(old("16540"), on=ON)) == {"Lê Văn Sáu"}
+    assert DailyRollup.objects.get(unit=old("16540").parent, day=ON).captured == 1
 
 
 def test_an_old_unit_is_in_an_area_when_all_it_became_is(register, django_user_model):

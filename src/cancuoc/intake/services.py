@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,19 @@ def _home_units(person: Person, day: date, station: Station) -> tuple[int, int |
     person's home on ``day``, else the station's unit."""
     home = Home.objects.active_on(day).filter(person=person).first()
     return (home.unit_id, home.former_unit_id) if home else (station.unit_id, None)
+
+
+def application_places_fill() -> int:
+    """Applications taken before the two maps were linked get the old-map place of the home
+    they counted in (``Home.former_unit``, filled by ``registry.services.home_places_fill``
+    first); ``reports.rollups.rollups_rebuild`` then counts them on the old map. Returns how
+    many were filled."""
+    home = Home.objects.filter(
+        person=OuterRef("person_id"), unit=OuterRef("unit_id"), former_unit__isnull=False
+    ).order_by("-id")
+    return Application.objects.filter(former_unit__isnull=True).update(
+        former_unit=Subquery(home.values("former_unit_id")[:1])
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.services import MAPS, geo_load
+from cancuoc.intake.services import application_places_fill
 from cancuoc.registry.services import home_places_fill
+from cancuoc.reports.rollups import rollups_rebuild
 
 
 class Command(BaseCommand):
@@ -39,8 +41,11 @@ class Command(BaseCommand):
                 detail={"units": result.created, "successions": result.successions_created},
             )
         if result.successions_created:
-            # Persons loaded before the maps were linked: their homes' places on the old map.
+            # Persons loaded and applications taken before the maps were linked: their places
+            # on the old map, and the rollups counted again in both trees.
             home_places_fill()
+            if application_places_fill():
+                rollups_rebuild()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Đã thêm {result.created} đơn vị, {result.existing} đã có, "
