@@ -1,69 +1,86 @@
-"""Register benchmark: build a synthetic province in PostgreSQL and time what people wait for.
+"""Register benchmark: a synthetic province (3.7 M persons, 2.9 M applications by default) and
+the commune worklist as a commune officer meets it: the page's count and first page, and the
+XLSX export, full rows with their formatting, through the download view.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        python bench/register.py --people 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/register.py
+    DATABASE_URL=… python bench/register.py --people 20000      # a small run (also SQLite)
 
-Prints: generation time, bulk load rate (persons/s and rows/s over all tables), the commune
-worklist p50/p95 (count, and the full list as the page/export reads it) over every commune,
-and the province-wide eligible count. The database ``cancuoc_bench`` is dropped and rebuilt.
+Prints: generation time, bulk load rate (persons/s and rows/s over all tables), the
+applications written; for every commune, as its own commune officer (scoped to the commune,
+as the page is), p50/p95 of the worklist's count and of its first page of 50 formatted rows
+(``worklist_table`` paginated and ``worklist_page``: place names, next appointments, labels),
+the first pass (cold: a new database connection, nothing cached by Django) apart from the
+warm passes; then the XLSX export (``GET /don-vi/<code>/danh-sach.xlsx``, the same view
+and ``worklist_rows`` as a download) of the largest communes in rows/s; last the
+province-wide eligible count. The database ``cancuoc_bench`` is dropped and rebuilt.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
+from common import (  # bench/common.py, next to this file
+    applications_write,
+    django_setup,
+    percentile,
+    recreate_database,
+    server_url,
+    vendor,
+)
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+__all__ = ["percentile", "recreate_database"]  # other benches import them from here
 
-
-def recreate_database(url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+PAGE_SIZE = 50  # reports.views.PAGE_SIZE: the worklist page's rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=3_700_000)
+    parser.add_argument(
+        "--applications", type=int, help="default: 2.9 M for 3.7 M persons, in proportion"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--province", default="38")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2021, 4, 1))
-    parser.add_argument("--repeat", type=int, default=3, help="timed passes over the communes")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2021, 5, 23))
+    parser.add_argument("--repeat", type=int, default=3, help="warm passes over the communes")
+    parser.add_argument("--exports", type=int, default=3, help="largest communes exported")
     parser.add_argument("--database", default="cancuoc_bench")
     args = parser.parse_args()
+    applications = args.applications
+    if applications is None:
+        applications = round(args.people * 2_900_000 / 3_700_000)
 
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not server.startswith("postgres"):
-        sys.exit("bench/register.py measures PostgreSQL: set DATABASE_URL=postgres://…")
-    os.environ["DATABASE_URL"] = recreate_database(server, args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cancuoc.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
+    django_setup(
+        recreate_database(server_url(), args.database),
+        CANCUOC_REQUIRE_2FA="False",
+        ALLOWED_HOSTS="testserver",
+    )
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.core.paginator import Paginator
+    from django.db import connection
 
+    from cancuoc.accounts.models import Assignment, Role
+    from cancuoc.accounts.purposes import PURPOSES
+    from cancuoc.accounts.scope import scope_for
     from cancuoc.geo.models import AdministrativeUnit
     from cancuoc.geo.selectors import unit_by_code
     from cancuoc.geo.services import geo_load_current
+    from cancuoc.registry.selectors import persons_visible
     from cancuoc.registry.services import register_analyse
-    from cancuoc.scheduling.worklists import worklist, worklist_counts, worklist_table
+    from cancuoc.scheduling.worklists import (
+        worklist,
+        worklist_counts,
+        worklist_page,
+        worklist_table,
+    )
     from cancuoc.synth.generator import synth_province
     from cancuoc.synth.services import synth_load
 
     call_command("migrate", verbosity=0)
     geo_load_current()
+    print(f"database   {vendor()}")
 
     started = time.perf_counter()
     built = synth_province(province=args.province, people=args.people, seed=args.seed)
@@ -79,35 +96,95 @@ def main() -> None:
         f"{result.register.persons / loaded:,.0f} persons/s, {rows / loaded:,.0f} rows/s"
     )
     del built
+    User = get_user_model()
+    operator = User.objects.create_superuser("bench")
+    started = time.perf_counter()
+    written = applications_write(count=applications, seed=args.seed, operator_id=operator.pk)
+    print(
+        f"intake     {written[0]:,} applications, {written[1]:,} events written in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     started = time.perf_counter()
     register_analyse()
-    print(f"analyse    VACUUM (ANALYZE) after the load: {time.perf_counter() - started:.1f} s")
+    print(f"analyse    statistics after the load: {time.perf_counter() - started:.1f} s")
 
     province = unit_by_code(args.province)
-    communes = list(AdministrativeUnit.objects.filter(parent=province))
+    communes = list(AdministrativeUnit.objects.filter(parent=province).order_by("code"))
+    officers = {}
+    for commune in communes:
+        user = User.objects.create_user(f"xa-{commune.code}")
+        Assignment.objects.create(user=user, role=Role.COMMUNE_OFFICER, unit=commune)
+        officers[commune.pk] = user
     on = args.as_of
-    counts: list[float] = []
-    lists: list[float] = []
-    sizes: list[int] = []
-    for repeat in range(max(args.repeat, 1) + 1):  # the first pass warms the cache and is not timed
+
+    def page_of(commune) -> tuple[int, float, float]:
+        """The commune page's worklist as reports.views._worklist_page builds it."""
+        scope = scope_for(officers[commune.pk])
+        persons = persons_visible(scope, worklist(unit=commune, on=on))
+        began = time.perf_counter()
+        page = Paginator(worklist_table(persons, on=on), PAGE_SIZE).get_page(1)
+        size = page.paginator.count
+        counted = time.perf_counter() - began
+        began = time.perf_counter()
+        formatted = worklist_page(list(page), start=page.start_index(), on=on)
+        listed = time.perf_counter() - began
+        assert len(formatted) == min(size, PAGE_SIZE)
+        return size, counted * 1000, listed * 1000
+
+    sizes: dict[int, int] = {}
+    cold_counts, cold_pages, counts, pages = [], [], [], []
+    for commune in communes:  # cold: a new connection for each commune's first request
+        connection.close()
+        size, counted, listed = page_of(commune)
+        sizes[commune.pk] = size
+        cold_counts.append(counted)
+        cold_pages.append(listed)
+    for _ in range(max(args.repeat, 1)):
         for commune in communes:
-            started = time.perf_counter()
-            size = worklist(unit=commune, on=on).count()
-            counted = time.perf_counter() - started
-            started = time.perf_counter()
-            fetched = list(worklist_table(worklist(unit=commune, on=on), on=on))
-            listed = time.perf_counter() - started
-            if repeat:
-                counts.append(counted * 1000)
-                lists.append(listed * 1000)
-                sizes.append(size)
-            assert len(fetched) == size
+            _size, counted, listed = page_of(commune)
+            counts.append(counted)
+            pages.append(listed)
     print(
-        f"commune    {len(communes)} communes, median worklist {statistics.median(sizes):,.0f} "
-        f"people (max {max(sizes):,})"
+        f"commune    {len(communes)} communes as their commune officer, on {on}: median "
+        f"worklist {statistics.median(sizes.values()):,.0f} people (max {max(sizes.values()):,})"
     )
-    print(f"  count    p50 {percentile(counts, 0.5):.1f} ms  p95 {percentile(counts, 0.95):.1f} ms")
-    print(f"  list     p50 {percentile(lists, 0.5):.1f} ms  p95 {percentile(lists, 0.95):.1f} ms")
+    for name, values in (
+        ("count cold", cold_counts),
+        ("count warm", counts),
+        ("page cold", cold_pages),
+        ("page warm", pages),
+    ):
+        print(
+            f"  {name:10} n={len(values):4}  p50 {percentile(values, 0.5):7.1f} ms  "
+            f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):7.1f} ms"
+        )
+
+    from django.test import Client
+
+    by_size = sorted(communes, key=lambda c: -sizes[c.pk])
+    largest = by_size[: args.exports]
+    total_rows = total_seconds = 0.0
+    for n, commune in enumerate([by_size[-1], *largest]):  # the first, untimed, loads openpyxl
+        client = Client()
+        client.force_login(officers[commune.pk])
+        began = time.perf_counter()
+        response = client.get(
+            f"/don-vi/{commune.code}/danh-sach.xlsx", {"ngay": on, "muc_dich": PURPOSES[0]}
+        )
+        assert response.status_code == 200, (commune.code, response.status_code)
+        data = b"".join(response.streaming_content)
+        response.close()
+        seconds = time.perf_counter() - began
+        if not n:
+            continue
+        total_rows += sizes[commune.pk]
+        total_seconds += seconds
+        print(
+            f"export     {commune.code} {sizes[commune.pk]:,} rows, {len(data) / 1e3:,.0f} kB "
+            f"XLSX in {seconds:.2f} s: {sizes[commune.pk] / seconds:,.0f} rows/s"
+        )
+    if total_seconds:
+        print(f"  all      {total_rows / total_seconds:,.0f} rows/s over {len(largest)} exports")
 
     timings = []
     for _ in range(3):
@@ -121,6 +198,10 @@ def main() -> None:
     worklist_counts(unit=province, on=on)
     print(
         f"province   per-commune counts (one grouped query) {time.perf_counter() - started:.2f} s"
+    )
+    print(
+        "not measured: the HTML around the worklist (bench/dashboard.py times whole pages), "
+        "the export's memory, concurrent users (bench/load.py), pages other than the first"
     )
 
 
