@@ -111,6 +111,9 @@ SLOW = (
     "tests/dedup/test_job_match.py",
     "tests/imports/test_resume_after_kill.py",
     "tests/imports/test_fuzz.py",
+    "tests/imports/test_commune_files.py",
+    "tests/synth/test_seed_campaign.py",
+    "tests/synth/test_old_map_province.py",
 )
 
 
