@@ -4,7 +4,6 @@ from datetime import date
 
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -63,7 +62,7 @@ def _period_or_409(first: date, last: date) -> None:
 @api_scoped
 def station_slots(request: HttpRequest, code: str = CODE, day: date | None = None):
     """A station's slots on a day (default today), with how many are booked into each."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     station = stations_visible(scope_for(request.user)).filter(code=code).first()
     if station is None:
         raise HttpError(404, str(STATION_OUTSIDE))

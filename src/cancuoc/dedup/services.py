@@ -89,7 +89,7 @@ def dedup_run(
     of the others were scored by earlier runs."""
     if new is not None and saved_model is None:
         raise ValueError("matching new records needs a saved model")
-    on = on or timezone.localdate()
+    on = on or clock.today()
     review = settings.CANCUOC_DEDUP_REVIEW_WEIGHT if review_weight is None else review_weight
     auto = (
         settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT if auto_merge_weight is None else auto_merge_weight

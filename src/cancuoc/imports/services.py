@@ -25,6 +25,7 @@ from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.mapping import UnitNotResolved, resolve_unit
 from cancuoc.geo.models import AdministrativeUnit, Reorganisation
 from cancuoc.geo.names import UnitNames
+from cancuoc.lib import clock
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 from cancuoc.lib.redact import redact
 from cancuoc.registry import personal_id
@@ -273,7 +274,7 @@ def _run(
         layout,
         after=(job.sheet_index, job.row),
         batch_size=batch_size,
-        today=timezone.localdate(),
+        today=clock.today(),
         places=places,
     )
     try:

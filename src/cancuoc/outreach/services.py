@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.scope import scope_for
+from cancuoc.lib import clock
 from cancuoc.planning.models import Station
 from cancuoc.registry.selectors import persons_visible
 from cancuoc.scheduling.messages import appointment_sms
@@ -154,7 +155,7 @@ def campaign_queue(*, campaign: Campaign, on: date | None = None) -> QueueResult
     that cannot be read, LookupError for a unit or institution that is not there."""
     if campaign.status == CampaignStatus.CANCELLED:
         raise ValueError(_("Đợt nhắn tin này đã huỷ."))
-    on = on or timezone.localdate()
+    on = on or clock.today()
     scope = persons_visible(scope_for(campaign.created_by)) if campaign.created_by else None
     persons = segment_persons(Segment.from_json(campaign.segment), on=on, persons=scope)
     rows = persons.order_by("pk").values_list("pk", "full_name", "phone")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cancuoc.accounts.audit import audit_record
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.intake.models import Application
+from cancuoc.lib import clock
 from cancuoc.lib.bulk import copy_rows
 from cancuoc.planning.calendar import kit_counts, people_per_shift, working_spans
 from cancuoc.planning.models import Station, StationKind
@@ -183,7 +184,7 @@ def appointments_assign(
     ``after`` (default now; see ``assignment``). The stations are locked while it runs, so
     two runs never fill the same places twice."""
     started = time.perf_counter()
-    on = on or timezone.localdate()
+    on = on or clock.today()
     # Lock first, then read the room left: what another run booked meanwhile is seen.
     stations = [s.pk for s in stations_in(unit)]
     list(Station.objects.select_for_update().filter(pk__in=stations).order_by("pk"))
@@ -264,7 +265,7 @@ def appointments_rebook(
     members who missed the same slot together, in the earliest slot within booking hours
     starting after ``after`` (default now) with room for all of them. Only people still in
     the worklist are rebooked."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     after = after or timezone.now()
     list(Station.objects.select_for_update().filter(pk=station.pk))
     missed = (

@@ -2,11 +2,11 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from cancuoc.geo.models import Institution
 from cancuoc.imports.errors import ImportFileError
 from cancuoc.imports.rosters import roster_import
+from cancuoc.lib import clock
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             result = roster_import(
                 institution=found,
                 path=file,
-                on=timezone.localdate(),
+                on=clock.today(),
                 deadline=deadline,
                 dry_run=dry_run,
             )

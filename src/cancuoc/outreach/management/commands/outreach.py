@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cancuoc.lib import clock
 from cancuoc.outreach.gateways import FileGateway, Gateway, HttpGateway
 from cancuoc.outreach.models import Campaign, MessageKind
 from cancuoc.outreach.selectors import delivery_figures
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         self._queued(result)
 
     def _remind(self, *, day: date | None, **o) -> None:
-        self._queued(reminders_queue(day=day or timezone.localdate()))
+        self._queued(reminders_queue(day=day or clock.today()))
 
     def _reinvite(self, *, station: str, **o) -> None:
         try:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
+from cancuoc.lib import clock
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.routes import NoRoutes
 from cancuoc.scheduling.visits import visits_plan
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("station", help="mã điểm thu nhận / station code")
-        parser.add_argument("--first", type=date.fromisoformat, default=timezone.localdate())
+        parser.add_argument("--first", type=date.fromisoformat, default=clock.today())
         parser.add_argument("--days", type=int, default=5)
         parser.add_argument(
             "--on", type=date.fromisoformat, help="worklist date (default: --first)"
