@@ -48,11 +48,17 @@ def open_application(person: Person) -> Application | None:
     return person.applications.filter(state__in=OPEN_STATES).first()
 
 
-def _home_units(person: Person, day: date, station: Station) -> tuple[int, int | None]:
-    """Where the application counts, as (today's unit, the unit on the old map): the
-    person's home on ``day``, else the station's unit."""
-    home = Home.objects.active_on(day).filter(person=person).first()
-    return (home.unit_id, home.former_unit_id) if home else (station.unit_id, None)
+def _home_units(person: Person, day: date, station: Station):
+    """Where the application counts, as (today's unit, the unit on the old map or None):
+    the person's home on ``day``, else the station's unit. One query, the units with it
+    (the rollups read their paths)."""
+    home = (
+        Home.objects.active_on(day)
+        .filter(person=person)
+        .select_related("unit", "former_unit")
+        .first()
+    )
+    return (home.unit, home.former_unit) if home else (station.unit, None)
 
 
 def application_places_fill() -> int:
@@ -113,11 +119,11 @@ def intake_record(
     state = CardState.CAPTURED if accepted else CardState.REJECTED
     try:
         with transaction.atomic():
-            unit_id, former_unit_id = _home_units(person, day, station)
+            unit, former_unit = _home_units(person, day, station)
             application = Application.objects.create(
                 person=person,
-                unit_id=unit_id,
-                former_unit_id=former_unit_id,
+                unit=unit,
+                former_unit=former_unit,
                 station=station,
                 kit=kit,
                 operator=operator,
@@ -151,7 +157,11 @@ def application_advance(
     """Move an application one step along the card's life (or reject it for re-capture)."""
     if to not in CardState.values:
         raise IntakeRefused(_("Không có trạng thái “%(state)s”.") % {"state": to})
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = (  # its units with it: the rollups read their paths; only its row locked
+        Application.objects.select_for_update(of=("self",))
+        .select_related("unit", "former_unit")
+        .get(pk=application.pk)
+    )
     to = CardState(to)
     if to not in NEXT_STATES[CardState(application.state)]:
         raise IntakeRefused(

@@ -38,8 +38,6 @@ def _moved(sender, *, application, at, **kwargs) -> None:
 
 
 def _add(application, day, counter: str) -> None:
-    """Count it on both maps: today's unit and its ancestors, and the unit on the map before
-    1 July 2025 and its ancestors (a person counts once in each tree)."""
-    rollup_add(application.unit, day, **{counter: 1})
-    if application.former_unit_id:
-        rollup_add(application.former_unit, day, **{counter: 1})
+    """Count it on both maps: today's unit and the unit before 1 July 2025, with their
+    ancestors."""
+    rollup_add(application.unit, day, former=application.former_unit, **{counter: 1})

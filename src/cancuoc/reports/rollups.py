@@ -26,8 +26,8 @@ def ancestor_ids(unit: AdministrativeUnit) -> list[int]:
 
 
 def _upsert(table: str, key: list[str], rows: Iterable[tuple], counters: list[str]) -> None:
-    """One statement for all the rows (a unit and its ancestors: distinct keys, always in the
-    same order, so concurrent intakes cannot deadlock on them)."""
+    """One statement for all the rows (units and their ancestors: distinct keys, always in
+    the same order, so concurrent intakes cannot deadlock on them)."""
     rows = list(rows)
     columns = key + counters
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
@@ -40,13 +40,22 @@ def _upsert(table: str, key: list[str], rows: Iterable[tuple], counters: list[st
         cursor.execute(sql, [value for row in rows for value in row])
 
 
-def rollup_add(unit: AdministrativeUnit, day: date, **counts: int) -> None:
-    """Add ``counts`` (counter=n) to the unit's row of ``day`` and every ancestor's."""
+def rollup_add(
+    unit: AdministrativeUnit,
+    day: date,
+    *,
+    former: AdministrativeUnit | None = None,
+    **counts: int,
+) -> None:
+    """Add ``counts`` (counter=n) to the unit's row of ``day`` and every ancestor's, and to
+    ``former``'s and its ancestors' (the same place on the map before 1 July 2025: a person
+    counts once in each tree), in one statement."""
     values = [counts.get(c, 0) for c in COUNTERS]
+    units = ancestor_ids(unit) + (ancestor_ids(former) if former is not None else [])
     _upsert(
         DailyRollup._meta.db_table,
         ["unit_id", "day"],
-        ((unit_id, day, *values) for unit_id in ancestor_ids(unit)),
+        ((unit_id, day, *values) for unit_id in sorted(units)),
         COUNTERS,
     )
 
