@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 
-from cancuoc.geo.mapping import todays_units_of
+from cancuoc.geo.mapping import todays_units_by
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.calendar import days, kit_counts, people_per_shift, working_spans
 from cancuoc.planning.costs import PlanQuantities
@@ -326,11 +326,7 @@ def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
     windows = {status.unit.pk: _window(status) for status in statuses}
     stations = stations_in(unit)
     if unit.on_old_map:  # stations stand in today's tree: in the units that count in a child
-        child_of = {
-            pk: child.pk
-            for child in children
-            for pk in todays_units_of(child).values_list("pk", flat=True)
-        }
+        child_of = todays_units_by(children)
     else:
         child_of = {}
         for station in stations:

@@ -89,11 +89,35 @@ def former_places(unit_ids: Iterable[int]) -> dict[int, int]:
 def todays_units_of(unit: AdministrativeUnit) -> UnitQuerySet:
     """Today's units whose residents count in the old ``unit``'s subtree when their records
     do not name an old unit (see ``former_places``): those communes and their villages."""
-    olds = set(AdministrativeUnit.objects.subtree(unit).values_list("pk", flat=True))
+    communes = list(_communes_counting_in([unit]))
+    return AdministrativeUnit.objects.filter(Q(pk__in=communes) | Q(parent__in=communes))
+
+
+def todays_units_by(units: list[AdministrativeUnit]) -> dict[int, int]:
+    """For old units of disjoint subtrees (the units below one, say), which of them each of
+    today's communes and villages counts in, as {today's unit id: old unit id}: the same
+    rule as ``todays_units_of``, the mapping read once for all."""
+    communes = _communes_counting_in(units)
+    villages = AdministrativeUnit.objects.filter(parent__in=list(communes))
+    return communes | {
+        pk: communes[parent] for pk, parent in villages.values_list("pk", "parent_id")
+    }
+
+
+def _communes_counting_in(units: list[AdministrativeUnit]) -> dict[int, int]:
+    """{today's commune id: the one of ``units`` (old, disjoint subtrees) its default old
+    commune lies in}: two queries whatever the number of units."""
+    within = Q(pk__in=[])
+    for unit in units:
+        within |= Q(path__gte=unit.path, path__lt=path_upper_bound(unit.path))
+    by_path = {unit.path: unit.pk for unit in units}
+    lengths = {len(path) for path in by_path}
+    owner = {
+        pk: next(by_path[path[:n]] for n in lengths if path[:n] in by_path)
+        for pk, path in AdministrativeUnit.objects.filter(within).values_list("pk", "path")
+    }
     chosen = _default_places(UnitSuccession.objects.all())
-    communes = {new_id for new_id, old_id in chosen.items() if old_id in olds}
-    found = AdministrativeUnit.objects.filter(pk__in=communes)
-    return AdministrativeUnit.objects.filter(Q(pk__in=communes) | Q(parent__in=found))
+    return {new: owner[old] for new, old in chosen.items() if old in owner}
 
 
 def _default_places(links) -> dict[int, int]:
