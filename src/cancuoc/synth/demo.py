@@ -148,13 +148,7 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
     operator, _ = get_user_model().objects.get_or_create(username="demo-thu-nhan")
     rng = random.Random(seed)
     for commune in communes:
-        station = Station.objects.create(
-            code=f"DEMO-{commune.code}",
-            name=f"Công an {commune.name}",
-            kind=StationKind.FIXED,
-            unit=commune,
-        )
-        kits = [Kit.objects.create(station=station, code=f"{station.code}-{n}") for n in (1, 2)]
+        station, kits = _demo_station(police_of=commune, unit=commune, kits=2)
         _intake_simulate(
             station=station,
             kits=kits,
@@ -165,6 +159,22 @@ def demo_campaign(*, province_code: str, as_of: date, share: float = 0.25, seed:
             rng=rng,
             operator=operator,
         )
+
+
+def _demo_station(
+    *, police_of: AdministrativeUnit, unit: AdministrativeUnit, kits: int
+) -> tuple[Station, list[Kit]]:
+    """The fixed station of a unit's police ("Công an …") at ``unit``, with its kits."""
+    station = Station.objects.create(
+        code=f"DEMO-{police_of.code}",
+        name=f"Công an {police_of.name}",
+        kind=StationKind.FIXED,
+        unit=unit,
+    )
+    made = [
+        Kit.objects.create(station=station, code=f"{station.code}-{n}") for n in range(1, kits + 1)
+    ]
+    return station, made
 
 
 DISTRICT_KITS = 3  # a district's station takes the people of several communes
@@ -198,17 +208,9 @@ def demo_seed_campaign(
         served = _district_villages(district)
         if not served:  # a district none of whose communes the synthetic province drew
             continue
-        station = Station.objects.create(
-            code=f"DEMO-{district.code}",
-            name=f"Công an {district.name}",
-            kind=StationKind.FIXED,
-            unit=resolve_unit(_district_seat(district)),
-        )
+        seat = resolve_unit(_district_seat(district))
+        station, kits = _demo_station(police_of=district, unit=seat, kits=DISTRICT_KITS)
         station.service_area.set(served)
-        kits = [
-            Kit.objects.create(station=station, code=f"{station.code}-{n}")
-            for n in range(1, DISTRICT_KITS + 1)
-        ]
         _intake_simulate(
             station=station,
             kits=kits,
