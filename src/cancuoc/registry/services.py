@@ -82,7 +82,8 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
     code already exists is not created again: the new members join it (and its head, if it
     had none yet), so a file can be loaded in several batches."""
     unit_ids = _unit_ids(records)
-    former_ids = _former_unit_ids(records)
+    # The old commune a record names as recorded (the map before 1 July 2025).
+    former_ids = _unit_ids(records, ("permanent_recorded_unit",), Reorganisation.PRE_2025)
     places = former_places(unit_ids.values())
     valid_ids = _valid_ids(records)
 
@@ -338,44 +339,29 @@ def home_places_fill() -> int:
     return Home.objects.filter(former_unit__isnull=False).count()
 
 
-def _unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
-    codes = {r.permanent_unit for r in records} | {r.temporary_unit for r in records}
-    codes.discard("")
+def _unit_ids(
+    records: Sequence[PersonRecord],
+    columns: tuple[str, ...] = ("permanent_unit", "temporary_unit"),
+    reorganisation: str = Reorganisation.Y2025,
+) -> dict[str, int]:
+    """The ids of the units the records' ``columns`` name by code, on the map of
+    ``reorganisation``; a code that names none stops the load, saying where."""
+    codes = {getattr(r, column) for r in records for column in columns} - {""}
+    if not codes:
+        return {}
     found = dict(
         AdministrativeUnit.objects.filter(
-            reorganisation=Reorganisation.Y2025, code__any_of=codes
+            reorganisation=reorganisation, code__any_of=codes
         ).values_list("code", "pk")
     )
     for index, record in enumerate(records, start=1):
-        for column, code in (
-            ("permanent_unit", record.permanent_unit),
-            ("temporary_unit", record.temporary_unit),
-        ):
+        for column in columns:
+            code = getattr(record, column)
             if code and code not in found:
                 raise RegisterLoadError(
                     _("Bản ghi %(index)s (%(ref)s), cột %(column)s: không có đơn vị mã %(code)s.")
                     % {"index": index, "ref": record.ref, "column": column, "code": code}
                 )
-    return found
-
-
-def _former_unit_ids(records: Sequence[PersonRecord]) -> dict[str, int]:
-    """The units of the map before 1 July 2025 the records name as recorded."""
-    codes = {r.permanent_recorded_unit for r in records} - {""}
-    if not codes:
-        return {}
-    found = dict(
-        AdministrativeUnit.objects.filter(
-            reorganisation=Reorganisation.PRE_2025, code__any_of=codes
-        ).values_list("code", "pk")
-    )
-    for index, record in enumerate(records, start=1):
-        code = record.permanent_recorded_unit
-        if code and code not in found:
-            raise RegisterLoadError(
-                _("Bản ghi %(index)s (%(ref)s): không có đơn vị mã %(code)s trên bản đồ cũ.")
-                % {"index": index, "ref": record.ref, "code": code}
-            )
     return found
 
 
