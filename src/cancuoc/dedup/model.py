@@ -9,7 +9,8 @@ was typed without marks at all: "Thuý" and "Thuỷ" are different names that st
 same letters (DOMAIN.md: never match on stripped text alone)."""
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -19,6 +20,7 @@ import splink.comparison_library as cl
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals import expectation_maximisation
 
 # Derived columns, computed in DuckDB over the frame of persons (frames.persons_frame).
 PREPARE_SQL = """
@@ -42,6 +44,12 @@ FROM named
 # no pair of records ever shares one, and two different valid numbers that are not one
 # keystroke apart belong to two people (Decree 137/2015 art. 13). Fixed from that rule.
 ID_EXACT_M, ID_ONE_EDIT_M, ID_OTHER_M = 0.9, 0.0999, 0.0001
+# Sex is rarely mistyped, so among the pairs a training rule blocks together (same name and
+# year of birth) the expected true pairs of different sex can sum to exactly 0, and Splink 5
+# refuses an m of 0 and stops the whole training (ValueError: "m_probability value 0.0 is
+# below the minimum"; seen on a register of 30,000 loaded through `cancuoc import`). Fixed:
+# about one record in a hundred with the sex mistyped.
+SEX_SAME_M, SEX_OTHER_M = 0.99, 0.01
 
 
 def comparisons() -> list[Any]:
@@ -103,7 +111,16 @@ def comparisons() -> list[Any]:
         name,
         birth,
         number,
-        cl.ExactMatch("sex"),
+        cl.CustomComparison(
+            [
+                cll.NullLevel("sex"),
+                cll.ExactMatchLevel("sex").configure(
+                    m_probability=SEX_SAME_M, fix_m_probability=True
+                ),
+                cll.ElseLevel().configure(m_probability=SEX_OTHER_M, fix_m_probability=True),
+            ],
+            output_column_name="sex",
+        ),
         cl.ExactMatch("phone"),
         cl.ExactMatch("native_place").configure(term_frequency_adjustments=True),
         cl.ExactMatch("ethnicity"),
@@ -207,8 +224,41 @@ def train(
         [block_on(*STRICT_RULE)], recall=STRICT_RECALL
     )
     training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
-    for rule in (block_on("name_ascii", "birth_year"), block_on("birth_date", "sex")):
-        training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=pairs)
+    with _m_floored():
+        for rule in (block_on("name_ascii", "birth_year"), block_on("birth_date", "sex")):
+            training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=pairs)
+
+
+# The least m a level learnt by expectation maximisation may have: a way two records of one
+# person can differ that no true pair of the training sample showed still happens.
+M_FLOOR = 1e-4
+
+
+@contextmanager
+def _m_floored() -> Iterator[None]:
+    """While EM runs, its m estimates are at least M_FLOOR. Splink 5 refuses an m of exactly
+    0 and stops the whole training (ValueError "m_probability value 0.0 is below the minimum
+    allowed value"), and EM gives 0 whenever no true pair in a training block reaches a level:
+    a register loaded through `cancuoc import` whose duplicates never differ in native place
+    did (30,000 persons, bench/import.py). Splink has no setting for it; its M-step reads the
+    estimates through ``m_u_records_to_lookup_dict``, which is wrapped here and nowhere else
+    (constraints.txt pins Splink: tests/dedup/test_training.py fails if this moves)."""
+    original = expectation_maximisation.m_u_records_to_lookup_dict
+
+    def floored(records: list[dict[str, Any]]) -> dict[str, dict[int, Any]]:
+        lookup = original(records)
+        for levels in lookup.values():
+            for values in levels.values():
+                m = values.get("m_probability")
+                if m is not None and m < M_FLOOR:
+                    values["m_probability"] = M_FLOOR
+        return lookup
+
+    expectation_maximisation.m_u_records_to_lookup_dict = floored
+    try:
+        yield
+    finally:
+        expectation_maximisation.m_u_records_to_lookup_dict = original
 
 
 def model_dict(linker: Linker) -> dict[str, Any]:
