@@ -114,6 +114,7 @@ SLOW = (
     "tests/imports/test_commune_files.py",
     "tests/synth/test_seed_campaign.py",
     "tests/synth/test_old_map_province.py",
+    "tests/jobs/test_worker_killed.py",
 )
 
 
@@ -123,6 +124,7 @@ OWN_SQLITE = (
     "tests/test_demo.py",
     "tests/test_crash_safety.py",
     "tests/imports/test_resume_after_kill.py",
+    "tests/jobs/test_worker_killed.py",
     "tests/accounts/test_logs.py::test_the_dev_servers_access_log_holds_no_id_number_or_name",
     "tests/accounts/test_logs.py::test_gunicorns_access_log_holds_no_id_number_or_name",
 )

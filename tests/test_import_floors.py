@@ -19,6 +19,7 @@ FLOORS = {
     "geo": 1,
     "accounts": 2,
     "registry": 3,
+    "jobs": 3,
     "imports": 4,
     "planning": 4,
     "intake": 5,

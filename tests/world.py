@@ -21,6 +21,7 @@ from cancuoc.geo.models import Institution, InstitutionKind, InstitutionMember, 
 from cancuoc.geo.selectors import unit_by_code
 from cancuoc.geo.services import NewUnit, units_create
 from cancuoc.intake.services import intake_record
+from cancuoc.jobs.models import Job
 from cancuoc.planning.models import Kit, Station, StationKind
 from cancuoc.registry.models import Handover, Person
 from cancuoc.scheduling.models import Appointment, Slot
@@ -139,7 +140,18 @@ def build_world(django_user_model) -> dict:
             ("other", persons[OTHER_NAME], persons["Hoàng Văn Ngoài"]),
         ]
     }
+    jobs = {
+        key: Job.objects.create(
+            kind="imports.persons",
+            target=key,
+            params={"path": f"/tmp/{key}.csv", "source": key},
+            unit=unit_by_code(unit),
+            created_by=clerk,
+        ).pk
+        for key, unit in [("own", "16000"), ("other", "00004")]
+    }
     return {
+        "job": jobs,
         "unit": {"own": "16000", "other": "00004"},
         "pair": pairs,
         "institution": {k: i.code for k, i in institutions.items()},
@@ -199,6 +211,9 @@ PARAMETERS = {
     "api:appointment": {"code": "appointment"},
     "dedup:review": {"code": "unit"},
     "dedup:review-decide": {"code": "unit", "pk": "pair"},
+    "jobs:job": {"pk": "job"},
+    "jobs:status": {"pk": "job"},
+    "jobs:cancel": {"pk": "job"},
 }
 # A valid body for each API operation that takes one (else it would answer 422 before the
 # scoping is reached).

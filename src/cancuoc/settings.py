@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cancuoc.outreach",
     "cancuoc.synth",
     "cancuoc.reports",
+    "cancuoc.jobs",  # background jobs: the queue, the worker, the job pages
 ]
 
 MIDDLEWARE = [

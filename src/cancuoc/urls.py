@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("tai-khoan/", include("cancuoc.accounts.urls")),
     path("thu-nhan/", include("cancuoc.intake.urls")),
+    path("cong-viec/", include("cancuoc.jobs.urls")),
     path("", include("cancuoc.scheduling.urls")),
     path("", include("cancuoc.planning.urls")),
     path("", include("cancuoc.outreach.urls")),

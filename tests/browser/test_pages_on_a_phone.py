@@ -48,6 +48,7 @@ PAGES = {
     "lookup": ("/tra-cuu/", "form button[type=submit]"),
     "not-found": ("/hen/KHONGCOMA/", ".links a.primary"),
     "api-docs": ("/api/v1/docs", None),
+    "jobs": ("/cong-viec/", None),
 }
 SCREENSHOTS = {"home", "village", "checkin", "station"}
 # Pages drawn by a script after loading: what shows they are ready.

@@ -1,6 +1,6 @@
 """A CSV with one byte that is not UTF-8 after thousands of good rows (issue 15, item 8):
 the whole file is decoded before any row is written, so nothing is, and the error says where;
-an upload is imported whole or not at all, never a 500."""
+an upload (a job of batches) says where, never a 500."""
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,11 +9,12 @@ from cancuoc.imports import services
 from cancuoc.imports.errors import ImportFileError
 from cancuoc.imports.models import ImportJob
 from cancuoc.imports.services import person_import
+from cancuoc.jobs.models import Job
 from cancuoc.registry.models import Person
 from tests.conftest import person_record
 
 from .conftest import canonical_csv
-from .test_admin_upload import importer, upload  # noqa: F401 (a fixture)
+from .test_admin_upload import importer, upload_run  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -48,21 +49,21 @@ def test_an_upload_with_a_stray_byte_is_refused_with_where_not_a_500(
     client,
     stray_byte,
 ):
-    response = upload(client, stray_byte)
+    page = upload_run(client, stray_byte).content.decode()
 
-    assert response.status_code == 200
-    assert "xa-loi.csv: tệp xa-loi.csv không phải văn bản UTF-8" in response.content.decode()
-    assert WHERE in response.content.decode()
-    assert not Person.objects.exists()
+    assert "tệp xa-loi.csv không phải văn bản UTF-8" in page and WHERE in page
+    assert not Person.objects.exists() and Job.objects.get().status == "failed"
 
 
-def test_an_upload_that_fails_half_way_writes_nothing_and_its_job_says_why(
+def test_an_upload_that_fails_half_way_keeps_its_batches_and_resumes(
     area,
     importer,  # noqa: F811
     client,
     tmp_path,
     monkeypatch,
 ):
+    """An upload is a job of batches (it used to be imported whole or not at all): what was
+    committed stays, the job's page says why it stopped, and the same file again resumes."""
     path = canonical_csv(tmp_path / "xa-hai-lo.csv", [person_record() for _ in range(6000)])
     load = services.register_load
     calls = []
@@ -74,17 +75,19 @@ def test_an_upload_that_fails_half_way_writes_nothing_and_its_job_says_why(
         return load(**arguments)
 
     monkeypatch.setattr(services, "register_load", second_batch_fails)
-    response = upload(client, path)
+    page = upload_run(client, path).content.decode()
 
-    assert response.status_code == 200
-    assert "xa-hai-lo.csv: nhập không thành công (RuntimeError), không ghi dòng nào" in (
-        response.content.decode()
-    )
-    assert len(calls) == 2 and not Person.objects.exists()
+    assert "RuntimeError: the disk is full" in page
+    assert len(calls) == 2 and Person.objects.count() == 5000
     job = ImportJob.objects.get()
-    assert (job.status, job.rows_read, job.error) == ("failed", 0, "RuntimeError: the disk is full")
+    assert (job.status, job.rows_read, job.error) == (
+        "failed",
+        5000,
+        "RuntimeError: the disk is full",
+    )
 
     monkeypatch.setattr(services, "register_load", load)
-    assert upload(client, path).status_code == 302  # the same file again: imported whole
+    page = upload_run(client, path).content.decode()  # the same file again: resumed
+    assert "tiếp tục lần nhập dở" in page
     assert Person.objects.count() == 6000
     assert ImportJob.objects.get().status == "done"

@@ -1,6 +1,5 @@
 """`cancuoc import`: dry run, the template, the rejected rows."""
 
-import importlib
 import io
 
 import pytest
@@ -64,12 +63,12 @@ def test_the_new_records_are_matched_only_once_a_model_is_trained(area, tmp_path
 def test_a_matching_that_fails_after_the_import_says_how_to_run_it_again(
     area, tmp_path, monkeypatch
 ):
-    command = importlib.import_module("cancuoc.imports.management.commands.import")
+    from cancuoc.dedup import jobs as dedup_jobs
 
     def broken(**_):
         raise RuntimeError("DuckDB ran out of memory")
 
-    monkeypatch.setattr(command, "job_match", broken)
+    monkeypatch.setattr(dedup_jobs, "job_match", broken)
     path = canonical_csv(tmp_path / "xa.csv", family("H1"))
     with pytest.raises(CommandError) as raised:
         run(path, "--source", "xa")

@@ -1,19 +1,19 @@
 """Import jobs in the admin: the list (read only, written by imports), a page to upload a
-commune's file and import it, the rejected rows of a job as XLSX, and the blank template.
+commune's file, the rejected rows of a job as XLSX, and the blank template.
 
-An upload is imported in the request, and its new records matched against the register
-(dedup.services.job_match) unless unticked: meant for a commune's or a district's file (tens
-of thousands of rows, seconds). A province's file goes through ``cancuoc import``, which
-shows a progress bar and can be resumed; both run the same person_import and job_match."""
+An upload is kept and handed to a background job (imports/jobs.py: the rows in batches that
+each commit, then the matching of the new records unless unticked); the page answers at once
+with the job's page, which shows its progress and result. ``cancuoc import`` runs the same
+job with a progress bar."""
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,18 +25,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cancuoc.accounts.admin import ReadOnlyAdmin
-from cancuoc.dedup.services import NoTrainedModel, job_match
-from cancuoc.geo.selectors import picker_communes
+from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.selectors import UnitNotFound, picker_communes, unit_by_code
+from cancuoc.jobs.models import Job
+from cancuoc.jobs.services import JobBusy, job_submit
 
-from .errors import ImportFileError
 from .exports import rejected_rows_write, template_write
-from .limits import ImportLimits
+from .jobs import KIND, import_target
 from .models import ImportJob, RejectedRow, RowWarning
 from .readers import CSV_SUFFIXES, XLSX_SUFFIXES
-from .services import ImportConflict, match_failed, person_import
+from .services import default_source
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-log = logging.getLogger(__name__)
 
 
 class ImportUploadForm(forms.Form):
@@ -153,36 +153,26 @@ class ImportJobAdmin(ReadOnlyAdmin):
         if not _may_import(request):
             raise PermissionDenied
         form = ImportUploadForm(request.POST or None, request.FILES or None)
-        result = None
         if request.method == "POST" and form.is_valid():
             name = form.cleaned_data["file"].name
             try:
-                result = _import_upload(form.cleaned_data)
-            except (ImportFileError, ImportConflict) as error:
-                form.add_error("file", f"{name}: {error}")
-            except Exception as error:  # the import is atomic: say so, never answer 500
-                log.exception("import of an uploaded %s failed", Path(name).suffix)
+                job = _import_upload(form.cleaned_data, by=request.user)
+            except JobBusy as busy:
                 form.add_error(
                     "file",
-                    _("%(name)s: nhập không thành công (%(error)s), không ghi dòng nào")
-                    % {"name": name, "error": type(error).__name__},
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(name)s: tệp này đang được nhập") % {"name": name},
+                        reverse("jobs:job", args=[busy.job.pk]),
+                        _("xem công việc số %(number)s") % {"number": busy.job.pk},
+                    ),
                 )
             else:
-                job = result.job
-                summary = _summary(job)
-                if not result.dry_run:
-                    messages.success(request, summary)
-                    if form.cleaned_data["dedup"] and job.person_ranges:
-                        _match(request, job)
-                    return redirect("admin:imports_importjob_change", job.pk)
-                messages.info(
-                    request, _("Chỉ kiểm tra, chưa ghi gì. %(summary)s") % {"summary": summary}
-                )
+                return redirect("jobs:job", pk=job.pk)
         context = self.admin_site.each_context(request) | {
             "title": _("Nhập danh sách nhân khẩu"),
             "opts": self.model._meta,
             "form": form,
-            "result": result,
             "units": picker_communes(),
             "has_view_permission": self.has_view_permission(request),
         }
@@ -203,72 +193,51 @@ class ImportJobAdmin(ReadOnlyAdmin):
         return _file_response(written, folder, written.name)
 
 
-def _match(request: HttpRequest, job: ImportJob) -> None:
-    """The upload's new records matched against the register; the import is committed
-    whatever happens here, so a failure is said, not raised."""
-    try:
-        run = job_match(job=job, by=request.user)
-    except NoTrainedModel as error:
-        messages.warning(request, str(error))
-        return
-    except Exception as error:
-        log.exception("matching import job %d failed", job.pk)
-        messages.error(request, match_failed(job, error))
-        return
-    queue = reverse("admin:dedup_matchpair_changelist") + "?state__exact=pending"
-    grouped = {
-        name: number_format(getattr(run, name), force_grouping=True)
-        for name in ("records", "auto_merged", "to_review")
-    }
-    messages.info(
-        request,
-        format_html(
-            '{} <a href="{}">{}</a>',
-            _("Dò trùng: %(records)s bản ghi mới, %(auto_merged)s cặp tự động hợp nhất,") % grouped,
-            queue,
-            _("%(to_review)s cặp chờ xem xét") % grouped,
-        ),
-    )
-
-
-def _summary(job: ImportJob) -> str:
-    """Rows read, and what became of them, in the active language."""
-    counts = {
-        name: number_format(getattr(job, name), force_grouping=True)
-        for name in ("rows_read", "rows_accepted", "rows_rejected", "rows_merged")
-    }
-    return _(
-        "Tệp %(file)s: %(rows_read)s dòng đọc = %(rows_accepted)s dòng nhập + %(rows_rejected)s "
-        "dòng bị loại + %(rows_merged)s dòng đã có trong sổ"
-    ) % {"file": job.file_name, **counts}
-
-
 def _may_import(request: HttpRequest) -> bool:
     """Importing writes persons anywhere in the province: the model's "add" permission."""
     return request.user.has_perm("imports.add_importjob")
 
 
-def _import_upload(data: dict):
+def _import_upload(data: dict, *, by) -> Job:
     """The upload kept under its own name (the job records it, and the source defaults to
-    it) in a folder of its own, imported, then removed: person_import keeps its own copy.
-    Imported whole or not at all, within the upload's limits (fewer rows: in the request)."""
+    it) in a folder of its own, and an ``imports.persons`` job to import it (the job removes
+    the folder when it ends); raises JobBusy when the same file and source are being
+    imported."""
     upload = data["file"]
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads_dir()))
+    target = folder / Path(upload.name).name
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    source = data["source"] or default_source(target)
+    params = {
+        "path": str(target),
+        "source": source,
+        "unit": data["unit"],
+        "dry_run": data["dry_run"],
+        "dedup": data["dedup"] and not data["dry_run"],
+        "upload": True,
+    }
+    key = import_target(target, source)
     try:
-        target = folder / Path(upload.name).name
-        with target.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        return person_import(
-            path=target,
-            source=data["source"] or None,
-            dry_run=data["dry_run"],
-            limits=ImportLimits.from_settings(upload=True),
-            atomic=True,
-            unit=data["unit"],
+        return job_submit(
+            KIND,
+            params=params,
+            target=f"dry-run:{uuid4().hex}" if data["dry_run"] else key,
+            unit=_unit_of(data["unit"]),
+            by=by,
         )
-    finally:
+    except JobBusy:
         shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _unit_of(text: str) -> AdministrativeUnit | None:
+    """The unit the form names by its code, for who may see the job (else its creator)."""
+    try:
+        return unit_by_code(text.strip()) if text.strip() else None
+    except UnitNotFound:
+        return None
 
 
 def _uploads_dir() -> Path:

@@ -3,25 +3,28 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cancuoc.dedup.services import NoTrainedModel, job_match
 from cancuoc.imports.errors import ImportFileError, note_text
 from cancuoc.imports.exports import template_write
+from cancuoc.imports.jobs import KIND, import_target
+from cancuoc.imports.models import ImportJob
 from cancuoc.imports.services import (
     DEFAULT_BATCH_SIZE,
     ImportConflict,
     default_source,
-    match_failed,
     person_import,
 )
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import JobStatus
+from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.texts import in_reader_language
 
 
 class Command(BaseCommand):
     help = (
         "Nhập danh sách nhân khẩu / import persons and households from a commune's CSV or "
-        "XLSX file; a second run of the same file resumes an unfinished import or changes "
-        "nothing."
+        "XLSX file, as a job (shown on its page, with a progress bar here); a second run of "
+        "the same file resumes an unfinished import or changes nothing."
     )
 
     def add_arguments(self, parser) -> None:
@@ -46,20 +49,13 @@ class Command(BaseCommand):
             action="store_true",
             help="do not match the new records against the register afterwards",
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the job for `cancuoc worker` and print its page",
+        )
 
-    def handle(
-        self,
-        *args,
-        file,
-        source,
-        unit,
-        dry_run,
-        batch_size,
-        rejected,
-        template,
-        no_dedup,
-        **options,
-    ):
+    def handle(self, *args, file, template, dry_run, background, **options):
         console = Console(file=self.stdout, soft_wrap=True)
         if template:
             template_write(template)
@@ -70,79 +66,100 @@ class Command(BaseCommand):
             raise CommandError("cần FILE hoặc --template / give FILE or --template OUT.xlsx")
         if not file.is_file():
             raise CommandError(f"không có tệp / no file {file}")
-        source = source or default_source(file)
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(f"Nhập / importing {file.name}", total=None)
-
-            def advance(job, estimated_rows: int) -> None:
-                progress.update(
-                    task, completed=job.rows_read, total=max(estimated_rows, job.rows_read)
-                )
-
+        source = options["source"] or default_source(file)
+        if dry_run:  # writes nothing, leaves nothing to resume: no job
             try:
                 result = person_import(
                     path=file,
                     source=source,
-                    batch_size=batch_size,
-                    dry_run=dry_run,
-                    rejected_out=rejected,
-                    on_batch=advance,
-                    unit=unit,
+                    batch_size=options["batch_size"],
+                    dry_run=True,
+                    rejected_out=options["rejected"],
+                    unit=options["unit"],
                 )
             except (ImportFileError, ImportConflict, ValueError) as error:
                 raise CommandError(str(error)) from error
-        job = result.job
-        if result.resumed:
+            errors = [str(error) for error in result.errors]
+            rows = len({(error.sheet, error.row) for error in result.errors})
+            _summary(console, result.job, file, source, dry_run=True, errors=errors, rows=rows)
+            if options["rejected"]:
+                console.print(f"Dòng bị loại / rejected rows → {options['rejected']}", markup=False)
+            return
+        params = {
+            "path": str(file.resolve()),
+            "source": source,
+            "unit": options["unit"],
+            "batch_size": options["batch_size"],
+            "dedup": not options["no_dedup"],
+        }
+        try:
+            job = job_submit_or_join(KIND, params=params, target=import_target(file, source))
+        except JobBusy as busy:
+            raise CommandError(
+                f"tệp này đang được nhập / this file is being imported: {job_url(busy.job)}"
+            ) from None
+        if background:
+            console.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+            return
+        job = run_with_progress(job, console=console)
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+        self._report(console, job.result, file, source, options["rejected"])
+
+    def _report(self, console, result: dict, file: Path, source: str, rejected) -> None:
+        imported = ImportJob.objects.get(pk=result["import_job"])
+        if result.get("resumed"):
             console.print("Tiếp tục lần nhập dở / resumed an unfinished import")
-        console.print(
-            f"{'[b]Thử[/b] / dry run: ' if dry_run else ''}{file.name} ({source}): "
-            f"{job.rows_read:,} dòng đọc / read = {job.rows_accepted:,} nhập / accepted "
-            f"+ {job.rows_rejected:,} loại / rejected + {job.rows_merged:,} đã có / merged; "
-            f"{job.rows_warned:,} nhập có cảnh báo / accepted with a warning; "
-            f"{job.batches_done:,} lô / batches"
-        )
-        for note in job.notes:
-            console.print(f"  {note_text(note)}", markup=False)
-        for error in result.errors:
-            console.print(f"  {error}", markup=False)
-        shown = len({(e.sheet, e.row) for e in result.errors})
-        if job.rows_rejected > shown:
-            console.print(
-                f"  … {job.rows_rejected - shown:,} dòng loại khác / more rejected rows",
-                markup=False,
-            )
+        errors = [in_reader_language(error) for error in result.get("errors", [])]
+        rows = result.get("error_rows", 0)
+        _summary(console, imported, file, source, dry_run=False, errors=errors, rows=rows)
         if rejected:
+            from cancuoc.imports.exports import rejected_rows_write
+
+            rejected_rows_write(job=imported, path=rejected)
             console.print(f"Dòng bị loại / rejected rows → {rejected}", markup=False)
-        elif job.rows_rejected > shown:
-            console.print(_full_list(job, file, dry_run), markup=False)
-        if not (dry_run or no_dedup) and job.person_ranges:
-            with console.status("Dò trùng / matching the new records against the register…"):
-                try:
-                    run = job_match(job=job)
-                except NoTrainedModel as error:
-                    console.print(str(error), markup=False)
-                    return
-                except Exception as error:  # the import is committed: say how to redo this
-                    raise CommandError(match_failed(job, error)) from error
+        elif imported.rows_rejected > rows:
+            console.print(_full_list(imported, file), markup=False)
+        match = result.get("match") or {}
+        if "records" in match:
             console.print(
-                f"Dò trùng / duplicates: {run.records:,} bản ghi mới / new records, "
-                f"{run.auto_merged:,} tự động hợp nhất / merged, {run.to_review:,} chờ xem "
-                f"xét / to review (lần dò trùng / run #{run.pk})"
+                f"Dò trùng / duplicates: {match['records']:,} bản ghi mới / new records, "
+                f"{match['auto_merged']:,} tự động hợp nhất / merged, {match['to_review']:,} "
+                f"chờ xem xét / to review (lần dò trùng / run #{match['run']})"
             )
+        elif match.get("note"):
+            note = in_reader_language(match["note"])
+            if "--job" in note:  # the matching failed: the import stands, say how to redo it
+                raise CommandError(note)
+            console.print(note, markup=False)
 
 
-def _full_list(job, file: Path, dry_run: bool) -> str:
-    """Where every rejected row is, with every reason, when the console shows only some."""
+def _summary(
+    console, job: ImportJob, file: Path, source: str, *, dry_run: bool, errors: list, rows: int
+) -> None:
+    console.print(
+        f"{'[b]Thử[/b] / dry run: ' if dry_run else ''}{file.name} ({source}): "
+        f"{job.rows_read:,} dòng đọc / read = {job.rows_accepted:,} nhập / accepted "
+        f"+ {job.rows_rejected:,} loại / rejected + {job.rows_merged:,} đã có / merged; "
+        f"{job.rows_warned:,} nhập có cảnh báo / accepted with a warning; "
+        f"{job.batches_done:,} lô / batches"
+    )
+    for note in job.notes:
+        console.print(f"  {note_text(note)}", markup=False)
+    for error in errors:
+        console.print(f"  {error}", markup=False)
+    if job.rows_rejected > rows:
+        console.print(
+            f"  … {job.rows_rejected - rows:,} dòng loại khác / more rejected rows", markup=False
+        )
+    if dry_run and job.rows_rejected > rows:
+        again = f"cancuoc import {file} --dry-run --rejected OUT.xlsx"
+        console.print(f"Danh sách đầy đủ / the full list: {again}", markup=False)
+
+
+def _full_list(job: ImportJob, file: Path) -> str:
+    """Where every rejected row is, with every reason (the console lists none of them)."""
     again = f"cancuoc import {file} --dry-run --rejected OUT.xlsx"
-    if dry_run:
-        return f"Danh sách đầy đủ / the full list: {again}"
     page = reverse("admin:imports_importjob_rejected", args=[job.pk])
     return (
         f"Danh sách đầy đủ / the full list: {page} (trang quản trị / admin, lần nhập / job "

@@ -3,7 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
-from cancuoc.reports.rollups import eligible_snapshot, rollups_rebuild
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.reports.rollups import eligible_snapshot
 
 
 class Command(BaseCommand):
@@ -14,14 +15,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("rebuild")
+        rebuild = sub.add_parser("rebuild")
+        rebuild.add_argument(
+            "--background", action="store_true", help="queue it for the worker, print its page"
+        )
         eligible = sub.add_parser("eligible")
         eligible.add_argument("--unit", required=True)
         eligible.add_argument("--as-of", type=date.fromisoformat, default=date.today())
 
     def handle(self, *args, action, **options) -> None:
-        if action == "rebuild":
-            units, stations = rollups_rebuild()
+        if action == "rebuild":  # a job (reports/jobs.py): recorded, one at a time
+            job = job_submit_or_join("reports.rollups_rebuild")
+            if options["background"]:
+                self.stdout.write(f"công việc / job {job.pk}: {job_url(job)}")
+                return
+            job = run_with_progress(job, out=self.stdout)
+            if job.status != "done":
+                raise CommandError(f"công việc / job {job.pk}: {job.status} {job.error}")
+            units, stations = job.result["units"], job.result["stations"]
             self.stdout.write(f"{units} dòng đơn vị-ngày, {stations} dòng bộ máy-ngày")
             return
         try:

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from cancuoc.forecasting.plan import catch_up_plan
 from cancuoc.geo.selectors import unit_by_code
+from cancuoc.jobs.worker import worker_thread
 from cancuoc.planning.costs import unit_prices
 from cancuoc.scheduling.report import comparison_table
 from cancuoc.scheduling.simulation import compare
@@ -139,4 +140,6 @@ class Command(BaseCommand):
             return
         settings.CANCUOC_AS_OF = as_of.isoformat()
         settings.CANCUOC_REQUIRE_2FA = False  # a demo on localhost; production keeps it on
+        worker_thread()  # background jobs (uploads, rebuilds) next to the server
+        console.print("Công việc nền / background jobs: /cong-viec/")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
