@@ -4,9 +4,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         python bench/dedup.py --people 1000000
 
-Prints records per minute (and the seconds of each step), then precision, recall and F1 of
-the pairs merged without review (the auto-merge threshold) and of every pair kept (merged
-or queued for review), overall and per kind of injected defect. Every true pair is
+``--defects hard`` builds the hard profile (synth.defects: 2–4 defects a duplicate), the
+default one clean defect each. Prints records per minute (and the seconds of each step),
+the pairs each blocking rule yields, then precision, recall and F1 of the pairs merged
+without review (the auto-merge threshold) and of every pair kept (merged or queued for
+review), overall and per kind of defect (a duplicate with several defects counts under
+each), with the share of true pairs lost at blocking; and the thresholds the model's own
+estimates would choose (dedup.model.thresholds_from_model) with the figures at them. Every
+true pair is
 accounted for: compared (it shares a blocking rule) or lost at blocking; compared pairs
 scored below the review weight are counted too. The baseline, measured in the same run on
 the same records, is the exact rule the quality report used before (same name key, date of
@@ -30,7 +35,8 @@ def main() -> None:
     parser.add_argument("--province", default="38")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2021, 4, 1))
     parser.add_argument("--database", default="cancuoc_bench_dedup")
-    parser.add_argument("--new", type=int, default=10_000, help="records of an import")
+    parser.add_argument("--new", type=int, default=10_000, help="records of an import (0: skip)")
+    parser.add_argument("--defects", choices=("default", "hard"), default="default")
     args = parser.parse_args()
 
     django_setup(recreate_database(server_url(), args.database))
@@ -39,7 +45,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from cancuoc.dedup.frames import persons_frame
-    from cancuoc.dedup.model import BLOCKING_RULES, PREPARE_SQL
+    from cancuoc.dedup.model import BLOCKING_RULES, prepare, thresholds_from_model
     from cancuoc.dedup.models import MatchPair, PairState
     from cancuoc.dedup.services import dedup_run, pairs_score
     from cancuoc.registry.models import Person
@@ -48,7 +54,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    province = synth_province(province=args.province, people=args.people, seed=args.seed)
+    province = synth_province(
+        province=args.province, people=args.people, seed=args.seed, defects=args.defects
+    )
     synth_load(province)
     truth = {
         frozenset((d.ref, d.original_ref)): d.kind.removeprefix("duplicate:")
@@ -59,14 +67,15 @@ def main() -> None:
     pk_of = dict(Person.objects.values_list("source_ref", "pk"))
     ref_of = {pk: ref for ref, pk in pk_of.items()}
     print(
-        f"register   {len(pk_of):,} records, {len(truth):,} injected duplicates, "
+        f"register   {len(pk_of):,} records, {len(truth):,} injected duplicates "
+        f"({args.defects} profile), "
         f"loaded in {time.perf_counter() - started:.1f} s"
     )
 
     frame = persons_frame(on=args.as_of)
-    blocked = _blocked_true_pairs(duckdb, frame, truth, pk_of, PREPARE_SQL, BLOCKING_RULES)
-    baseline = _exact_rule_pairs(duckdb, frame, PREPARE_SQL)
-    del frame
+    blocked = _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare, BLOCKING_RULES)
+    baseline = _exact_rule_pairs(duckdb, frame, prepare)
+    _rule_pairs(duckdb, frame, prepare, BLOCKING_RULES)
 
     started = time.perf_counter()
     run = dedup_run(on=args.as_of)
@@ -111,18 +120,35 @@ def main() -> None:
         above = {pair for pair, weight in weights.items() if weight >= threshold}
         _line(f"  weight ≥ {threshold:g}", above, set(truth))
     print()
-    print(f"{'recall by defect':28} {'pairs':>8} {'merged':>10} {'kept':>8} {'lost':>8}")
-    kinds = Counter(truth.values())
+    print(
+        f"{'recall by defect':28} {'pairs':>8} {'merged':>10} {'kept':>8} {'lost':>8} {'lost %':>8}"
+    )
+    kinds = Counter(kind for kinds in truth.values() for kind in kinds.split("+"))
     for kind in sorted(kinds):
-        pairs = {pair for pair, k in truth.items() if k == kind}
+        pairs = {pair for pair, k in truth.items() if kind in k.split("+")}
         print(
             f"  {kind:26} {len(pairs):>8,} {len(pairs & merged) / len(pairs):>10.4f} "
-            f"{len(pairs & kept) / len(pairs):>8.4f} {len(pairs & lost):>8,}"
+            f"{len(pairs & kept) / len(pairs):>8.4f} {len(pairs & lost):>8,} "
+            f"{len(pairs & lost) / len(pairs):>8.2%}"
         )
+    many = Counter(len(k.split("+")) for k in truth.values())
+    for count in sorted(many):
+        pairs = {pair for pair, k in truth.items() if len(k.split("+")) == count}
+        print(
+            f"  {f'{count} defect(s)':26} {len(pairs):>8,} "
+            f"{len(pairs & merged) / len(pairs):>10.4f} {len(pairs & kept) / len(pairs):>8.4f} "
+            f"{len(pairs & lost):>8,} {len(pairs & lost) / len(pairs):>8.2%}"
+        )
+    print(f"\nlost at blocking: {len(lost) / len(truth):.4%} of the true pairs; examples:")
+    for pair in sorted(lost, key=sorted)[:8]:
+        print(f"  {truth[pair]}: {' / '.join(_shown(Person, ref) for ref in sorted(pair))}")
     wrong = Counter(states[pair] for pair in kept - set(truth))
     print(f"\nfalse pairs kept, by state: {dict(wrong)}")
+    _chosen_thresholds(run.model, frame, ref_of, thresholds_from_model, set(truth))
+    del frame
     in_pairs = {pk_of[ref] for pair in truth for ref in pair if ref in pk_of}
-    _incremental(run, args, persons_frame, pairs_score, Person, in_pairs)
+    if args.new:
+        _incremental(run, args, persons_frame, pairs_score, Person, in_pairs)
     print(
         f"thresholds: CANCUOC_DEDUP_AUTO_MERGE_WEIGHT={settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT}"
         f", CANCUOC_DEDUP_REVIEW_WEIGHT={settings.CANCUOC_DEDUP_REVIEW_WEIGHT}"
@@ -162,6 +188,60 @@ def _incremental(run, args, persons_frame, pairs_score, Person, in_pairs: set[in
     )
 
 
+def _shown(Person, ref: str) -> str:
+    person = Person.objects.get(source_ref=ref)
+    precision = person.birth_date_precision
+    return f"{person.full_name} {person.birth_date:%d/%m/%Y}{precision} {person.phone or '-'}"
+
+
+def _chosen_thresholds(model, frame, ref_of, thresholds_from_model, truth: set) -> None:
+    """The thresholds the model's own estimates choose, over every pair the run scored (the
+    run keeps only those above its review weight: the frame it read is scored again here
+    with its model), with the true figures at them."""
+    import duckdb
+
+    from cancuoc.dedup.model import linker_for
+
+    print("\nthresholds from the model (thresholds_from_model), over every pair scored:")
+    connection = duckdb.connect()
+    connection.register("frame", frame)
+    linker = linker_for(connection, model)
+    table = linker.inference.predict().physical_name
+    rows = connection.execute(
+        f"SELECT unique_id_l, unique_id_r, match_weight FROM {table}"
+    ).fetchall()
+    connection.close()
+    chosen = thresholds_from_model([weight for _l, _r, weight in rows])
+    print(
+        f"  auto-merge ≥ {chosen.auto_merge:g}, review ≥ {chosen.review:g}; the model expects "
+        f"{chosen.expected_pairs:,.0f} true pairs, precision {chosen.expected_precision:.4f} "
+        f"at auto-merge, recall {chosen.expected_recall:.4f} kept"
+    )
+    weights = {frozenset((ref_of[left], ref_of[right])): weight for left, right, weight in rows}
+    print(f"  {'':26} {'pairs':>8} {'precision':>10} {'recall':>8} {'F1':>8}")
+    for label, threshold in (
+        ("auto-merge (by weight)", chosen.auto_merge),
+        ("kept", chosen.review),
+    ):
+        _line(label, {pair for pair, weight in weights.items() if weight >= threshold}, truth)
+
+
+def _rule_pairs(duckdb, frame, prepare, rules) -> None:
+    """How many pairs each blocking rule yields (before the union removes the repeats)."""
+    connection = _prepared(duckdb, frame, prepare)
+    counts = []
+    for rule in rules:
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        ((count,),) = connection.execute(
+            f"SELECT count(*) FROM persons l JOIN persons r ON {sql} AND l.unique_id < r.unique_id"
+        ).fetchall()
+        counts.append((sql, count))
+    connection.close()
+    print(f"blocking   {sum(c for _s, c in counts):,} pairs over {len(rules)} rules:")
+    for sql, count in counts:
+        print(f"  {count:>12,}  {sql}")
+
+
 def _line(label: str, found: set, truth: set) -> None:
     hits = len(found & truth)
     precision = hits / len(found) if found else 0.0
@@ -170,10 +250,10 @@ def _line(label: str, found: set, truth: set) -> None:
     print(f"  {label:26} {len(found):>8,} {precision:>10.4f} {recall:>8.4f} {f1:>8.4f}")
 
 
-def _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare_sql, rules) -> set[frozenset]:
+def _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare, rules) -> set[frozenset]:
     """The true pairs that share at least one of the model's blocking rules (evaluated with
     the rules' own SQL over the same derived columns)."""
-    connection = _prepared(duckdb, frame, prepare_sql)
+    connection = _prepared(duckdb, frame, prepare)
     pairs = [(pk_of[a], pk_of[b]) for a, b in (sorted(pair) for pair in truth)]
     connection.execute("CREATE TABLE truth (a BIGINT, b BIGINT)")
     connection.executemany("INSERT INTO truth VALUES (?, ?)", pairs)
@@ -190,8 +270,8 @@ def _blocked_true_pairs(duckdb, frame, truth, pk_of, prepare_sql, rules) -> set[
     return {frozenset((ref_of[a], ref_of[b])) for a, b in rows}
 
 
-def _exact_rule_pairs(duckdb, frame, prepare_sql) -> list[tuple[int, int]]:
-    connection = _prepared(duckdb, frame, prepare_sql)
+def _exact_rule_pairs(duckdb, frame, prepare) -> list[tuple[int, int]]:
+    connection = _prepared(duckdb, frame, prepare)
     rows = connection.execute(
         "SELECT l.unique_id, r.unique_id FROM persons l JOIN persons r "
         "ON l.name_key = r.name_key AND l.birth_date = r.birth_date AND l.sex = r.sex "
@@ -201,11 +281,11 @@ def _exact_rule_pairs(duckdb, frame, prepare_sql) -> list[tuple[int, int]]:
     return rows
 
 
-def _prepared(duckdb, frame, prepare_sql):
+def _prepared(duckdb, frame, prepare):
     """A DuckDB connection holding the model's table of persons (derived columns and all)."""
     connection = duckdb.connect()
     connection.register("frame", frame)
-    connection.execute(prepare_sql)
+    prepare(connection)
     return connection
 
 

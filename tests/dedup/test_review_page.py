@@ -25,7 +25,7 @@ def pair_of(a, b, weight: float) -> MatchPair:
         right=b,
         match_weight=weight,
         match_probability=0.9,
-        levels={"name": 3, "birth": 4, "personal_id": -1, "place": 2},
+        levels={"name": 7, "birth": 6, "personal_id": -1, "place": 2},
     )
 
 

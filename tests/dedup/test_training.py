@@ -54,8 +54,11 @@ def test_a_level_no_true_pair_reaches_is_learnt_as_rare_not_impossible():
     linker = model.linker_for(duck)
     model.train(linker, duck)  # Splink alone: ValueError "m_probability value 0.0 …"
     levels = _native_place_m(model.model_dict(linker))
-    different = [m for label, m in levels.items() if "other" in label.lower()]
-    assert different == [model.M_FLOOR]
-    assert all(m >= model.M_FLOOR for m in levels.values())
+    # "Different, both given" costs little for a native place (a person's records may write
+    # it otherwise): its m is floored higher than the rest.
+    different = [m for label, m in levels.items() if label.lower() == "all other comparisons"]
+    assert different == [model.SOFT_M_FLOOR["native_place"]]
+    # Levels the frame never reaches (no commune parsed here) stay untrained, not 0.
+    assert all(m >= model.M_FLOOR for m in levels.values() if m is not None)
     # The wrapper is undone: Splink's own function is back.
     assert "floored" not in model.expectation_maximisation.m_u_records_to_lookup_dict.__name__

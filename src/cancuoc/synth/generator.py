@@ -23,7 +23,7 @@ from cancuoc.registry.choices import CardKind, DatePrecision, Presence, Relation
 from cancuoc.registry.dates import age_on, anniversary, years_before
 from cancuoc.registry.records import PersonRecord
 
-from . import names
+from . import defects, names
 
 CAMPAIGN_START = date(2021, 3, 1)
 HOUSEHOLD_MEAN = 3.5
@@ -34,6 +34,7 @@ INVALID_ID_SHARE = 0.005
 DUPLICATE_KINDS = ("nfd", "tone", "no_diacritics", "day_month_swap", "id_typo", "new_address")
 INVALID_ID_KINDS = ("province", "century_sex", "year", "length", "not_digits")
 MISSING_FIELDS = ("ethnicity", "native_place", "phone")
+DEFECT_PROFILES = ("default", "hard")
 UNUSED_PROVINCE_CODES = [
     f"{n:03d}" for n in range(100) if f"{n:03d}" not in personal_id.PROVINCE_CODES
 ]
@@ -171,13 +172,17 @@ def synth_province(
     seed: int,
     communes: int | None = None,
     reference: date = CAMPAIGN_START,
+    defects: str = "default",
 ) -> SynthProvince:
     """Build a province of about ``people`` persons (plus injected duplicates), optionally in
     its first ``communes`` communes only. ``province`` is a province of today's map ("38") or
     of the map before 1 July 2025 ("2021:91"): on the old map the communes are taken district
     by district in turn, so that every district has some, villages are created under the new
     commune each old commune became (its default part when it was divided) and residences
-    record the old commune."""
+    record the old commune. ``defects``: "default", one clean defect a duplicate, or "hard",
+    several at once (synth.defects)."""
+    if defects not in DEFECT_PROFILES:
+        raise ValueError(f"defects: {defects!r} is not one of {', '.join(DEFECT_PROFILES)}")
     reorganisation, code = synth_map(province)
     try:
         if reorganisation == Reorganisation.Y2025:
@@ -239,7 +244,7 @@ def synth_province(
         for ward, villages in zip(wards, village_lists, strict=True)
         for village in villages
     }
-    _inject_defects(rng, result, village_lists, recorded_of, used_ids)
+    _inject_defects(rng, result, village_lists, recorded_of, used_ids, profile=defects)
     return result
 
 
@@ -588,17 +593,27 @@ def _inject_defects(
     village_lists: list[list[NewUnit]],
     recorded_of: dict[str, str],
     used_ids: set[str],
+    *,
+    profile: str = "default",
 ) -> None:
     originals = list(result.records)
     all_villages = [v for villages in village_lists for v in villages]
     next_ref = len(originals) + 1
     duplicated: set[str] = set()
+    context = defects.Context(all_villages, recorded_of, used_ids, result.reference)
     for n in range(round(len(originals) * DUPLICATE_SHARE)):
         kind = DUPLICATE_KINDS[n % len(DUPLICATE_KINDS)]
         for _ in range(50):  # draw until a record fits the kind (a tone to move, a day ≤ 12…)
             original = rng.choice(originals)
             made = None
-            if original.ref not in duplicated:
+            if original.ref in duplicated:
+                continue
+            if profile == "hard":
+                hard = defects.hard_duplicate(rng, original, context)
+                if hard is not None:
+                    copy, kinds, detail = hard
+                    kind, made = "+".join(kinds), (copy, detail)
+            else:
                 made = _duplicate(rng, original, kind, all_villages, recorded_of, used_ids)
             if made is not None:
                 break

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cancuoc.registry.services import register_analyse
 from cancuoc.synth.files import synth_write
-from cancuoc.synth.generator import synth_province
+from cancuoc.synth.generator import DEFECT_PROFILES, synth_province
 from cancuoc.synth.services import synth_load
 
 
@@ -26,15 +26,27 @@ class Command(BaseCommand):
             type=int,
             help="only the first N communes (on the old map spread over its districts)",
         )
+        parser.add_argument(
+            "--defects",
+            choices=DEFECT_PROFILES,
+            default="default",
+            help="lỗi của bản ghi trùng: default (một lỗi mỗi bản), hard (2–4 lỗi cùng lúc: gõ "
+            "sai, mất dấu, thiếu trường, ngày chỉ có năm…) / the duplicates' defects: one each, "
+            "or 2–4 at once",
+        )
         parser.add_argument("--out", type=Path, help="write persons.csv and the rest here")
         parser.add_argument("--load", action="store_true", help="load into the database")
 
-    def handle(self, *args, province, people, seed, communes, out, load, **options) -> None:
+    def handle(
+        self, *args, province, people, seed, communes, defects, out, load, **options
+    ) -> None:
         if not out and not load:
             raise CommandError("cần --out DIR hoặc --load / give --out DIR or --load (or both)")
         started = time.perf_counter()
         try:
-            built = synth_province(province=province, people=people, seed=seed, communes=communes)
+            built = synth_province(
+                province=province, people=people, seed=seed, communes=communes, defects=defects
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
