@@ -187,7 +187,9 @@ def applications_write(*, count: int, seed: int, operator_id: int) -> tuple[int,
 
 def rollups_and_targets(*, on: date = CAMPAIGN_START) -> None:
     """What the dashboards read: the eligible snapshot of every unit, targets for the
-    province and its communes, the rollups rebuilt (as ``cancuoc rollups rebuild``)."""
+    province and its communes, the rollups rebuilt (as ``cancuoc rollups rebuild``: the
+    still-to-enrol rollups too, since the applications were written by COPY, around the
+    intake services that keep them)."""
     import time
 
     from django.db import connection
@@ -197,7 +199,14 @@ def rollups_and_targets(*, on: date = CAMPAIGN_START) -> None:
     from cancuoc.intake.models import Application, CardEvent
     from cancuoc.lib.bulk import analyse
     from cancuoc.planning.models import Target
-    from cancuoc.reports.models import DailyRollup, EligibleSnapshot, StationDayRollup
+    from cancuoc.reports.models import (
+        DailyRollup,
+        EligibleSnapshot,
+        InstitutionRollup,
+        PersonContribution,
+        StationDayRollup,
+        StillToEnrolRollup,
+    )
     from cancuoc.reports.rollups import eligible_snapshot, rollups_rebuild
 
     province = unit_by_code("38")
@@ -210,10 +219,27 @@ def rollups_and_targets(*, on: date = CAMPAIGN_START) -> None:
         Target(unit=u, count=snapshots.get(u.pk, 0), start=on, deadline=date(2021, 6, 17))
         for u in [province, *communes]
     )
+    analyse([Application, CardEvent])  # the rebuild's plan needs their sizes
     started = time.perf_counter()
-    rows = rollups_rebuild()
-    print(f"rollups    rebuilt {rows} in {time.perf_counter() - started:.1f} s")
-    analyse([Application, CardEvent, DailyRollup, StationDayRollup, Target, EligibleSnapshot])
+    daily, stations, to_enrol, institutions = rollups_rebuild()
+    print(
+        f"rollups    rebuilt in {time.perf_counter() - started:.1f} s: {daily:,} unit-days, "
+        f"{stations:,} station-days, {to_enrol:,} still-to-enrol unit-days, "
+        f"{institutions:,} institution-days"
+    )
+    analyse(
+        [
+            Application,
+            CardEvent,
+            DailyRollup,
+            StationDayRollup,
+            Target,
+            EligibleSnapshot,
+            PersonContribution,
+            StillToEnrolRollup,
+            InstitutionRollup,
+        ]
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -125,6 +125,47 @@ def measure(users: dict[str, list], args) -> None:
     )
 
 
+def still_to_enrol_if_empty() -> None:
+    """A database built before the still-to-enrol rollups existed: count them once (as
+    ``cancuoc rollups rebuild`` would), timed."""
+    from django.db import transaction
+
+    from cancuoc.lib.bulk import analyse
+    from cancuoc.reports.models import InstitutionRollup, PersonContribution, StillToEnrolRollup
+    from cancuoc.reports.still_to_enrol import still_to_enrol_rebuild
+
+    if StillToEnrolRollup.objects.exists():
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows = still_to_enrol_rebuild()
+    analyse([PersonContribution, StillToEnrolRollup, InstitutionRollup])
+    print(f"to enrol   rollups counted {rows} in {time.perf_counter() - started:.1f} s")
+
+
+def officers_ensure() -> None:
+    """The province's officer and one officer per commune (a build stopped before it made
+    them gets them on ``--reuse``)."""
+    from django.contrib.auth import get_user_model
+
+    from cancuoc.accounts.models import Assignment, Role
+    from cancuoc.geo.models import AdministrativeUnit
+    from cancuoc.geo.selectors import unit_by_code
+
+    User = get_user_model()
+    province = unit_by_code("38")
+    wanted = [("bench-tinh", Role.PROVINCE_COMMAND, province)] + [
+        (f"bench-xa-{commune.code}", Role.COMMUNE_OFFICER, commune)
+        for commune in AdministrativeUnit.objects.filter(parent=province)
+    ]
+    for username, role, unit in wanted:
+        officer, created = User.objects.get_or_create(username=username)
+        if created:
+            Assignment.objects.create(user=officer, role=role, unit=unit)
+    if not User.objects.filter(username="bench").exists():
+        User.objects.create_superuser("bench")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=3_700_000)
@@ -152,9 +193,6 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from cancuoc.accounts.models import Assignment, Role
-    from cancuoc.geo.models import AdministrativeUnit
-    from cancuoc.geo.selectors import unit_by_code
     from cancuoc.geo.services import geo_load_current
     from cancuoc.registry.models import Person
     from cancuoc.registry.services import register_analyse
@@ -164,6 +202,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database   {vendor()}")
     User = get_user_model()
+    if args.reuse:
+        still_to_enrol_if_empty()
     if not args.reuse:
         geo_load_current()
         started = time.perf_counter()
@@ -181,12 +221,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         rollups_and_targets()
-        province = unit_by_code("38")
-        officer = User.objects.create_user("bench-tinh")
-        Assignment.objects.create(user=officer, role=Role.PROVINCE_COMMAND, unit=province)
-        for commune in AdministrativeUnit.objects.filter(parent=province):
-            officer = User.objects.create_user(f"bench-xa-{commune.code}")
-            Assignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    officers_ensure()
     communes = list(User.objects.filter(username__startswith="bench-xa-").order_by("username"))
     users = {
         "commune officer": random.Random(5).sample(communes, min(args.officers, len(communes))),

@@ -26,6 +26,12 @@ def _audit_head_in_a_scratch_file(settings, tmp_path_factory):
     settings.CANCUOC_AUDIT_HEAD_FILE = tmp_path_factory.mktemp("audit") / "head.json"
 
 
+@pytest.fixture(autouse=True)
+def _job_files_in_a_scratch_folder(settings, tmp_path_factory):
+    """Slips and reports made by jobs go to a folder of the test's, never the working tree."""
+    settings.CANCUOC_FILES_DIR = tmp_path_factory.mktemp("files")
+
+
 @pytest.fixture
 def area(db):
     """A province with two communes of two villages each, and a remote village."""
@@ -115,6 +121,9 @@ SLOW = (
     "tests/synth/test_seed_campaign.py",
     "tests/synth/test_old_map_province.py",
     "tests/jobs/test_worker_killed.py",
+    "tests/dedup/test_dedup_run_jobs.py",
+    "tests/dedup/test_hard_matching.py",
+    "tests/reports/test_rollups_exact.py",
 )
 
 

@@ -33,7 +33,7 @@ FLOORS = {
     "synth": 11,
 }
 EDGE_FILES = {"views.py", "admin.py", "admin_site.py", "admin_config.py", "forms.py", "urls.py"}
-EDGE_FILES |= {"quality_views.py", "absent.py", "presenters.py", "apps.py"}
+EDGE_FILES |= {"quality_views.py", "absent.py", "presenters.py", "apps.py", "worklist_views.py"}
 
 
 def is_edge(parts: tuple[str, ...]) -> bool:

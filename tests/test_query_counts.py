@@ -44,6 +44,7 @@ NOT_PAGES = {"intake:record", "reports:obstacle-raise", "reports:handover-reques
 NOT_PAGES |= {"reports:handover-decide", "dedup:review-decide", "reports:reveal-id"}
 NOT_PAGES |= {"reports:worklist-download", "scheduling:schedule-download"}
 NOT_PAGES |= {"scheduling:slips-download", "reports:weekly"}
+NOT_PAGES |= {"scheduling:slips-make", "scheduling:slips-file", "reports:weekly-file"}
 GROWTH = 6
 
 

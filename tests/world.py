@@ -185,6 +185,7 @@ def routes() -> list[tuple[str, object, list[str]]]:
 # How to fill each parameter, by route: which of the world's objects it names.
 PARAMETERS = {
     "reports:unit": {"code": "unit"},
+    "reports:worklist": {"code": "unit"},
     "reports:worklist-download": {"code": "unit"},
     "reports:institution": {"code": "institution"},
     "reports:reveal-id": {"pk": "person"},
@@ -202,6 +203,9 @@ PARAMETERS = {
     "scheduling:station": {"code": "station"},
     "scheduling:schedule-download": {"code": "station"},
     "scheduling:slips-download": {"code": "station"},
+    "scheduling:slips-make": {"code": "station"},
+    "scheduling:slips-file": {"code": "station", "pk": "job"},
+    "reports:weekly-file": {"code": "unit", "pk": "job"},
     "planning:plan": {"code": "unit"},
     "reports:absent": {"code": "unit"},
     "reports:quality": {"code": "unit"},

@@ -253,6 +253,8 @@ CANCUOC_AUDIT_RETENTION_DAYS = max(envint("CANCUOC_AUDIT_RETENTION_DAYS", "1825"
 CANCUOC_IMPORT_RETENTION_DAYS = envint("CANCUOC_IMPORT_RETENTION_DAYS", "90")
 CANCUOC_ARCHIVE_DIR = Path(os.getenv("CANCUOC_ARCHIVE_DIR", "archive")).resolve()
 CANCUOC_IMPORT_DIR = Path(os.getenv("CANCUOC_IMPORT_DIR", "imports")).resolve()
+# Files jobs make (appointment slips, weekly reports), served through area-scoped views.
+CANCUOC_FILES_DIR = Path(os.getenv("CANCUOC_FILES_DIR", "files")).resolve()
 # Audit chain (issue 15, item 9: audit gaps). The key of the audit rows' HMAC, kept outside
 # the database: CANCUOC_AUDIT_KEY, or better a file readable by the application only
 # (CANCUOC_AUDIT_KEY_FILE, at least 32 bytes); neither set: derived from SECRET_KEY, for the

@@ -49,6 +49,7 @@ PAGES = {
     "not-found": ("/hen/KHONGCOMA/", ".links a.primary"),
     "api-docs": ("/api/v1/docs", None),
     "jobs": ("/cong-viec/", None),
+    "worklist": ("/don-vi/{commune}/danh-sach/?ngay={as_of}", "#worklist-filters button"),
 }
 SCREENSHOTS = {"home", "village", "checkin", "station"}
 # Pages drawn by a script after loading: what shows they are ready.

@@ -18,7 +18,6 @@ from cancuoc.geo.services import NewUnit, units_create
 from cancuoc.intake.services import intake_record
 from cancuoc.planning.models import Kit, Station, StationKind, Target
 from cancuoc.registry.choices import CardKind
-from cancuoc.reports.models import EligibleSnapshot
 from cancuoc.scheduling.models import Appointment, Slot
 
 ON = "2021-04-01"
@@ -77,8 +76,12 @@ def test_the_province_leads_with_the_units_behind_then_a_search(client, campaign
     assert ranking == ["16001", "16000"]  # furthest behind first
     row = html[html.index('id="ranking"') :]
     assert "/don-vi/16001/" in row
-    # No eligible figures: the target column says the target, the other column "—".
-    assert not page.context["target_is_eligible"]
+    # Each target is who needed a card (done + still to enrol, from the rollups): one column.
+    assert [(c.done, c.left, c.eligible) for c in page.context["children"]] == [
+        (0, 1, 1),
+        (1, 1, 2),
+    ]
+    assert page.context["target_is_eligible"]
     client.cookies["django_language"] = "en"
     english = client.get("/don-vi/38/", {"ngay": ON}).content.decode()
     assert "Units behind schedule" in english and "Find a unit (name or code)" in english
@@ -86,8 +89,6 @@ def test_the_province_leads_with_the_units_behind_then_a_search(client, campaign
 
 
 def test_a_target_equal_to_the_eligible_count_is_one_column(client, campaign):
-    for code, eligible in [("16000", 2), ("16001", 1)]:
-        EligibleSnapshot.objects.create(unit=unit_by_code(code), as_of=START, eligible=eligible)
     html = client.get("/don-vi/38/", {"ngay": ON}).content.decode()
     ranking = html[html.index('id="ranking"') : html.index("</table>", html.index('id="ranking"'))]
     assert "Chỉ tiêu (= cần cấp thẻ)" in ranking and ">Cần cấp thẻ<" not in ranking
@@ -199,8 +200,7 @@ def test_the_unit_page_reads_a_fixed_number_of_queries(
 
 
 def test_the_ranking_shows_a_target_column_only_where_a_unit_has_a_target(client, campaign):
-    EligibleSnapshot.objects.create(unit=unit_by_code("16000001"), as_of=START, eligible=2)
     html = client.get("/don-vi/16000/", {"ngay": ON}).content.decode()  # villages: no targets
     ranking = html[html.index('id="ranking"') : html.index("</table>", html.index('id="ranking"'))]
     assert ">Chỉ tiêu<" not in ranking and ">Cần cấp thẻ<" in ranking
-    assert ranking.count("<td") == 2 * 4 and "—" in ranking  # Thôn 2 has no eligible figure
+    assert ranking.count("<td") == 2 * 4 and "—" in ranking  # Thôn 2: nobody needs a card

@@ -58,7 +58,7 @@ def test_the_slips_of_a_day_are_the_first_thing_on_the_station_page(officer, boo
     [slips] = page.xpath("//form[@id='slips']")
     [days] = page.xpath("//table[@id='days']")
     assert slips.getparent().index(slips) < days.getparent().index(days)
-    assert slips.get("action") == "/diem/CA-XM/phieu-hen.pdf"
+    assert (slips.get("method"), slips.get("action")) == ("post", "/diem/CA-XM/phieu-hen/")
     assert slips.xpath(".//input[@type='date'][@name='tu']/@value") == [DAY.isoformat()]
     assert slips.xpath(".//select[@name='muc_dich']/option/@value") == PURPOSES
     assert slips.xpath(".//button[@type='submit']/@class") == ["primary"]

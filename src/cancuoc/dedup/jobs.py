@@ -8,6 +8,7 @@ from cancuoc.jobs.registry import job_kind
 from cancuoc.jobs.services import JobContext
 from cancuoc.jobs.texts import in_both
 
+from . import run_jobs  # noqa: F401  (registers dedup.run)
 from .services import NoTrainedModel, job_match
 
 

@@ -11,7 +11,7 @@ history. Nothing is deleted."""
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +33,7 @@ from cancuoc.lib.errors import DomainError
 from cancuoc.registry.choices import Presence
 from cancuoc.registry.models import Card, Person, PersonChange
 from cancuoc.registry.services import person_changes
+from cancuoc.registry.signals import persons_changed
 from cancuoc.scheduling.models import Appointment, AppointmentState
 
 from . import model
@@ -79,6 +80,7 @@ def dedup_run(
     by: Any = None,
     new: Collection[int] | None = None,
     job: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Score the register (or ``unit``'s part of it), keep the pairs worth a look, merge the
     clear ones. Trains the model on the data unless ``saved_model`` (Splink's settings with
@@ -86,7 +88,11 @@ def dedup_run(
 
     ``new``: score only the pairs with at least one of these records (those an import just
     wrote, ``job``), against the rest and among themselves, with ``saved_model``: the pairs
-    of the others were scored by earlier runs."""
+    of the others were scored by earlier runs.
+
+    ``progress(step)`` is called as each step begins ("read", "train", "score", "merge"; a
+    background job shows it, and may stop the run there by raising): nothing is written
+    before "merge", and the merge is one transaction, so a run stopped anywhere leaves nothing."""
     if new is not None and saved_model is None:
         raise ValueError("matching new records needs a saved model")
     on = on or clock.today()
@@ -95,25 +101,27 @@ def dedup_run(
         settings.CANCUOC_DEDUP_AUTO_MERGE_WEIGHT if auto_merge_weight is None else auto_merge_weight
     )
     seconds: dict[str, float] = {}
-    with _timed(seconds, "read"):
+    with _timed(seconds, "read", progress):
         frame = persons_frame(unit=unit, on=on)
     scored, compared, trained_model = pairs_score(
-        frame, saved_model=saved_model, floor=review, seconds=seconds, new=new
+        frame, saved_model=saved_model, floor=review, seconds=seconds, new=new, progress=progress
     )
     records = frame.num_rows if new is None else len(set(new) & set(frame["unique_id"].to_pylist()))
-    run = MatchRun.objects.create(
-        unit=unit,
-        job=job,
-        started_by=_actor(by),
-        records=records,
-        pairs_compared=compared,
-        review_weight=review,
-        auto_merge_weight=auto,
-        trained=saved_model is None,
-        model=trained_model,
-        seconds=seconds,
-    )
+    if progress is not None:  # outside the transaction: the job's row is not held by it
+        progress("merge")
     with transaction.atomic():
+        run = MatchRun.objects.create(
+            unit=unit,
+            job=job,
+            started_by=_actor(by),
+            records=records,
+            pairs_compared=compared,
+            review_weight=review,
+            auto_merge_weight=auto,
+            trained=saved_model is None,
+            model=trained_model,
+            seconds=seconds,
+        )
         with _timed(seconds, "merge"):
             _merges_serialised()
             pairs = _pairs_store(run, scored)
@@ -201,7 +209,11 @@ def _actor(by: Any) -> Any:
 
 
 @contextmanager
-def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+def _timed(
+    seconds: dict[str, float], step: str, progress: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    if progress is not None:
+        progress(step)
     started = time.perf_counter()
     yield
     seconds[step] = round(time.perf_counter() - started, 3)
@@ -214,6 +226,7 @@ def pairs_score(
     floor: float,
     seconds: dict[str, float] | None = None,
     new: Collection[int] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[ScoredPair], int, dict[str, Any]]:
     """Score every pair that blocking yields from the frame of persons (frames.persons_frame),
     or, given ``new`` (and a saved model), every such pair with one of those records;
@@ -224,9 +237,9 @@ def pairs_score(
         duck.register("frame", frame)
         linker = model.linker_for(duck, saved_model)
         if saved_model is None:
-            with _timed(seconds, "train"):
+            with _timed(seconds, "train", progress):
                 model.train(linker, duck)
-        with _timed(seconds, "score"):
+        with _timed(seconds, "score", progress):
             if new is None:
                 tables = [linker.inference.predict().physical_name]
             else:
@@ -586,3 +599,4 @@ def persons_merge(merges: Sequence[Merge], *, by: Any = None) -> None:
             ((pk, getattr(person, name), person.updated_at) for pk, person in people.items()),
         )
     PersonChange.objects.bulk_create(history, batch_size=2000)
+    persons_changed.send(sender=Person, person_ids=[*kept_ids, *kept_of])

@@ -298,10 +298,12 @@ def _forecast(status: Progress, loads: list[StationLoad]) -> Forecast:
     return replace(base, expected_per_day=base.capacity_per_day * ASSUMED_UTILISATION)
 
 
-def forecast_unit(*, unit: AdministrativeUnit, on: date) -> Forecast:
+def forecast_unit(
+    *, unit: AdministrativeUnit, on: date, status: Progress | None = None
+) -> Forecast:
     """The unit's forecast on ``on`` with the stations and appointments of its whole
-    subtree."""
-    status = progress(unit, on)
+    subtree (``status``: its progress, when the caller has read it already)."""
+    status = status or progress(unit, on)
     stations = stations_in(unit)
     window = _window(status)
     loads = _station_loads(stations, on, dict.fromkeys([s.pk for s in stations], window))
@@ -309,11 +311,18 @@ def forecast_unit(*, unit: AdministrativeUnit, on: date) -> Forecast:
     return replace(_forecast(status, list(loads.values())), booked=booked)
 
 
-def forecast_children(*, unit: AdministrativeUnit, on: date) -> list[Forecast]:
+def forecast_children(
+    *, unit: AdministrativeUnit, on: date, statuses: list[Progress] | None = None
+) -> list[Forecast]:
     """The forecast of each unit directly below, by code: a fixed number of queries whatever
-    the number of units."""
-    children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
-    statuses = _progress_of(children, on)
+    the number of units (``statuses``: their progress, when the caller has read it already;
+    their daily captures are set to the last week's)."""
+    if statuses is None:
+        children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
+        statuses = _progress_of(children, on)
+    else:
+        statuses = sorted(statuses, key=lambda status: status.unit.code)
+        children = [status.unit for status in statuses]
     daily: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for unit_id, day, captured in (
         DailyRollup.objects.filter(

@@ -18,6 +18,7 @@ from cancuoc.lib.errors import DomainError
 from cancuoc.registry.choices import Presence, ResidenceKind
 from cancuoc.registry.models import Handover, HandoverState, Person, Residence
 from cancuoc.registry.services import person_homes_rebuild
+from cancuoc.registry.signals import persons_changed
 
 
 class HandoverRefused(DomainError, ValueError):
@@ -70,6 +71,7 @@ def handover_accept(*, handover: Handover, by=None, on: date) -> Handover:
         start_date=on,
     )
     person_homes_rebuild(handover.person)
+    persons_changed.send(sender=Person, person_ids=[handover.person_id])
     handover.state, handover.decided_by, handover.decided_at = (
         HandoverState.ACCEPTED,
         by,

@@ -64,6 +64,15 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["person", "state"], name="application_person_state"),
             models.Index(fields=["unit", "state", "state_since"], name="application_unit_state"),
+            # "Has an application on its way?" for every person of a worklist: one index-only
+            # probe, not one search per open state and a read of the table (the predicate is
+            # the one scheduling.worklists.without_open_application writes).
+            models.Index(
+                fields=["person"],
+                include=["started_at"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="application_open_person",
+            ),
         ]
 
     def __str__(self) -> str:

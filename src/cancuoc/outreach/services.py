@@ -398,36 +398,45 @@ def messages_send(
     lease: timedelta = LEASE,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    on_batch: Callable[[SendRun], None] | None = None,
 ) -> SendRun:
     """Send every due message through ``gateway``: at most ``per_minute`` a minute overall and
     no faster than each campaign's own rate; retryable errors tried again after ``backoff``,
     doubled each time, up to ``max_attempts`` sends. Runs until nothing is due; messages
     waiting for a retry further off are left for the next run. Outside a transaction only
-    (see the module's notes). One audit event with the counts."""
+    (see the module's notes). One audit event with the counts.
+
+    ``on_batch(run)`` is called after each batch of messages, with the counts so far: a
+    background job shows them, and may stop the run there by raising (each message is
+    settled by then, so a later run carries on where this one stopped)."""
     run = SendRun()
     _settle_abandoned(gateway, lease=lease, run=run)
     throttle = Throttle(per_minute, clock=clock, sleep=sleep)
-    while batch := _due():
-        refused = set(
-            OptOut.objects.filter(phone__in={m.phone for m in batch}).values_list(
-                "phone", flat=True
+    try:
+        while batch := _due():
+            refused = set(
+                OptOut.objects.filter(phone__in={m.phone for m in batch}).values_list(
+                    "phone", flat=True
+                )
             )
-        )
-        for message in batch:
-            if message.phone in refused:
-                run.skipped_opt_out += _skip(message, MessageState.SKIPPED_OPT_OUT)
-                continue
-            if message.appointment and message.appointment.state != AppointmentState.BOOKED:
-                run.withdrawn += _skip(message, MessageState.WITHDRAWN)
-                continue
-            throttle.wait(message.campaign)
-            _send_one(message, gateway, max_attempts=max_attempts, backoff=backoff, run=run)
+            for message in batch:
+                if message.phone in refused:
+                    run.skipped_opt_out += _skip(message, MessageState.SKIPPED_OPT_OUT)
+                    continue
+                if message.appointment and message.appointment.state != AppointmentState.BOOKED:
+                    run.withdrawn += _skip(message, MessageState.WITHDRAWN)
+                    continue
+                throttle.wait(message.campaign)
+                _send_one(message, gateway, max_attempts=max_attempts, backoff=backoff, run=run)
+            if on_batch is not None:
+                on_batch(run)
+    finally:  # a run stopped between batches (a job cancelled) is audited with its counts
+        audit_record(action="outreach_send", object_type="outreach.message", detail=asdict(run))
     pending = Message.objects.filter(
         campaign=OuterRef("pk"), state__in=[MessageState.QUEUED, MessageState.SENDING]
     )
     Campaign.objects.filter(~Exists(pending), status=CampaignStatus.QUEUED).update(
         status=CampaignStatus.DONE
     )
-    audit_record(action="outreach_send", object_type="outreach.message", detail=asdict(run))
     logger.info("outreach send: %s", ", ".join(f"{k} {v}" for k, v in asdict(run).items()))
     return run

@@ -324,8 +324,12 @@ class Home(models.Model):
         verbose_name = _("nơi sinh sống")
         verbose_name_plural = _("nơi sinh sống")
         indexes = [
+            # Covering: a worklist page finds who lives in a village, and the kind of their
+            # home, from the index alone.
             models.Index(
-                fields=["unit"], include=["person", "start_date", "end_date"], name="home_unit"
+                fields=["unit"],
+                include=["person", "start_date", "end_date", "kind"],
+                name="home_unit_covering",
             ),
             models.Index(
                 fields=["former_unit"],
@@ -356,10 +360,12 @@ class Card(models.Model):
         verbose_name = _("giấy tờ tùy thân")
         verbose_name_plural = _("giấy tờ tùy thân")
         indexes = [
+            # Covering: "holds a valid card on this day" (issued, not expired, not reported
+            # lost) is answered from the index, one probe per person of a worklist.
             models.Index(
                 fields=["person", "kind"],
-                include=["issued_on", "expires_on"],
-                name="card_person_kind",
+                include=["issued_on", "expires_on", "lost_on"],
+                name="card_person_kind_covering",
             )
         ]
 

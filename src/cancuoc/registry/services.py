@@ -31,6 +31,7 @@ from .choices import Relation, ResidenceKind
 from .homes import Span, home_spans
 from .models import Card, Home, Household, Person, PersonChange, Residence
 from .records import PERSON_FACTS, PersonRecord, person_facts
+from .signals import persons_changed
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,7 @@ def register_load(*, records: Sequence[PersonRecord], source: str) -> LoadResult
         invalid,
         household_count,
     )
+    persons_changed.send(sender=Person, person_ids=range(first_person, first_person + person_count))
     return LoadResult(
         person_count,
         household_count,
@@ -420,6 +422,7 @@ def person_update(
     if "full_name" in changes:
         person.name_key, person.sort_key = name_keys(person.full_name)
     person.save()
+    persons_changed.send(sender=Person, person_ids=[person.pk])
     return PersonChange.objects.bulk_create(recorded)
 
 

@@ -5,13 +5,11 @@ their staff by 30 April; students do it at school)."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from cancuoc.geo.models import Institution, InstitutionMember
-from cancuoc.intake.models import Application, CardState
-from cancuoc.registry.dates import end_of_day
-from cancuoc.registry.models import Person
-from cancuoc.scheduling.worklists import without_open_application
+from cancuoc.geo.models import Institution
+
+from .still_to_enrol import institutions_on
 
 
 @dataclass(frozen=True)
@@ -29,29 +27,10 @@ class InstitutionProgress:
 
 
 def institutions_progress(institutions: QuerySet, *, on: date) -> list[InstitutionProgress]:
-    """Each institution's figures on ``on``, the ones with most left first: two queries
-    whatever the number of institutions (the institutions, then their members counted)."""
+    """Each institution's figures on ``on`` from the rollups (reports.still_to_enrol), the
+    ones with most left first: two queries whatever the number of institutions."""
     institutions = list(institutions)
-    applied = Application.objects.filter(
-        person=OuterRef("person_id"), started_at__lt=end_of_day(on)
-    ).exclude(state=CardState.REJECTED)
-    # On the institution's worklist: needs a card and has no application on its way.
-    left = without_open_application(
-        Person.objects.filter(pk=OuterRef("person_id")).needing_card(on=on), on=on
-    )
-    counts = {
-        row["institution"]: row
-        for row in InstitutionMember.objects.filter(
-            InstitutionMember.active_on_q(on), institution__in=[i.pk for i in institutions]
-        )
-        .values("institution")
-        .annotate(
-            members=Count("pk"),
-            applied=Count("pk", filter=Q(Exists(applied))),
-            left=Count("pk", filter=Q(Exists(left))),
-        )
-        .order_by()
-    }
+    counts = institutions_on([i.pk for i in institutions], on)
     result = [
         InstitutionProgress(
             institution=institution,

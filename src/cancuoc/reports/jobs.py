@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from cancuoc.jobs.registry import Line, job_kind
 from cancuoc.jobs.services import JobContext
 
+from . import weekly_jobs  # noqa: F401  (registers reports.weekly_report)
 from .rollups import rollups_rebuild
 
 RECOUNTING = gettext_noop("Đếm lại từ hồ sơ")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cancuoc.geo.models import AdministrativeUnit
+from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.planning.models import Kit, Station
 
 COUNTERS = [
@@ -81,6 +81,81 @@ class EligibleSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.as_of}: {self.eligible}"
+
+
+class StillToEnrolRollup(models.Model):
+    """Still to enrol (còn phải thu nhận): the change, on one day, in how many people of a unit
+    are on its worklist; the count on a day is the sum of the changes up to it. Every
+    ancestor of a unit has its own rows, on both maps (reports.still_to_enrol)."""
+
+    # No key checks: a rebuild writes a row per unit and day in one statement.
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    change = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="still_to_enrol_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.change:+d}"
+
+
+class InstitutionRollup(models.Model):
+    """An institution's members, members who applied and members still to enrol: their
+    changes on one day, summed up to a day for its figures (reports.still_to_enrol)."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    members = models.IntegerField(default=0)
+    applied = models.IntegerField(default=0)
+    to_enrol = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "day"], name="institution_rollup_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.day}"
+
+
+class PersonContribution(models.Model):
+    """What one person adds to the rollups above on one day, at the unit of their home (its
+    ancestors are added when summed) or at an institution: kept so that a change to the
+    person takes exactly this out before it puts the new figures in."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    day = models.DateField()
+    to_enrol = models.SmallIntegerField(default=0)
+    members = models.SmallIntegerField(default=0)
+    applied = models.SmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day}"
 
 
 class ObstacleStatus(models.TextChoices):

@@ -8,7 +8,8 @@ from django.db.models import Sum
 from cancuoc.geo.models import AdministrativeUnit
 from cancuoc.planning.models import Target
 
-from .models import COUNTERS, DailyRollup, EligibleSnapshot
+from .models import COUNTERS, DailyRollup
+from .still_to_enrol import left_on
 
 FORECAST_DAYS = 7  # the forecast follows the pace of the last week
 
@@ -18,10 +19,16 @@ class Progress:
     unit: AdministrativeUnit
     on: date
     target: Target | None
-    eligible: int | None
     done: int  # captured − recalled, up to ``on``
+    left: int  # still to enrol on ``on``: on the worklist, exactly (reports.still_to_enrol)
     totals: dict[str, int]  # every counter up to ``on``
     daily: list[tuple[date, int]] = field(default_factory=list)  # captured per day
+
+    @property
+    def eligible(self) -> int:
+        """Who needed a card in the campaign up to ``on``: those done and those still to
+        enrol (people who turned 14 since it began included)."""
+        return self.done + self.left
 
     @property
     def share_of_target(self) -> float | None:
@@ -38,9 +45,9 @@ class Progress:
         return sum(recent) / FORECAST_DAYS
 
     @property
-    def eligible_left(self) -> int | None:
-        """Who still needs a card, estimated from the snapshot: eligible minus done."""
-        return max(self.eligible - self.done, 0) if self.eligible is not None else None
+    def eligible_left(self) -> int:
+        """Who still needs a card and has not applied: exact, from the rollups."""
+        return self.left
 
     @property
     def remaining(self) -> int | None:
@@ -74,7 +81,7 @@ class Progress:
 
 def _progress_of(units: list[AdministrativeUnit], on: date) -> list[Progress]:
     """Progress of several units, without the daily series: totals up to ``on``, the target
-    whose deadline comes next (or the last one, once past) and the latest eligible snapshot.
+    whose deadline comes next (or the last one, once past) and who is still to enrol.
     Three queries whatever the number of units."""
     ids = [u.pk for u in units]
     sums = {
@@ -87,11 +94,7 @@ def _progress_of(units: list[AdministrativeUnit], on: date) -> list[Progress]:
     for target in Target.objects.filter(unit_id__in=ids).order_by("-deadline"):
         if target.deadline >= on or target.unit_id not in targets:
             targets[target.unit_id] = target
-    eligible = dict(
-        EligibleSnapshot.objects.filter(unit_id__in=ids, as_of__lte=on)
-        .order_by("as_of")
-        .values_list("unit_id", "eligible")
-    )  # later snapshots overwrite earlier ones
+    left = left_on(ids, on)
     result = []
     for unit in units:
         row = sums.get(unit.pk, {})
@@ -101,8 +104,8 @@ def _progress_of(units: list[AdministrativeUnit], on: date) -> list[Progress]:
                 unit=unit,
                 on=on,
                 target=targets.get(unit.pk),
-                eligible=eligible.get(unit.pk),
                 done=totals["captured"] - totals["recalled"],
+                left=left.get(unit.pk, 0),
                 totals=totals,
             )
         )

@@ -8,16 +8,17 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Subquery
-from django.utils import timezone
 
 from cancuoc.geo.models import SEGMENT, AdministrativeUnit
+from cancuoc.intake.models import Application, CardEvent
 from cancuoc.registry.models import Person
 from cancuoc.scheduling.worklists import counted_residence
 
 from .models import COUNTERS, DailyRollup, EligibleSnapshot, StationDayRollup
+from .sql import delete_rows, local_date, statistics_refresh
+from .still_to_enrol import still_to_enrol_rebuild
 
 
 def ancestor_ids(unit: AdministrativeUnit) -> list[int]:
@@ -72,15 +73,6 @@ def station_rollup_add(*, station_id: int, kit_id: int, operator_id: int, day: d
     )
 
 
-def _local_date(column: str) -> str:
-    """SQL for the local calendar day of a stored (UTC) timestamp. Vietnam keeps one offset
-    all year, so SQLite can add it; PostgreSQL converts by zone name."""
-    if connection.vendor == "postgresql":
-        return f"CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS date)"
-    offset = timezone.localtime(timezone.now()).utcoffset().total_seconds() / 3600
-    return f"date({column}, '{offset:+.0f} hours')"
-
-
 def _seconds(start: str, end: str) -> str:
     """Whole seconds between two timestamps, each cut to the second (as capture_seconds)."""
     if connection.vendor == "postgresql":
@@ -92,12 +84,13 @@ def _seconds(start: str, end: str) -> str:
 
 
 @transaction.atomic
-def rollups_rebuild() -> tuple[int, int]:
-    """Recount every rollup from the applications and their events (after a bug or a
-    restore), in two INSERT … SELECT statements; returns the rows written (unit-day,
-    station-day). A rejection counts as "recalled" when the application was captured
-    before it, else as "rejected at capture". Each application counts in both trees: its
-    unit's and, when it has one, its unit's on the map before 1 July 2025."""
+def rollups_rebuild() -> tuple[int, int, int, int]:
+    """Recount every rollup: from the applications and their events (after a bug or a
+    restore), in two INSERT … SELECT statements, and who is still to enrol from the register
+    (``still_to_enrol_rebuild``); returns the rows written (unit-day, station-day, still to
+    enrol unit-day, institution-day). A rejection counts as "recalled" when the application
+    was captured before it, else as "rejected at capture". Each application counts in both
+    trees: its unit's and, when it has one, its unit's on the map before 1 July 2025."""
     event, application, unit = "intake_cardevent", "intake_application", "geo_administrativeunit"
     counter = f"""CASE WHEN e.state = 'rejected' THEN CASE WHEN EXISTS (
         SELECT 1 FROM {event} c WHERE c.application_id = e.application_id
@@ -112,10 +105,10 @@ def rollups_rebuild() -> tuple[int, int]:
         INSERT INTO {DailyRollup._meta.db_table} (unit_id, day, {", ".join(COUNTERS)})
         SELECT a.id, k.day, {sums}
         FROM (SELECT unit_id, day, counter, COUNT(*) AS n FROM (
-                SELECT ap.unit_id, {_local_date("e.at")} AS day, {counter} AS counter
+                SELECT ap.unit_id, {local_date("e.at")} AS day, {counter} AS counter
                 FROM {event} e JOIN {application} ap ON ap.id = e.application_id
                 UNION ALL
-                SELECT ap.former_unit_id, {_local_date("e.at")} AS day, {counter} AS counter
+                SELECT ap.former_unit_id, {local_date("e.at")} AS day, {counter} AS counter
                 FROM {event} e JOIN {application} ap ON ap.id = e.application_id
                 WHERE ap.former_unit_id IS NOT NULL) events
               GROUP BY unit_id, day, counter) k
@@ -128,18 +121,19 @@ def rollups_rebuild() -> tuple[int, int]:
     stations = f"""
         INSERT INTO {StationDayRollup._meta.db_table}
             (station_id, kit_id, operator_id, day, {", ".join(STATION_COUNTERS)})
-        SELECT ap.station_id, ap.kit_id, ap.operator_id, {_local_date("ap.started_at")},
+        SELECT ap.station_id, ap.kit_id, ap.operator_id, {local_date("ap.started_at")},
             SUM(CASE WHEN {captured} THEN 1 ELSE 0 END),
             SUM(CASE WHEN {captured} THEN 0 ELSE 1 END),
             SUM({_seconds("ap.started_at", "ap.ended_at")})
         FROM {application} ap
-        GROUP BY ap.station_id, ap.kit_id, ap.operator_id, {_local_date("ap.started_at")}"""
-    DailyRollup.objects.all().delete()
-    StationDayRollup.objects.all().delete()
+        GROUP BY ap.station_id, ap.kit_id, ap.operator_id, {local_date("ap.started_at")}"""
+    statistics_refresh([CardEvent, Application])
+    delete_rows(DailyRollup)
+    delete_rows(StationDayRollup)
     with connection.cursor() as cursor:
         cursor.execute(daily)
         cursor.execute(stations)
-    return DailyRollup.objects.count(), StationDayRollup.objects.count()
+    return DailyRollup.objects.count(), StationDayRollup.objects.count(), *still_to_enrol_rebuild()
 
 
 def capture_seconds(started, ended) -> int:

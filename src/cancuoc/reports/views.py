@@ -20,7 +20,6 @@ from cancuoc.accounts.scope import area_scoped, scope_for
 from cancuoc.forecasting.forecast import forecast_children, forecast_unit
 from cancuoc.geo.models import AdministrativeUnit, Institution
 from cancuoc.geo.selectors import populated_provinces, units_search
-from cancuoc.lib.tables import write_table
 from cancuoc.planning.selectors import stations_visible
 from cancuoc.registry.choices import ResidenceBasis
 from cancuoc.registry.eligibility import policy_in_force
@@ -47,15 +46,12 @@ from cancuoc.reports.weekly import (
 from cancuoc.scheduling.worklists import (
     institution_worklist,
     worklist,
-    worklist_columns,
     worklist_page,
-    worklist_rows,
     worklist_summary,
     worklist_table,
-    worklist_title,
 )
 from cancuoc.web.forms import say_form_problems
-from cancuoc.web.requests import as_of, export_purpose, with_unit
+from cancuoc.web.requests import as_of, with_unit
 
 PAGE_SIZE = 50
 KITS_SHOWN = 10  # the most productive kits of the last week
@@ -125,9 +121,14 @@ def unit_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     }
     status = progress(unit, on)
     is_village = not unit.children.exists()
-    children = [] if is_village else ranking_order(children_progress(unit, on))
-    lagging, behind = ([], 0) if is_village else lagging_units(forecast_children(unit=unit, on=on))
-    forecast = forecast_unit(unit=unit, on=on) if status.target else None
+    below = [] if is_village else children_progress(unit, on)
+    children = ranking_order(below)
+    lagging, behind = (
+        ([], 0)
+        if is_village
+        else lagging_units(forecast_children(unit=unit, on=on, statuses=below))
+    )
+    forecast = forecast_unit(unit=unit, on=on, status=status) if status.target else None
     kits = productivity(unit, on)
     institutions, institutions_pager = paged(
         request,
@@ -255,33 +256,6 @@ def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Không có công dân này trong địa bàn được giao."))
     audit_record(action="reveal", obj=person, detail={"field": "personal_id"})
     return render(request, "reports/reveal.html", {"person": person})
-
-
-@area_scoped
-@require_safe
-@with_unit
-def worklist_download(request: HttpRequest, unit: AdministrativeUnit) -> FileResponse:
-    purpose = export_purpose(request)
-    scope = scope_for(request.user)
-    on, basis = as_of(request), _basis(request)
-    persons = persons_visible(scope, worklist(unit=unit, on=on, basis=basis))
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    count = write_table(
-        Path(handle.name),
-        columns=worklist_columns(),
-        rows=worklist_rows(persons, on=on, basis=basis),
-        title=worklist_title(unit, on),
-    )
-    audit_record(
-        action="export",
-        obj=unit,
-        purpose=purpose,
-        detail={"rows": count, "as_of": on.isoformat(), "basis": basis},
-    )
-    handle.seek(0)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"danh-sach-{unit.code}-{on:%Y%m%d}.xlsx"
-    )
 
 
 @area_scoped

@@ -1,4 +1,5 @@
-"""Station pages (slots and bookings by day, the schedule and the slips to download), and the
+"""Station pages (slots and bookings by day, the schedule and the slips to download; the slips
+of several days made by a background job), and the
 public pages: an appointment (what a slip's QR code opens), a commune's schedule with its
 iCal feed and fanpage post, and a citizen's lookup of their own appointment and card."""
 
@@ -6,21 +7,26 @@ import time
 from datetime import date, timedelta
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from cancuoc.accounts.audit import audit_record
 from cancuoc.accounts.purposes import PURPOSES
-from cancuoc.accounts.scope import area_scoped, scope_for
+from cancuoc.accounts.scope import area_scoped, require_persons, scope_for
 from cancuoc.geo.selectors import unit_by_code
+from cancuoc.jobs.models import Job
+from cancuoc.jobs.services import JobBusy, job_submit
 from cancuoc.lib.client_address import client_ip
 from cancuoc.lib.clock import today
 from cancuoc.planning.models import Station
@@ -29,6 +35,7 @@ from cancuoc.web.requests import as_of, export_purpose
 
 from .documents import slot_places, time_window
 from .errors import STATION_OUTSIDE
+from .jobs import SLIPS, slips_file
 from .models import Appointment, AppointmentState, Slot, Visit
 from .public import (
     DAYS_AHEAD,
@@ -52,8 +59,9 @@ A_MONDAY = date(2024, 1, 1)
 
 
 def _day(request: HttpRequest, name: str, default: date) -> date:
+    asked = request.POST if request.method == "POST" else request.GET
     try:
-        return date.fromisoformat(request.GET.get(name, ""))
+        return date.fromisoformat(asked.get(name, ""))
     except ValueError:
         return default
 
@@ -182,6 +190,61 @@ def slips_download(request: HttpRequest, code: str) -> HttpResponse:
     )
     name = f"phieu-hen-{station.code}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
     return _attachment(content, "application/pdf", name)
+
+
+@area_scoped
+@require_POST
+def slips_make(request: HttpRequest, code: str) -> HttpResponse:
+    """The slips of the days asked (one PDF per village) and the station's schedule, made by a
+    background job: the answer is the job's page, which links the files once made."""
+    station = _station(request, code)
+    require_persons(request.user)
+    purpose = request.POST.get("muc_dich", "")
+    if purpose not in PURPOSES:
+        raise PermissionDenied(_("Cần chọn mục đích tải danh sách."))
+    first, last = _period(request)
+    params = {
+        "station": station.code,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "purpose": purpose,
+    }
+    try:
+        job = job_submit(
+            SLIPS, params=params, target=station.code, unit=station.unit, by=request.user
+        )
+    except JobBusy as busy:
+        messages.info(request, _("Phiếu hẹn của điểm này đang được làm."))
+        job = busy.job
+    return redirect("jobs:job", pk=job.pk)
+
+
+@area_scoped
+@require_safe
+def slips_file_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A file a slips job made (``?tep=`` its name), for those who may see the station and
+    its people; the download of names is audited with the purpose the job was asked for. A
+    job of another station, or a file it did not make, is a 404."""
+    station = _station(request, code)
+    require_persons(request.user)
+    job = Job.objects.filter(pk=pk, kind=SLIPS, target=station.code).first()
+    name = request.GET.get("tep", "")
+    path = slips_file(job, name) if job is not None else None
+    if path is None:
+        raise Http404(_("Không có tệp này."))
+    audit_record(
+        action="export",
+        obj=station,
+        purpose=job.params["purpose"],
+        detail={
+            "document": "slips",
+            "from": job.params["first"],
+            "to": job.params["last"],
+            "job": job.pk,
+            "file": name,
+        },
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
 def appointment_public(request: HttpRequest, code: str) -> HttpResponse:

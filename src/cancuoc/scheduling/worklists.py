@@ -5,17 +5,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cancuoc.geo.models import (
     SEGMENT,
     AdministrativeUnit,
     Institution,
     InstitutionMember,
+    path_upper_bound,
 )
 from cancuoc.intake.models import OPEN_STATES, Application
 from cancuoc.registry.canonical import date_text
@@ -28,7 +31,7 @@ from cancuoc.registry.choices import (
     Sex,
 )
 from cancuoc.registry.dates import end_of_day, start_of_day
-from cancuoc.registry.difficulty import hard_case, hard_reasons, rules_in_force, with_difficulty
+from cancuoc.registry.difficulty import RULES, hard_case, rules_in_force, with_difficulty
 from cancuoc.registry.eligibility import NEED_LABELS, EligibilityPolicy, Need, policy_in_force
 from cancuoc.registry.models import Card, Home, Person, PersonQuerySet, Residence
 from cancuoc.scheduling.models import Appointment, AppointmentState
@@ -43,10 +46,48 @@ def worklist(
 ) -> PersonQuerySet:
     """Everyone in ``unit``'s subtree who needs a card on ``on`` and has not applied for one
     yet, classified easy/hard."""
-    persons = Person.objects.living_in(unit, on=on, basis=basis).needing_card(
+    persons = _living_in(unit, on=on, basis=basis).needing_card(
         on=on, policy=policy or policy_in_force(on)
     )
     return with_difficulty(without_open_application(persons, on=on), on=on)
+
+
+def _living_in(unit: AdministrativeUnit, *, on: date, basis: str) -> PersonQuerySet:
+    """``Person.objects.living_in``; where people are counted where they live (the usual
+    page, on today's map) as a join to their home instead, annotated with the home's unit,
+    path and kind: a worklist page sorts by village from the rows it has already found
+    instead of looking each person's home up again (see :func:`worklist_table`). A person
+    has one home on a day (``registry.homes``: its periods do not overlap), so the join
+    repeats nobody."""
+    if basis != ResidenceBasis.BOTH or unit.on_old_map:
+        return Person.objects.living_in(unit, on=on, basis=basis)
+    return Person.objects.filter(
+        Q(homes__start_date__isnull=True) | Q(homes__start_date__lte=on),
+        Q(homes__end_date__isnull=True) | Q(homes__end_date__gt=on),
+        homes__unit__path__gte=unit.path,
+        homes__unit__path__lt=path_upper_bound(unit.path),
+    ).annotate(
+        home_unit_id=F("homes__unit_id"),
+        home_path=F("homes__unit__path"),
+        residence_kind=F("homes__kind"),
+    )
+
+
+class Difficulty(models.TextChoices):
+    """Which cases of a worklist to show: "dễ làm trước, khó làm sau"."""
+
+    EASY = "easy", gettext_lazy("Dễ")
+    HARD = "hard", gettext_lazy("Khó")
+
+
+def of_difficulty(persons: PersonQuerySet, difficulty: str) -> PersonQuerySet:
+    """The easy or the hard cases of a worklist (:func:`with_difficulty` annotated), or all
+    of them for any other value."""
+    if difficulty == Difficulty.HARD:
+        return persons.filter(hard_case())
+    if difficulty == Difficulty.EASY:
+        return persons.exclude(hard_case())
+    return persons
 
 
 def without_open_application(persons: PersonQuerySet, *, on: date) -> PersonQuerySet:
@@ -125,16 +166,13 @@ def worklist_counts(
             for child in children
         ]
     place = "former_unit__path" if old_map else "unit__path"
-    child_path_length = len(unit.path) + SEGMENT
+    listed = worklist(unit=unit, on=on, basis=basis)
+    if "home_path" in listed.query.annotations:  # found by their home (_living_in)
+        where = F("home_path")
+    else:
+        where = Subquery(counted_residence(on, basis).values(place)[:1])
     rows = (
-        worklist(unit=unit, on=on, basis=basis)
-        .annotate(
-            child_path=Substr(
-                Subquery(counted_residence(on, basis).values(place)[:1]),
-                1,
-                child_path_length,
-            )
-        )
+        listed.annotate(child_path=Substr(where, 1, len(unit.path) + SEGMENT))
         .order_by()
         .values("child_path")
         .annotate(**_summary_counts())
@@ -203,17 +241,18 @@ def worklist_table(
     """The worklist as dicts with the unit and kind of each person's counted residence and the
     kind of their latest card, grouped by commune and village (in the tree's order), then by
     given name as Vietnamese lists are."""
-    lives = counted_residence(on, basis)
     latest_card = Card.objects.filter(person=OuterRef("pk"), issued_on__lte=on).order_by(
         "-issued_on", "-id"
     )
-    return (
-        persons.annotate(
+    if "home_path" not in persons.query.annotations:  # not found by their home (_living_in)
+        lives = counted_residence(on, basis)
+        persons = persons.annotate(
             home_unit_id=Subquery(lives.values("unit_id")[:1]),
             home_path=Subquery(lives.values("unit__path")[:1]),
             residence_kind=Subquery(lives.values("kind")[:1]),
-            card_kind=Subquery(latest_card.values("kind")[:1]),
         )
+    return (
+        persons.annotate(card_kind=Subquery(latest_card.values("kind")[:1]))
         .order_by("home_path", "sort_key", "pk")
         .values(*TABLE_FIELDS, *(f"hard_{name}" for name in rules_in_force()))
     )
@@ -262,16 +301,30 @@ class NextAppointments:
 
 
 BATCH = 2000
-_SEX_LABELS = dict(Sex.choices)
-_CARD_LABELS = dict(CardKind.choices)
 
 
-def worklist_row(row: dict, index: int) -> dict:
+class RowLabels:
+    """The words of a worklist row in the active language, translated once for a whole page
+    or file: translating each label of each row cost more than reading the rows."""
+
+    def __init__(self) -> None:
+        self.sex = {value: str(label) for value, label in Sex.choices}
+        self.card = {value: str(label) for value, label in CardKind.choices}
+        self.no_card = _("Chưa có")
+        self.residence = {value: str(label) for value, label in ResidenceKind.choices}
+        self.need = {need.value: str(label) for need, label in NEED_LABELS.items()}
+        self.hard, self.easy = _("Khó"), _("Dễ")
+        # hard_reasons' labels, in its order
+        self.reasons = {f"hard_{name}": str(label) for name, (label, _rule) in RULES.items()}
+
+
+def worklist_row(row: dict, index: int, labels: RowLabels | None = None) -> dict:
     """One row of :func:`worklist_table` (with its place names, and its appointment when
     :class:`NextAppointments` filled it) as the worklist file shows it, labels in the active
     language. ``birth`` is text (dd/mm/yyyy, mm/yyyy or yyyy); ``birth_date`` the date when
     the day is known, else the same text."""
-    reasons = hard_reasons(row)
+    labels = labels or RowLabels()
+    reasons = [label for key, label in labels.reasons.items() if row.get(key)]
     starts, ends = row.get("appointment_starts"), row.get("appointment_ends")
     exact = row["birth_date_precision"] == DatePrecision.DAY
     birth = date_text(row["birth_date"], row["birth_date_precision"])
@@ -281,18 +334,18 @@ def worklist_row(row: dict, index: int) -> dict:
         "full_name": row["full_name"],
         "birth": birth,
         "birth_date": row["birth_date"] if exact else birth,
-        "sex": str(_SEX_LABELS.get(row["sex"], row["sex"])),
+        "sex": labels.sex.get(row["sex"], row["sex"]),
         "personal_id": row["personal_id"],
         "phone": row["phone"],
         "village": row["village"],
         "commune": row["commune"],
-        "residence": str(ResidenceKind(row["residence_kind"] or ResidenceKind.PERMANENT).label),
-        "card": str(_CARD_LABELS.get(row["card_kind"], _("Chưa có"))),
-        "need": str(NEED_LABELS[Need(row["need"])]),
+        "residence": labels.residence[row["residence_kind"] or ResidenceKind.PERMANENT],
+        "card": labels.card.get(row["card_kind"], labels.no_card),
+        "need": labels.need[row["need"]],
         "appointment_day": starts.date() if starts else None,
         "appointment_time": f"{starts:%H:%M}–{ends:%H:%M}" if starts else "",
         "appointment_station": row.get("appointment_station", ""),
-        "difficulty": _("Khó") if reasons else _("Dễ"),
+        "difficulty": labels.hard if reasons else labels.easy,
         "reasons": ", ".join(reasons),
     }
 
@@ -301,17 +354,18 @@ def worklist_page(rows: list[dict], *, start: int, on: date) -> list[dict]:
     """Rows of :func:`worklist_table` numbered from ``start``, with place names and next
     appointments: two queries whatever the number of rows."""
     rows = NextAppointments(on).fill(UnitNames().fill(rows))
-    return [worklist_row(row, start + i) for i, row in enumerate(rows)]
+    labels = RowLabels()
+    return [worklist_row(row, start + i, labels) for i, row in enumerate(rows)]
 
 
 def worklist_rows(
     persons: PersonQuerySet, *, on: date, basis: str = ResidenceBasis.BOTH
 ) -> Iterator[dict]:
     """Every row of the worklist file, streamed a batch at a time."""
-    names, appointments = UnitNames(), NextAppointments(on)
+    names, appointments, labels = UnitNames(), NextAppointments(on), RowLabels()
     table = worklist_table(persons, on=on, basis=basis).iterator(chunk_size=BATCH)
     index = 0
     for batch in iter(lambda: list(itertools.islice(table, BATCH)), []):
         for row in appointments.fill(names.fill(batch)):
             index += 1
-            yield worklist_row(row, index)
+            yield worklist_row(row, index, labels)

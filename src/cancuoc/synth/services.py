@@ -15,6 +15,7 @@ from cancuoc.geo.services import geo_load, geo_load_current, units_create
 from cancuoc.lib.bulk import copy_rows, reserve_ids, reset_sequence
 from cancuoc.registry.models import Person
 from cancuoc.registry.services import LoadResult, register_load
+from cancuoc.registry.signals import persons_changed
 
 from .generator import SynthProvince
 
@@ -75,4 +76,7 @@ def synth_load(province: SynthProvince) -> SynthLoadResult:
     )
     reset_sequence(Institution)
     reset_sequence(InstitutionMember)
+    # The members were written by COPY, after register_load counted the persons.
+    member_ids = {person_ids[ref] for i in province.institutions for ref in i.member_refs}
+    persons_changed.send(sender=Person, person_ids=sorted(member_ids))
     return SynthLoadResult(villages.created, register, len(province.institutions), members)

@@ -7,48 +7,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0004_unit_succession'),
+        ("geo", "0004_unit_succession"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='loại')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='đối tượng')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='tham số')),
-                ('status', models.CharField(choices=[('queued', 'đang chờ'), ('running', 'đang chạy'), ('done', 'xong'), ('failed', 'lỗi'), ('cancelled', 'đã hủy')], default='queued', max_length=16, verbose_name='trạng thái')),
-                ('stage', models.CharField(blank=True, max_length=200, verbose_name='bước')),
-                ('done', models.PositiveBigIntegerField(default=0, verbose_name='đã làm')),
-                ('total', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='tổng')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần chạy')),
-                ('max_attempts', models.PositiveSmallIntegerField(default=3, verbose_name='số lần chạy tối đa')),
-                ('worker', models.CharField(blank=True, max_length=120, verbose_name='tiến trình')),
-                ('lease_until', models.DateTimeField(blank=True, null=True, verbose_name='giữ đến')),
-                ('cancel_requested', models.BooleanField(default=False, verbose_name='yêu cầu hủy')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='kết quả')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('schedule_key', models.CharField(blank=True, max_length=250, null=True, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='tạo lúc')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu')),
-                ('stage_started_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.administrativeunit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="loại")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="đối tượng")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="tham số")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "đang chờ"),
+                            ("running", "đang chạy"),
+                            ("done", "xong"),
+                            ("failed", "lỗi"),
+                            ("cancelled", "đã hủy"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=200, verbose_name="bước")),
+                ("done", models.PositiveBigIntegerField(default=0, verbose_name="đã làm")),
+                (
+                    "total",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="tổng"),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số lần chạy"),
+                ),
+                (
+                    "max_attempts",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="số lần chạy tối đa"),
+                ),
+                ("worker", models.CharField(blank=True, max_length=120, verbose_name="tiến trình")),
+                (
+                    "lease_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="giữ đến"),
+                ),
+                (
+                    "cancel_requested",
+                    models.BooleanField(default=False, verbose_name="yêu cầu hủy"),
+                ),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="kết quả")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                (
+                    "schedule_key",
+                    models.CharField(blank=True, max_length=250, null=True, unique=True),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="tạo lúc"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="bắt đầu")),
+                ("stage_started_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="kết thúc"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tạo",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="geo.administrativeunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'công việc',
-                'verbose_name_plural': 'công việc',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='job_status_created')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('kind', 'target'), name='job_one_active_per_target')],
+                "verbose_name": "công việc",
+                "verbose_name_plural": "công việc",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="job_status_created")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("kind", "target"),
+                        name="job_one_active_per_target",
+                    )
+                ],
             },
         ),
     ]

@@ -8,11 +8,14 @@ from rich.table import Table
 from cancuoc.forecasting.report import number
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.imports.models import ImportJob
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import JobStatus
+from cancuoc.jobs.services import JobBusy
 from cancuoc.lib.redact import redact
 
-from ...model import CannotTrain
 from ...models import MatchPair, MatchRun
-from ...services import NoTrainedModel, dedup_run, job_match, register_model
+from ...run_jobs import KIND, RunRefused, run_model
+from ...services import NoTrainedModel, job_match
 
 
 class Command(BaseCommand):
@@ -20,7 +23,8 @@ class Command(BaseCommand):
         "Dò trùng / duplicate detection: `dedup run [--unit CODE | --job N] [--reuse | --model "
         "FILE | --train] [--save-model FILE] [--auto-merge W] [--review W]` scores the "
         "register's pairs (or those of an import's records), merges the clear ones and queues "
-        "the rest for review (in the admin); `dedup queue` lists it"
+        "the rest for review (in the admin), as a job shown on its page with a progress bar "
+        "here (--background: only queue it for `cancuoc worker`); `dedup queue` lists it"
     )
 
     def add_arguments(self, parser) -> None:
@@ -55,6 +59,11 @@ class Command(BaseCommand):
         run.add_argument("--save-model", type=Path, help="write the model used (JSON)")
         run.add_argument("--auto-merge", type=float, help="merge at or above this weight")
         run.add_argument("--review", type=float, help="queue at or above this weight")
+        run.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the job for `cancuoc worker` and print its page (not with --job)",
+        )
         queue = sub.add_parser("queue")
         queue.add_argument("--limit", type=int, default=20)
 
@@ -70,31 +79,18 @@ class Command(BaseCommand):
             except UnitNotFound as error:
                 raise CommandError(str(error)) from error
         saved = None
-        if options["reuse"] or (unit is not None and not options["train"] and not options["model"]):
-            saved = register_model()
-            if saved is None and options["reuse"]:
-                raise CommandError(
-                    "chưa có lần dò trùng nào trên cả sổ / no earlier run over the whole "
-                    "register to reuse"
-                )
-        elif options["model"]:
+        if options["model"]:
             try:
                 saved = json.loads(options["model"].read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
                 raise CommandError(f"{options['model']}: {error}") from error
-        with console.status("Đọc, huấn luyện, so khớp, hợp nhất / reading, training, scoring…"):
-            if options["job"] is not None:
+        if options["job"] is not None:
+            with console.status("Dò trùng các bản ghi mới / matching the new records…"):
                 run = self._job_match(options["job"], options["review"], options["auto_merge"])
-            else:
-                try:
-                    run = dedup_run(
-                        unit=unit,
-                        saved_model=saved,
-                        review_weight=options["review"],
-                        auto_merge_weight=options["auto_merge"],
-                    )
-                except CannotTrain as error:
-                    raise CommandError(str(error)) from error
+        else:
+            run = self._run(console, unit, saved, options)
+            if run is None:
+                return
         if options["save_model"]:
             options["save_model"].write_text(json.dumps(run.model, indent=2), encoding="utf-8")
         console.print(
@@ -106,6 +102,33 @@ class Command(BaseCommand):
             f"{run.pairs_kept:,} kept, {run.auto_merged:,} merged, {run.to_review:,} to review "
             f"({', '.join(f'{step} {seconds:.1f} s' for step, seconds in run.seconds.items())})."
         )
+
+    def _run(self, console: Console, unit, saved: dict | None, options: dict) -> MatchRun | None:
+        """The run as a job, here with a progress bar (None: only queued, --background)."""
+        code = unit.url_code if unit else ""
+        try:  # refused before anything is queued: say so as the command always did
+            run_model(unit=code, reuse=options["reuse"], train=options["train"], saved_model=saved)
+        except RunRefused as error:
+            raise CommandError(f"{error} / no earlier run over the whole register") from error
+        params = {
+            "unit": code,
+            "reuse": options["reuse"],
+            "train": options["train"],
+            "saved_model": saved,
+            "review_weight": options["review"],
+            "auto_merge_weight": options["auto_merge"],
+        }
+        try:
+            job = job_submit_or_join(KIND, params=params, target=code, unit=unit)
+        except JobBusy as busy:
+            raise CommandError(f"đang dò trùng / a run is under way: {job_url(busy.job)}") from None
+        if options["background"]:
+            console.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+            return None
+        job = run_with_progress(job, console=console)
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+        return MatchRun.objects.get(pk=job.result["run"])
 
     def _job_match(self, pk: int, review: float | None, auto_merge: float | None) -> MatchRun:
         job = ImportJob.objects.filter(pk=pk).first()

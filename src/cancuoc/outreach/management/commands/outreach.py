@@ -4,18 +4,20 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from rich.console import Console
 
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import Job, JobStatus
+from cancuoc.jobs.services import JobBusy
 from cancuoc.lib import clock
-from cancuoc.outreach.gateways import FileGateway, Gateway, HttpGateway
+from cancuoc.outreach.jobs import REMINDERS, SEND, send_gateway
 from cancuoc.outreach.models import Campaign, MessageKind
 from cancuoc.outreach.selectors import delivery_figures
 from cancuoc.outreach.services import (
     QueueResult,
     campaign_queue,
-    messages_send,
     optout_record,
     reinvite_no_shows,
-    reminders_queue,
 )
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.services import appointments_mark_no_shows
@@ -24,7 +26,9 @@ from cancuoc.scheduling.services import appointments_mark_no_shows
 class Command(BaseCommand):
     help = (
         "Nhắn tin / outreach: queue a campaign, reminders and re-invitations, send what is "
-        "due through a gateway, record opt-outs, show delivery figures"
+        "due through a gateway, record opt-outs, show delivery figures; `remind` and `send` "
+        "run as jobs (shown on their pages, with a progress bar here; --background only queues "
+        "them for `cancuoc worker`)"
     )
 
     def add_arguments(self, parser) -> None:
@@ -37,6 +41,7 @@ class Command(BaseCommand):
         remind.add_argument(
             "--day", type=date.fromisoformat, default=None, help="the day it is (default today)"
         )
+        remind.add_argument("--background", action="store_true", help="only queue the job")
         reinvite = sub.add_parser(
             "reinvite", help="hẹn lại và báo người không đến / rebook and tell no-shows"
         )
@@ -45,6 +50,7 @@ class Command(BaseCommand):
         send.add_argument("--gateway", choices=["file", "http"], default="file")
         send.add_argument("--outbox", type=Path, default=None, help="the file gateway's file")
         send.add_argument("--rate", type=int, default=None, help="tin mỗi phút / per minute")
+        send.add_argument("--background", action="store_true", help="only queue the job")
         optout = sub.add_parser("optout", help="số từ chối nhận tin / a number opts out")
         optout.add_argument("phone")
         optout.add_argument("--source", default="cli")
@@ -64,8 +70,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self._queued(result)
 
-    def _remind(self, *, day: date | None, **o) -> None:
-        self._queued(reminders_queue(day=day or clock.today()))
+    def _remind(self, *, day: date | None, background: bool, **o) -> None:
+        params = {"day": (day or clock.today()).isoformat()}
+        job = self._job(REMINDERS, params, background)
+        if job is not None:
+            self._queued(
+                QueueResult(**{k: job.result[k] for k in ("queued", "opted_out", "no_valid_phone")})
+            )
 
     def _reinvite(self, *, station: str, **o) -> None:
         try:
@@ -80,20 +91,41 @@ class Command(BaseCommand):
         )
         self._queued(result.messages)
 
-    def _send(self, *, gateway: str, outbox: Path | None, rate: int | None, **o) -> None:
-        try:
-            chosen: Gateway = (
-                HttpGateway.from_settings() if gateway == "http" else FileGateway(outbox)
-            )
+    def _send(
+        self, *, gateway: str, outbox: Path | None, rate: int | None, background: bool, **o
+    ) -> None:
+        outbox_path = str(outbox.resolve()) if outbox else ""
+        try:  # refused here, before anything is queued
+            send_gateway(gateway, outbox_path)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        run = messages_send(gateway=chosen, per_minute=rate)
+        params = {"gateway": gateway, "outbox": outbox_path, "rate": rate}
+        job = self._job(SEND, params, background)
+        if job is None:
+            return
+        run = job.result
         self.stdout.write(
-            f"{run.sent} đã gửi / sent, {run.retrying} chờ gửi lại / to retry, {run.failed} "
-            f"lỗi / failed, {run.skipped_opt_out} từ chối / opted out, {run.withdrawn} rút / "
-            f"withdrawn; {run.resumed} gửi tiếp "
-            f"sau lần chạy dở / resumed, {run.outcome_unknown} không rõ kết quả / outcome unknown"
+            f"{run['sent']} đã gửi / sent, {run['retrying']} chờ gửi lại / to retry, "
+            f"{run['failed']} lỗi / failed, {run['skipped_opt_out']} từ chối / opted out, "
+            f"{run['withdrawn']} rút / withdrawn; {run['resumed']} gửi tiếp sau lần chạy dở / "
+            f"resumed, {run['outcome_unknown']} không rõ kết quả / outcome unknown"
         )
+
+    def _job(self, kind: str, params: dict, background: bool) -> Job | None:
+        """The job run here with a progress bar and ended well; None when only queued."""
+        try:
+            job = job_submit_or_join(kind, params=params)
+        except JobBusy as busy:
+            raise CommandError(f"đang chạy / already running: {job_url(busy.job)}") from None
+        if job.params != params:  # a queued job of other params, left by another run
+            raise CommandError(f"một công việc khác đang chờ / another job waits: {job_url(job)}")
+        if background:
+            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
+            return None
+        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+        return job
 
     def _optout(self, *, phone: str, source: str, **o) -> None:
         try:

@@ -1,16 +1,24 @@
+import shutil
 from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
-from cancuoc.reports.weekly import PdfUnavailable, to_pdf, weekly_docx, weekly_figures, weekly_xlsx
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import JobStatus
+from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.texts import in_reader_language
+from cancuoc.reports.weekly_jobs import KIND, report_folder
 
 
 class Command(BaseCommand):
     help = (
         "Báo cáo tuần / weekly report: `report weekly --unit 38 --as-of DATE --out DIR` writes "
-        "DOCX, XLSX annex and PDF. Schedule it weekly with cron (README)."
+        "DOCX, XLSX annex and PDF, made by a job (shown on its page, with a progress bar here; "
+        "--background only queues it and prints its page). The worker's schedule makes each "
+        "province's every Friday at 16:00."
     )
 
     def add_arguments(self, parser) -> None:
@@ -18,21 +26,39 @@ class Command(BaseCommand):
         weekly = sub.add_parser("weekly")
         weekly.add_argument("--unit", required=True)
         weekly.add_argument("--as-of", type=date.fromisoformat, default=date.today())
-        weekly.add_argument("--out", type=Path, required=True)
+        weekly.add_argument("--out", type=Path, help="thư mục / directory (not with --background)")
+        weekly.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the job for `cancuoc worker`; its page links the files",
+        )
 
-    def handle(self, *args, action, unit, as_of, out, **options) -> None:
+    def handle(self, *args, action, unit, as_of, out, background, **options) -> None:
         try:
             area = unit_by_code(unit)
         except UnitNotFound as error:
             raise CommandError(str(error)) from error
-        out.mkdir(parents=True, exist_ok=True)
-        figures = weekly_figures(area, as_of)
-        name = f"bao-cao-tuan-{area.code}-{as_of:%Y%m%d}"
-        docx = weekly_docx(figures, out / f"{name}.docx")
-        written = [docx, weekly_xlsx(figures, out / f"{name}.xlsx")]
+        if out is None and not background:
+            raise CommandError("cần --out DIR hoặc --background / give --out DIR or --background")
+        params = {"unit": area.url_code, "as_of": as_of.isoformat()}
         try:
-            written.append(to_pdf(docx, out))
-        except PdfUnavailable as error:
-            self.stderr.write(f"PDF: {error}")
-        for path in written:
+            job = job_submit_or_join(KIND, params=params, target=area.code, unit=area)
+        except JobBusy as busy:
+            raise CommandError(
+                f"báo cáo của đơn vị này đang được làm / under way: {job_url(busy.job)}"
+            ) from None
+        if job.params != params:  # a queued report of another day, left by another run
+            raise CommandError(f"một báo cáo khác đang chờ / another report waits: {job_url(job)}")
+        if background:
+            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
+            return
+        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+        out.mkdir(parents=True, exist_ok=True)
+        if job.result.get("pdf_missing"):
+            self.stderr.write(f"PDF: {in_reader_language(job.result['pdf_missing'])}")
+        for name in job.result["files"].values():
+            path = out / name
+            shutil.copyfile(report_folder(job.pk) / name, path)
             self.stdout.write(f"→ {path}")

@@ -5,10 +5,12 @@ from django.utils import timezone
 from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import JobStatus
+from cancuoc.jobs.services import JobBusy
 from cancuoc.planning.models import Station
-from cancuoc.scheduling.assignment import Weights
+from cancuoc.scheduling.jobs import ASSIGN
 from cancuoc.scheduling.services import (
-    appointments_assign,
     appointments_mark_no_shows,
     appointments_rebook,
     no_show_rate,
@@ -19,7 +21,8 @@ from cancuoc.scheduling.services import (
 class Command(BaseCommand):
     help = (
         "Lịch hẹn / appointments: make slots from a station's shifts, book a unit's worklist "
-        "into them, mark no-shows and rebook them"
+        "into them (as a job, shown on its page; --background only queues it for `cancuoc "
+        "worker`), mark no-shows and rebook them"
     )
 
     def add_arguments(self, parser) -> None:
@@ -43,6 +46,11 @@ class Command(BaseCommand):
         assign.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
         assign.add_argument(
             "--hard-first", action="store_true", help="khó làm trước / hard cases first"
+        )
+        assign.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the job for `cancuoc worker` and print its page",
         )
         rebook = sub.add_parser("rebook", help="hẹn lại người không đến / rebook no-shows")
         rebook.add_argument("station", help="mã điểm thu nhận / station code")
@@ -71,17 +79,30 @@ class Command(BaseCommand):
                 unit = unit_by_code(o["unit"])
             except UnitNotFound as error:
                 raise CommandError(str(error)) from error
-            run = appointments_assign(
-                unit=unit,
-                first=o["first"],
-                last=o["last"],
-                weights=Weights(easy_first=not o["hard_first"]),
-            )
-            gap = (run.cost - run.lower_bound) / run.lower_bound if run.lower_bound else 0.0
+            params = {
+                "unit": unit.url_code,
+                "first": o["first"].isoformat(),
+                "last": o["last"].isoformat(),
+                "hard_first": o["hard_first"],
+            }
+            try:
+                job = job_submit_or_join(ASSIGN, params=params, target=unit.url_code, unit=unit)
+            except JobBusy as busy:
+                raise CommandError(
+                    f"đang xếp lịch đơn vị này / this unit is being assigned: {job_url(busy.job)}"
+                ) from None
+            if o["background"]:
+                out.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+                return
+            job = run_with_progress(job, console=out)
+            if job.status != JobStatus.DONE:
+                raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+            run = job.result
             out.print(
-                f"{unit.name}: {run.assigned:,} người đã hẹn / booked, {run.unassigned:,} chưa "
-                f"xếp được / left without a slot, of {run.persons:,}; cost {run.cost:,} "
-                f"(lower bound {run.lower_bound:,}, +{gap:.3%}) in {run.seconds:.1f} s"
+                f"{unit.name}: {run['assigned']:,} người đã hẹn / booked, {run['unassigned']:,} "
+                f"chưa xếp được / left without a slot, of {run['persons']:,}; cost "
+                f"{run['cost']:,} (lower bound {run['lower_bound']:,}, +{run['gap']:.3%}) in "
+                f"{run['seconds']:.1f} s"
             )
         else:
             station = _station(o["station"])

@@ -1,60 +1,81 @@
-import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 
 from cancuoc.accounts.audit import audit_record, cli_purpose, cli_username, purpose_help
+from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.models import JobStatus
+from cancuoc.jobs.services import JobBusy
 from cancuoc.planning.models import Station
-from cancuoc.scheduling.schedules import schedule_xlsx
-from cancuoc.scheduling.slips import slips_by_village
-
-
-def _file_part(code: str) -> str:
-    """A code as a safe part of a file name."""
-    return re.sub(r"[^\w.-]", "_", code)
+from cancuoc.scheduling.jobs import SLIPS, slips_folder
 
 
 class Command(BaseCommand):
     help = (
         "Phiếu hẹn theo thôn (PDF) và lịch hẹn của điểm thu nhận (XLSX) / appointment slips, "
-        "one PDF per village, and the station's schedule"
+        "one PDF per village, and the station's schedule, made by a job (shown on its page, "
+        "with a progress bar here; --background only queues it and prints its page)"
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("station", help="mã điểm thu nhận / station code")
         parser.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
         parser.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
-        parser.add_argument("--out", type=Path, required=True, help="thư mục / directory")
+        parser.add_argument("--out", type=Path, help="thư mục / directory (not with --background)")
         parser.add_argument("--purpose", default="", help=purpose_help(2))
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the job for `cancuoc worker`; its page links the files",
+        )
 
     def handle(
-        self, *args, station: str, first: date, last: date, out: Path, purpose: str, **options
+        self,
+        *args,
+        station: str,
+        first: date,
+        last: date,
+        out: Path | None,
+        purpose: str,
+        background: bool,
+        **options,
     ) -> None:
         try:
             purpose = cli_purpose(purpose, default=2)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if out is None and not background:
+            raise CommandError("cần --out DIR hoặc --background / give --out DIR or --background")
         try:
-            place = Station.objects.get(code=station)
+            place = Station.objects.select_related("unit").get(code=station)
         except Station.DoesNotExist as error:
             raise CommandError(
                 f"không có điểm thu nhận mã {station} / no station with code {station}"
             ) from error
         if last < first:
             raise CommandError(f"--to {last} trước --from {first} / --to is before --from")
-        out.mkdir(parents=True, exist_ok=True)
-        prefix = _file_part(place.code)
-        batches = slips_by_village(station=place, first=first, last=last)
-        for batch in batches:
-            village = _file_part(batch.village.code) if batch.village else "khong-ro-thon"
-            path = out / f"phieu-hen-{prefix}-{village}.pdf"
-            path.write_bytes(batch.pdf)
-            where = batch.village.name if batch.village else "chưa rõ thôn / no village"
-            self.stdout.write(f"{batch.count} phiếu hẹn ({where}) → {path}")
-        path = out / f"lich-hen-{prefix}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-        path.write_bytes(schedule_xlsx(station=place, first=first, last=last))
-        slips = sum(batch.count for batch in batches)
+        params = {
+            "station": place.code,
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "purpose": purpose,
+        }
+        try:
+            job = job_submit_or_join(SLIPS, params=params, target=place.code, unit=place.unit)
+        except JobBusy as busy:
+            raise CommandError(
+                f"đang làm phiếu hẹn của điểm này / slips under way: {job_url(busy.job)}"
+            ) from None
+        if background:
+            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
+            return
+        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+        self._copy(job.pk, job.result, out)
         audit_record(  # names and appointments leave the system, as the pages' downloads audit
             action="export",
             obj=place,
@@ -64,9 +85,21 @@ class Command(BaseCommand):
                 "document": "slips",
                 "from": first.isoformat(),
                 "to": last.isoformat(),
-                "rows": slips,
-                "villages": len(batches),
+                "rows": job.result["slips"],
+                "villages": job.result["villages"],
             },
         )
-        self.stdout.write(f"lịch hẹn / schedule → {path}")
-        self.stdout.write(f"{slips} phiếu hẹn, {len(batches)} thôn / slips, villages")
+        self.stdout.write(
+            f"{job.result['slips']} phiếu hẹn, {job.result['villages']} thôn / slips, villages"
+        )
+
+    def _copy(self, pk: int, result: dict, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        for file in result["files"]:
+            path = out / file["name"]
+            shutil.copyfile(slips_folder(pk) / file["name"], path)
+            if file["count"]:
+                where = file["village"] or "chưa rõ thôn / no village"
+                self.stdout.write(f"{file['count']} phiếu hẹn ({where}) → {path}")
+            else:
+                self.stdout.write(f"lịch hẹn / schedule → {path}")
