@@ -5,6 +5,7 @@ the web) as if a worker had run it."""
 from typing import IO
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rich.console import Console
@@ -33,6 +34,38 @@ def job_submit_or_join(
         if busy.job.status == JobStatus.QUEUED or job_orphaned(busy.job):
             return busy.job
         raise
+
+
+def job_command(
+    kind: str,
+    *,
+    params: dict | None = None,
+    target: str = "",
+    unit=None,
+    background: bool = False,
+    console: Console,
+    busy_said: str,
+    same_params: bool = False,
+) -> Job | None:
+    """What a command does with its job: submit it (or join the one queued or left by a
+    worker that is gone), then print its page and return None (``background``), or run it
+    here with the progress bar and return it, done. A CommandError says why not: the same
+    target runs elsewhere (``busy_said``: what runs, in both languages), a job queued with
+    other parameters waits (``same_params``: the target does not say them all), or the job
+    failed."""
+    try:
+        job = job_submit_or_join(kind, params=params, target=target, unit=unit)
+    except JobBusy as busy:
+        raise CommandError(f"{busy_said}: {job_url(busy.job)}") from None
+    if same_params and job.params != params:
+        raise CommandError(f"một công việc khác đang chờ / another job waits: {job_url(job)}")
+    if background:
+        console.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+        return None
+    job = run_with_progress(job, console=console)
+    if job.status != JobStatus.DONE:
+        raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
+    return job
 
 
 def job_url(job: Job) -> str:

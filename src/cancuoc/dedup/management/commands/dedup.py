@@ -8,9 +8,7 @@ from rich.table import Table
 from cancuoc.forecasting.report import number
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
 from cancuoc.imports.models import ImportJob
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
 from cancuoc.lib.redact import redact
 
 from ...models import MatchPair, MatchRun
@@ -118,16 +116,17 @@ class Command(BaseCommand):
             "review_weight": options["review"],
             "auto_merge_weight": options["auto_merge"],
         }
-        try:
-            job = job_submit_or_join(KIND, params=params, target=code, unit=unit)
-        except JobBusy as busy:
-            raise CommandError(f"đang dò trùng / a run is under way: {job_url(busy.job)}") from None
-        if options["background"]:
-            console.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+        job = job_command(
+            KIND,
+            params=params,
+            target=code,
+            unit=unit,
+            background=options["background"],
+            console=console,
+            busy_said="đang dò trùng / a run is under way",
+        )
+        if job is None:
             return None
-        job = run_with_progress(job, console=console)
-        if job.status != JobStatus.DONE:
-            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
         return MatchRun.objects.get(pk=job.result["run"])
 
     def _job_match(self, pk: int, review: float | None, auto_merge: float | None) -> MatchRun:

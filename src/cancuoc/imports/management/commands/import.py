@@ -14,9 +14,7 @@ from cancuoc.imports.services import (
     default_source,
     person_import,
 )
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
 from cancuoc.jobs.texts import in_reader_language
 
 
@@ -92,18 +90,16 @@ class Command(BaseCommand):
             "batch_size": options["batch_size"],
             "dedup": not options["no_dedup"],
         }
-        try:
-            job = job_submit_or_join(KIND, params=params, target=import_target(file, source))
-        except JobBusy as busy:
-            raise CommandError(
-                f"tệp này đang được nhập / this file is being imported: {job_url(busy.job)}"
-            ) from None
-        if background:
-            console.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+        job = job_command(
+            KIND,
+            params=params,
+            target=import_target(file, source),
+            background=background,
+            console=console,
+            busy_said="tệp này đang được nhập / this file is being imported",
+        )
+        if job is None:
             return
-        job = run_with_progress(job, console=console)
-        if job.status != JobStatus.DONE:
-            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
         self._report(console, job.result, file, source, options["rejected"])
 
     def _report(self, console, result: dict, file: Path, source: str, rejected) -> None:

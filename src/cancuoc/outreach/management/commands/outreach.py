@@ -6,9 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
 
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import Job, JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
+from cancuoc.jobs.models import Job
 from cancuoc.lib import clock
 from cancuoc.outreach.jobs import REMINDERS, SEND, send_gateway
 from cancuoc.outreach.models import Campaign, MessageKind
@@ -113,19 +112,14 @@ class Command(BaseCommand):
 
     def _job(self, kind: str, params: dict, background: bool) -> Job | None:
         """The job run here with a progress bar and ended well; None when only queued."""
-        try:
-            job = job_submit_or_join(kind, params=params)
-        except JobBusy as busy:
-            raise CommandError(f"đang chạy / already running: {job_url(busy.job)}") from None
-        if job.params != params:  # a queued job of other params, left by another run
-            raise CommandError(f"một công việc khác đang chờ / another job waits: {job_url(job)}")
-        if background:
-            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
-            return None
-        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
-        if job.status != JobStatus.DONE:
-            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
-        return job
+        return job_command(
+            kind,
+            params=params,
+            background=background,
+            console=Console(file=self.stdout, soft_wrap=True),
+            busy_said="đang chạy / already running",
+            same_params=True,  # a queued job of other params, left by another run
+        )
 
     def _optout(self, *, phone: str, source: str, **o) -> None:
         try:

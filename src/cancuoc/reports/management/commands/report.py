@@ -6,9 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
 from cancuoc.jobs.texts import in_reader_language
 from cancuoc.reports.weekly_jobs import KIND, report_folder
 
@@ -41,20 +39,18 @@ class Command(BaseCommand):
         if out is None and not background:
             raise CommandError("cần --out DIR hoặc --background / give --out DIR or --background")
         params = {"unit": area.url_code, "as_of": as_of.isoformat()}
-        try:
-            job = job_submit_or_join(KIND, params=params, target=area.code, unit=area)
-        except JobBusy as busy:
-            raise CommandError(
-                f"báo cáo của đơn vị này đang được làm / under way: {job_url(busy.job)}"
-            ) from None
-        if job.params != params:  # a queued report of another day, left by another run
-            raise CommandError(f"một báo cáo khác đang chờ / another report waits: {job_url(job)}")
-        if background:
-            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
+        job = job_command(
+            KIND,
+            params=params,
+            target=area.code,
+            unit=area,
+            background=background,
+            console=Console(file=self.stdout, soft_wrap=True),
+            busy_said="báo cáo của đơn vị này đang được làm / under way",
+            same_params=True,  # a queued report of another day, left by another run
+        )
+        if job is None:
             return
-        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
-        if job.status != JobStatus.DONE:
-            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
         out.mkdir(parents=True, exist_ok=True)
         if job.result.get("pdf_missing"):
             self.stderr.write(f"PDF: {in_reader_language(job.result['pdf_missing'])}")

@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
+from cancuoc.jobs.cli import job_command
 from cancuoc.reports.rollups import eligible_snapshot
 
 
@@ -25,13 +26,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options) -> None:
         if action == "rebuild":  # a job (reports/jobs.py): recorded, one at a time
-            job = job_submit_or_join("reports.rollups_rebuild")
-            if options["background"]:
-                self.stdout.write(f"công việc / job {job.pk}: {job_url(job)}")
+            job = job_command(
+                "reports.rollups_rebuild",
+                background=options["background"],
+                console=Console(file=self.stdout, soft_wrap=True),
+                busy_said="đang tính lại / a recount is under way",
+            )
+            if job is None:
                 return
-            job = run_with_progress(job, out=self.stdout)
-            if job.status != "done":
-                raise CommandError(f"công việc / job {job.pk}: {job.status} {job.error}")
             units, stations = job.result["units"], job.result["stations"]
             self.stdout.write(f"{units} dòng đơn vị-ngày, {stations} dòng bộ máy-ngày")
             return

@@ -5,9 +5,7 @@ from django.utils import timezone
 from rich.console import Console
 
 from cancuoc.geo.selectors import UnitNotFound, unit_by_code
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.jobs import ASSIGN
 from cancuoc.scheduling.services import (
@@ -85,18 +83,17 @@ class Command(BaseCommand):
                 "last": o["last"].isoformat(),
                 "hard_first": o["hard_first"],
             }
-            try:
-                job = job_submit_or_join(ASSIGN, params=params, target=unit.url_code, unit=unit)
-            except JobBusy as busy:
-                raise CommandError(
-                    f"đang xếp lịch đơn vị này / this unit is being assigned: {job_url(busy.job)}"
-                ) from None
-            if o["background"]:
-                out.print(f"Công việc / job {job.pk}: {job_url(job)}", markup=False)
+            job = job_command(
+                ASSIGN,
+                params=params,
+                target=unit.url_code,
+                unit=unit,
+                background=o["background"],
+                console=out,
+                busy_said="đang xếp lịch đơn vị này / this unit is being assigned",
+            )
+            if job is None:
                 return
-            job = run_with_progress(job, console=out)
-            if job.status != JobStatus.DONE:
-                raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
             run = job.result
             out.print(
                 f"{unit.name}: {run['assigned']:,} người đã hẹn / booked, {run['unassigned']:,} "

@@ -6,9 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from cancuoc.accounts.audit import audit_record, cli_purpose, cli_username, purpose_help
-from cancuoc.jobs.cli import job_submit_or_join, job_url, run_with_progress
-from cancuoc.jobs.models import JobStatus
-from cancuoc.jobs.services import JobBusy
+from cancuoc.jobs.cli import job_command
 from cancuoc.planning.models import Station
 from cancuoc.scheduling.jobs import SLIPS, slips_folder
 
@@ -63,18 +61,17 @@ class Command(BaseCommand):
             "last": last.isoformat(),
             "purpose": purpose,
         }
-        try:
-            job = job_submit_or_join(SLIPS, params=params, target=place.code, unit=place.unit)
-        except JobBusy as busy:
-            raise CommandError(
-                f"đang làm phiếu hẹn của điểm này / slips under way: {job_url(busy.job)}"
-            ) from None
-        if background:
-            self.stdout.write(f"Công việc / job {job.pk}: {job_url(job)}")
+        job = job_command(
+            SLIPS,
+            params=params,
+            target=place.code,
+            unit=place.unit,
+            background=background,
+            console=Console(file=self.stdout, soft_wrap=True),
+            busy_said="đang làm phiếu hẹn của điểm này / slips under way",
+        )
+        if job is None:
             return
-        job = run_with_progress(job, console=Console(file=self.stdout, soft_wrap=True))
-        if job.status != JobStatus.DONE:
-            raise CommandError(job.error or f"công việc / job {job.pk}: {job.status}")
         self._copy(job.pk, job.result, out)
         audit_record(  # names and appointments leave the system, as the pages' downloads audit
             action="export",
