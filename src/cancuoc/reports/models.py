@@ -37,6 +37,9 @@ class DailyRollup(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="rollup_unit_day")]
+        # A page sums its units' rows up to a day: read from the index alone (the sums of a
+        # province's 166 communes over a campaign, 23,000 rows, took 30 ms from the table).
+        indexes = [models.Index(fields=["unit", "day"], include=COUNTERS, name="rollup_sums")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
@@ -99,6 +102,11 @@ class StillToEnrolRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "day"], name="still_to_enrol_unit_day")
         ]
+        # Sums up to a day, from the index alone: the rows of later days (birthdays to come)
+        # are never read (with the index on unit alone a province page read 300,000 of them).
+        indexes = [
+            models.Index(fields=["unit", "day"], include=["change"], name="still_to_enrol_sums")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}: {self.change:+d}"
@@ -119,6 +127,13 @@ class InstitutionRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["institution", "day"], name="institution_rollup_day")
+        ]
+        indexes = [
+            models.Index(
+                fields=["institution", "day"],
+                include=["members", "applied", "to_enrol"],
+                name="institution_rollup_sums",
+            )
         ]
 
     def __str__(self) -> str:
