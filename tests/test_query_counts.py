@@ -45,6 +45,7 @@ NOT_PAGES |= {"reports:handover-decide", "dedup:review-decide", "reports:reveal-
 NOT_PAGES |= {"reports:worklist-download", "scheduling:schedule-download"}
 NOT_PAGES |= {"scheduling:slips-download", "reports:weekly"}
 NOT_PAGES |= {"scheduling:slips-make", "scheduling:slips-file", "reports:weekly-file"}
+NOT_PAGES |= {"jobs:cancel"}
 GROWTH = 6
 
 

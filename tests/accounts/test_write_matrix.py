@@ -45,8 +45,9 @@ CASES = [
 ]
 # Pages that take a POST and change nothing in the register: a search kept in the session,
 # and the audited reveal of one ID number.
-# (slips-make writes a file of slips, nothing in the register)
-POST_READS = {"intake:checkin", "reports:reveal-id", "scheduling:slips-make"}
+# (slips-make writes a file of slips, nothing in the register; jobs:cancel stops one's own
+# job, tests/jobs/test_pages.py)
+POST_READS = {"intake:checkin", "reports:reveal-id", "scheduling:slips-make", "jobs:cancel"}
 
 
 def write_routes() -> set[str]:

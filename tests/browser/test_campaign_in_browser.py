@@ -73,11 +73,19 @@ def test_an_officer_drills_down_records_an_intake_and_downloads_the_report(
     booked = int(first_day.locator("td:nth-child(4)").inner_text().replace(".", ""))
     assert booked > 0
     shot(page, "7-station")
-    with page.expect_download() as download:
-        page.locator("#slips button.primary").click()
-    slips = tmp_path / download.value.suggested_filename
-    download.value.save_as(slips)
-    text = " ".join(p.extract_text() for p in PdfReader(slips).pages)
+    # The slips are made by a job (one PDF per village): its page, then each file it links.
+    page.locator("#slips button.primary").click()
+    page.wait_for_url(re.compile(r"/cong-viec/\d+/$"))
+    page.wait_for_selector("#job-result a", timeout=120_000)  # reloaded once the job ends
+    files = page.locator("#job-result a[href*='.pdf']")
+    assert files.count() > 0
+    text = ""
+    for n in range(files.count()):
+        with page.expect_download() as download:
+            files.nth(n).click()
+        slips = tmp_path / download.value.suggested_filename
+        download.value.save_as(slips)
+        text += " ".join(p.extract_text() for p in PdfReader(slips).pages)
     codes = re.findall(r"([2-9A-HJ-NP-Z]{10})Mã hẹn", text)  # the code, then its caption
     assert len(set(codes)) == booked, text[:500]
     page.goto(f"{base}/hen/{codes[0]}/")

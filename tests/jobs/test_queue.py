@@ -181,3 +181,39 @@ def test_the_time_left_follows_the_pace_of_the_stage(kinds):
     )
     progress = job_progress(Job.objects.get(pk=job.pk), now=now)
     assert (progress.percent, progress.elapsed, progress.left) == (30, 100, 70)
+
+
+def test_a_worker_outlives_a_database_it_cannot_reach(kinds, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from cancuoc.jobs import worker
+
+    kinds.add("test.count", count_to)
+    job = job_submit("test.count", params={"n": 2}, target="a")
+    real, failures = worker.job_claim, iter([OperationalError("server closed the connection")])
+
+    def claim_after_an_outage(name):
+        if (error := next(failures, None)) is not None:
+            raise error
+        return real(name)
+
+    monkeypatch.setattr(worker, "job_claim", claim_after_an_outage)
+    monkeypatch.setattr(worker, "RETRY_SECONDS", 0.0)
+    run = worker.worker_loop(once=True, sleep=0.0, schedule=False)
+
+    assert run.jobs == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert "could not reach the queue" in caplog.text
+
+
+def test_an_interrupted_command_cancels_its_job_rather_than_leave_it_to_a_worker(kinds):
+    def interrupted(context):
+        raise KeyboardInterrupt
+
+    kinds.add("test.interrupted", interrupted)
+    job = job_submit("test.interrupted", target="a")
+    with pytest.raises(KeyboardInterrupt):
+        job_run(job, heartbeat=False)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.finished_at is not None

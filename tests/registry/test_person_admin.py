@@ -50,3 +50,33 @@ def test_a_name_that_would_print_reversed_is_refused_in_the_admin(add_person, cl
     assert response.status_code == 200
     assert "U+202E" in response.content.decode()
     assert Person.objects.get(pk=person.pk).full_name == "Nguyễn Văn Hòa"
+
+
+def test_a_card_added_in_the_admin_takes_the_person_off_the_figures(add_person, client):
+    """The figures are counted again after the inlines are saved, not before."""
+    from datetime import date
+
+    from django.db.models import Sum
+
+    from cancuoc.reports.models import PersonContribution
+
+    def still_to_enrol(person, on: date) -> int:
+        rows = PersonContribution.objects.filter(person=person, unit__isnull=False, day__lte=on)
+        return rows.aggregate(n=Sum("to_enrol"))["n"] or 0
+
+    client.force_login(get_user_model().objects.create_superuser("admin3", password="x" * 12))
+    person = add_person(full_name="Nguyễn Văn Hòa")
+    on = date(2021, 5, 1)
+    assert still_to_enrol(person, on) == 1
+    url, data = _change_form(client, person)
+    data |= {
+        "cards-TOTAL_FORMS": "1",
+        "cards-0-kind": "cccd_chip",
+        "cards-0-number": person.personal_id or "038090000001",
+        "cards-0-issued_on": "2021-04-01",
+        "cards-0-expires_on": "2030-04-01",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert person.cards.count() == 1
+    assert still_to_enrol(person, on) == 0

@@ -126,6 +126,9 @@ def persons_import_job(
     file = Path(path)
     ended = True
     try:
+        # The import job is remembered from its first batch on: a worker killed after the
+        # rows were all committed, before their figures were kept, finds it done here and
+        # goes on to the matching (a second person_import would merge every row as known).
         earlier = context.job.result.get("import_job")
         job = ImportJob.objects.filter(pk=earlier, status=ImportStatus.DONE).first()
         if job is None:
@@ -134,6 +137,8 @@ def persons_import_job(
                 return result
             job = ImportJob.objects.get(pk=result["import_job"])
             context.remember(**result)
+        elif "read" not in context.job.result:
+            context.remember(**_figures(job, resumed=True, dry_run=False))
         result = dict(context.job.result)
         if dedup and job.person_ranges:
             result |= _match(context, job)
@@ -150,6 +155,8 @@ def _rows(context, file, source, unit, batch_size, dry_run, upload) -> dict:
     context.progress(0, None, READING)
 
     def advance(job: ImportJob, estimated_rows: int) -> None:
+        if not context.job.result.get("import_job"):
+            context.remember(import_job=job.pk)
         context.progress(job.rows_read, max(estimated_rows, job.rows_read), READING)
 
     imported = person_import(
@@ -157,12 +164,21 @@ def _rows(context, file, source, unit, batch_size, dry_run, upload) -> dict:
         source=source or None,
         batch_size=batch_size,
         dry_run=dry_run,
-        on_batch=advance,
+        # A dry run is one transaction, rolled back: progress written from inside it would
+        # hold the job's row locked (the cancel button and the heartbeat wait) and vanish.
+        on_batch=None if dry_run else advance,
         limits=ImportLimits.from_settings(upload=upload),
         unit=unit,
     )
-    job = imported.job
-    result = {
+    result = _figures(imported.job, resumed=imported.resumed, dry_run=dry_run)
+    errors = imported.errors[:ERRORS_KEPT]
+    result["errors"] = [in_both(error.__str__) for error in errors]
+    result["error_rows"] = len({(error.sheet, error.row) for error in errors})
+    return result
+
+
+def _figures(job: ImportJob, *, resumed: bool, dry_run: bool) -> dict:
+    return {
         "import_job": None if dry_run else job.pk,
         "file": job.file_name,
         "source": job.source.removeprefix("dry-run:"),
@@ -172,13 +188,9 @@ def _rows(context, file, source, unit, batch_size, dry_run, upload) -> dict:
         "merged": job.rows_merged,
         "warned": job.rows_warned,
         "batches": job.batches_done,
-        "resumed": imported.resumed,
+        "resumed": resumed,
         "dry_run": dry_run,
     }
-    errors = imported.errors[:ERRORS_KEPT]
-    result["errors"] = [in_both(error.__str__) for error in errors]
-    result["error_rows"] = len({(error.sheet, error.row) for error in errors})
-    return result
 
 
 def _match(context: JobContext, job: ImportJob) -> dict:

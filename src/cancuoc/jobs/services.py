@@ -343,6 +343,12 @@ def job_run(
     except JobCancelled:
         _end(job, worker, status=JobStatus.CANCELLED, finished_at=timezone.now())
         log.info("job %d cancelled", job.pk)
+    except KeyboardInterrupt:
+        # Ctrl-C on a command that runs its job here: the job stops with it (cancelled),
+        # rather than being taken up by a worker once this process is gone (SMS still sent).
+        _end(job, worker, status=JobStatus.CANCELLED, finished_at=timezone.now())
+        log.info("job %d cancelled by an interrupt", job.pk)
+        raise
     except JobLost:
         log.warning("job %d was taken over by another worker; this run stops", job.pk)
     except Exception as error:

@@ -9,13 +9,14 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from .schedule import schedule_run
 from .services import STOPPING, job_claim, job_run, worker_id
 
 log = logging.getLogger(__name__)
 SCHEDULE_EVERY = 30.0  # seconds between two looks at the nightly schedule
+RETRY_SECONDS = 5.0  # after the database could not be reached
 
 
 @dataclass
@@ -39,17 +40,30 @@ def worker_loop(
     try:
         while not STOPPING.is_set():
             close_old_connections()
-            if schedule and time.monotonic() - scheduled >= SCHEDULE_EVERY:
-                schedule_run()
-                scheduled = time.monotonic()
-            job = job_claim(run.worker)
+            try:
+                if schedule and time.monotonic() - scheduled >= SCHEDULE_EVERY:
+                    schedule_run()
+                    scheduled = time.monotonic()
+                job = job_claim(run.worker)
+            except DatabaseError:
+                # The database restarted, or SQLite was locked by a long write: the worker
+                # waits and tries again rather than ending (its jobs would wait for a person).
+                log.exception("worker %s could not reach the queue; trying again", run.worker)
+                close_old_connections()
+                STOPPING.wait(max(sleep, RETRY_SECONDS))
+                continue
             if job is None:
                 if once:
                     break
                 STOPPING.wait(sleep)
                 continue
             log.info("worker %s runs job %d (%s)", run.worker, job.pk, job.kind)
-            job_run(job, worker=run.worker)
+            try:
+                job_run(job, worker=run.worker)
+            except DatabaseError:  # the outcome could not be written: the lease will lapse
+                log.exception("worker %s lost the database in job %d", run.worker, job.pk)
+                close_old_connections()
+                STOPPING.wait(max(sleep, RETRY_SECONDS))
             run.jobs += 1
             if max_jobs is not None and run.jobs >= max_jobs:
                 break

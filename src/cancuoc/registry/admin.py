@@ -16,6 +16,7 @@ from .corrections import (
 )
 from .models import Card, CorrectionRequest, Household, Person, PersonChange, Residence
 from .services import person_update
+from .signals import persons_changed
 
 
 class ResidenceInline(admin.TabularInline):
@@ -71,6 +72,12 @@ class PersonAdmin(admin.ModelAdmin):
         for name in changes:
             setattr(obj, name, getattr(original, name))
         person_update(person=obj, changes=changes, by=request.user, source="admin")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """After the inlines (cards, residences) are saved: the person's figures counted
+        again from what the record now holds (person_update counted them before)."""
+        super().save_related(request, form, formsets, change)
+        persons_changed.send(sender=Person, person_ids=[form.instance.pk])
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalise_name(search_term))

@@ -297,6 +297,7 @@ def persons_refresh(person_ids: Sequence[int]) -> None:
     still on its way)."""
     for batch in _batches(person_ids):
         if batch.ids:
+            _locked(batch.ids)
             new = _computed(batch)
             if _stored(batch) == new:
                 continue
@@ -308,6 +309,15 @@ def persons_refresh(person_ids: Sequence[int]) -> None:
         else:  # a bulk load: most persons counted in the database
             _write_range(batch)
         _sums_add(batch, 1)
+
+
+def _locked(ids: Sequence[int]) -> None:
+    """Two refreshes of one person at once (a capture during a merge) would both take out
+    the stored rows and both put theirs in: the persons are locked first, in key order (so
+    two refreshes of different persons cannot deadlock on them), until the caller commits.
+    Outside a transaction there is nothing to hold the lock: nothing is locked."""
+    if connection.in_atomic_block:
+        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 def _write_range(batch: _Batch) -> None:

@@ -56,9 +56,11 @@ def report_lines(result: dict) -> list[Line]:
         "xlsx": _("Phụ lục (XLSX)"),
         "pdf": _("Báo cáo (PDF)"),
     }
+    files = result["files"]  # in the labels' order: PostgreSQL's JSON keeps none
     lines = [
-        (labels[kind], name, f"{page}?{urlencode({'dinh_dang': kind})}")
-        for kind, name in result["files"].items()
+        (labels[kind], files[kind], f"{page}?{urlencode({'dinh_dang': kind})}")
+        for kind in labels
+        if kind in files
     ]
     if result.get("pdf_missing"):
         lines.append((labels["pdf"], in_reader_language(result["pdf_missing"]), ""))

@@ -43,8 +43,10 @@ class Command(BaseCommand):
         if result.successions_created:
             # Persons loaded and applications taken before the maps were linked: their places
             # on the old map, and the rollups counted again in both trees.
-            home_places_fill()
-            if application_places_fill():
+            # (home_places_fill rewrites every home's old place: the still-to-enrol figures
+            # on the old map are counted again whether or not there are applications.)
+            homes, applications = home_places_fill(), application_places_fill()
+            if homes or applications:
                 rollups_rebuild()
         seconds = time.perf_counter() - started
         self.stdout.write(
