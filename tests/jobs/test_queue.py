@@ -199,6 +199,9 @@ def test_a_worker_outlives_a_database_it_cannot_reach(kinds, monkeypatch, caplog
 
     monkeypatch.setattr(worker, "job_claim", claim_after_an_outage)
     monkeypatch.setattr(worker, "RETRY_SECONDS", 0.0)
+    # The loop drops connections between jobs, as it must in production; inside the test's
+    # transaction that would close the test's own connection (then every query fails).
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     run = worker.worker_loop(once=True, sleep=0.0, schedule=False)
 
     assert run.jobs == 1
