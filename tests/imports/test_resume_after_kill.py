@@ -107,15 +107,21 @@ def alive(pids: list[int], *, within: float) -> list[int]:
         time.sleep(0.05)
 
 
-def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
+def twin_databases(tmp_path, people: int):
+    """Two SQLite files holding the same prepared province (one to import into without a
+    stop, one to kill an import in), and its persons.csv."""
     clean, crashed = tmp_path / "clean.sqlite3", tmp_path / "crashed.sqlite3"
     out = tmp_path / "out"
-    cli = [sys.executable, "-m", "cancuoc.cli"]
-    prepare = PREPARE.format(people=PEOPLE, out=str(out))
+    prepare = PREPARE.format(people=people, out=str(out))
     subprocess.run([sys.executable, "-c", prepare], env=environment(clean, tmp_path), check=True)
     with sqlite3.connect(clean) as source, sqlite3.connect(crashed) as target:
         source.backup(target)
-    persons = out / "persons.csv"
+    return clean, crashed, out / "persons.csv"
+
+
+def test_an_import_killed_half_way_resumes_to_the_same_state(tmp_path):
+    clean, crashed, persons = twin_databases(tmp_path, PEOPLE)
+    cli = [sys.executable, "-m", "cancuoc.cli"]
     command = [*cli, "import", str(persons), "--source", "xa", "--batch-size", str(BATCH)]
 
     subprocess.run(command, env=environment(clean, tmp_path), check=True, capture_output=True)

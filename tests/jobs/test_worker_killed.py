@@ -8,21 +8,15 @@ import subprocess
 import sys
 import time
 
-from tests.imports.test_resume_after_kill import PREPARE, environment, state
+from tests.imports.test_resume_after_kill import environment, state, twin_databases
 
 PEOPLE = 3000
 BATCH = 100
 
 
 def test_a_killed_workers_import_finishes_on_the_next_worker_as_if_never_killed(tmp_path):
-    clean, crashed = tmp_path / "clean.sqlite3", tmp_path / "crashed.sqlite3"
-    out = tmp_path / "out"
+    clean, crashed, persons = twin_databases(tmp_path, PEOPLE)
     cli = [sys.executable, "-m", "cancuoc.cli"]
-    prepare = PREPARE.format(people=PEOPLE, out=str(out))
-    subprocess.run([sys.executable, "-c", prepare], env=environment(clean, tmp_path), check=True)
-    with sqlite3.connect(clean) as source, sqlite3.connect(crashed) as target:
-        source.backup(target)
-    persons = out / "persons.csv"
     command = [*cli, "import", str(persons), "--source", "xa", "--batch-size", str(BATCH)]
     command.append("--no-dedup")
     # The uninterrupted import: the same job, run by the command in its own process.
